@@ -1,0 +1,5 @@
+"""`python -m pagesieve` runs the CLI."""
+
+from .cli import main
+
+main()

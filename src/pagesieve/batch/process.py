@@ -1,0 +1,94 @@
+"""One page in, one output record or one reject out — the step every batch worker runs.
+
+Shared by the local runner and the Spark job so both give the same records for the same bytes.
+A per-page wall-time limit (SIGALRM, where the platform has it) turns a page that runs too long
+into a reject instead of a stalled worker; the runner adds a hard kill for pages stuck in C code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from ..classify import classify_page
+from ..errors import LimitExceeded, PagesieveError
+from ..limits import Limits
+from .sources import Reject, SourceRecord
+
+__all__ = ["PageTimeout", "classify_record", "time_limit"]
+
+
+class PageTimeout(LimitExceeded):
+    """A page ran past `Limits.max_seconds`."""
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise PageTimeout("page took longer than the time limit")
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise `PageTimeout` in this thread after `seconds` (no-op off the main thread/without
+    SIGALRM, where the runner's hard watchdog is the only guard)."""
+    usable = (
+        seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def classify_record(
+    rec: SourceRecord,
+    *,
+    model: Any,
+    keep: Sequence[str],
+    blocks: bool,
+    limits: Limits,
+) -> dict[str, Any] | Reject:
+    """The output record of `rec` (design.md's record), or a `Reject` saying why not.
+
+    Bugs in the core (anything that is not a `PagesieveError`) also become rejects, marked as
+    such, so one bad page cannot end a crawl-sized run.
+    """
+    def reject(reason: str) -> Reject:
+        return Reject(rec.source, rec.offset, reason, id=rec.id, url=rec.url,
+                      record_id=rec.record_id)
+
+    try:
+        with time_limit(limits.max_seconds):
+            result = classify_page(
+                rec.data,
+                kind=rec.kind,
+                source=rec.source,
+                url=rec.url,
+                http_charset=rec.http_charset,
+                keep=keep,
+                model=model,
+                limits=limits,
+                extra=rec.extra(),
+                explain=False,
+            )
+            return result.to_dict(blocks=blocks, why=False)
+    except PageTimeout:
+        return reject(f"time limit: page took longer than {limits.max_seconds:g}s")
+    except PagesieveError as exc:
+        return reject(f"{exc.__class__.__name__}: {exc}")
+    except RecursionError:
+        return reject("internal error: recursion too deep (please report this page)")
+    except MemoryError:
+        return reject("internal error: out of memory on this page")
+    except Exception as exc:  # noqa: BLE001 - a core bug must not end the run
+        return reject(f"internal error (please report): {exc.__class__.__name__}: {exc}")

@@ -1,0 +1,653 @@
+"""Batch inputs: files, folders, JSONL and WARC turned into a stream of pages.
+
+Readers never raise for bad data. A record that cannot become a page is yielded as a `Reject`
+(source, offset, reason) and a record that is not a page at all (a WARC request, a redirect, an
+image) as a `Skipped`, so the runner can count both, write the rejects, and go on. The stream of
+one input is deterministic, which is what lets the runner cut it into resumable shards.
+
+Offsets: JSONL — the 1-based line number; WARC — the byte offset of the record in the file as
+stored (compressed offset for ``.warc.gz``); loose page files — 0.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from ..limits import DEFAULT_LIMITS, Limits
+
+__all__ = [
+    "PAGE_SUFFIXES",
+    "InputUnit",
+    "Item",
+    "Reject",
+    "Skipped",
+    "SourceRecord",
+    "discover",
+    "input_kind",
+    "iter_jsonl",
+    "iter_page_file",
+    "iter_unit",
+    "iter_warc",
+]
+
+PageKind = Literal["auto", "html", "text"]
+UnitKind = Literal["pages", "jsonl", "warc", "unsupported"]
+
+#: Loose page files and the kind they are read as.
+PAGE_SUFFIXES: dict[str, PageKind] = {".html": "html", ".htm": "html", ".txt": "text"}
+_CONTAINER_SUFFIXES: dict[str, UnitKind] = {
+    ".jsonl": "jsonl", ".jsonl.gz": "jsonl", ".warc": "warc", ".warc.gz": "warc",
+}
+#: HTTP content types read as pages; other non-``text/*`` responses are skipped, not rejected.
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml", "text/xml"})
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """One page read from an input, ready for `classify_page`."""
+
+    source: str
+    offset: int
+    id: Any
+    url: str | None
+    data: bytes | str
+    kind: PageKind
+    http_charset: str | None = None
+    record_id: str | None = None
+
+    def extra(self) -> dict[str, Any]:
+        """The fields that go right after ``source`` in the output record."""
+        out: dict[str, Any] = {}
+        if self.id is not None:
+            out["id"] = self.id
+        if self.url is not None:
+            out["url"] = self.url
+        if self.record_id is not None:
+            out["warc_record_id"] = self.record_id
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A record that could not become a result: where it was and why."""
+
+    source: str
+    offset: int
+    reason: str
+    id: Any = None
+    url: str | None = None
+    record_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"source": self.source, "offset": self.offset}
+        if self.id is not None:
+            out["id"] = self.id
+        if self.url is not None:
+            out["url"] = self.url
+        if self.record_id is not None:
+            out["warc_record_id"] = self.record_id
+        out["reason"] = self.reason
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A record that is not a page (WARC request/metadata/revisit, HTTP 404, an image)."""
+
+    source: str
+    offset: int
+    reason: str
+
+
+Item = SourceRecord | Reject | Skipped
+
+
+# --------------------------------------------------------------------------------------------
+# discovery
+
+
+@dataclass(frozen=True, slots=True)
+class InputUnit:
+    """One deterministic stream of items: a container file, or one folder's loose page files.
+
+    `key` names the unit's shards; it is stable for the same path, so a rerun finds them again.
+    """
+
+    key: str
+    kind: UnitKind
+    paths: tuple[str, ...]
+
+
+def input_kind(path: str) -> UnitKind | PageKind | None:
+    """``jsonl``/``warc`` for containers, ``html``/``text`` for loose pages, else None."""
+    low = path.lower()
+    for suffix, kind in _CONTAINER_SUFFIXES.items():
+        if low.endswith(suffix):
+            return kind
+    return PAGE_SUFFIXES.get(os.path.splitext(low)[1])
+
+
+def _unit_key(name: str, identity: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._")[:60] or "input"
+    digest = hashlib.sha1(identity.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{safe}-{digest}"
+
+
+def _walk(root: str) -> Iterator[str]:
+    """Files under `root`, sorted, hidden files and folders left out."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield os.path.join(dirpath, name)
+
+
+def discover(inputs: Sequence[str | os.PathLike[str]]) -> list[InputUnit]:
+    """Expand files and folders into units, in a stable order.
+
+    Folders are walked recursively; files with other suffixes inside folders are ignored. A file
+    named explicitly with an unknown suffix becomes an ``unsupported`` unit (one reject), and a
+    path that does not exist raises `FileNotFoundError` before anything runs.
+    """
+    units: list[InputUnit] = []
+    loose: dict[str, list[str]] = {}
+    loose_order: list[str] = []
+    seen: set[str] = set()
+
+    def add_file(path: str, explicit: bool) -> None:
+        real = os.path.realpath(path)
+        if real in seen:
+            return
+        seen.add(real)
+        kind = input_kind(path)
+        if kind in ("jsonl", "warc"):
+            units.append(InputUnit(_unit_key(os.path.basename(path), real), kind, (path,)))
+        elif kind in ("html", "text"):
+            folder = os.path.dirname(real)
+            if folder not in loose:
+                loose[folder] = []
+                loose_order.append(folder)
+            loose[folder].append(path)
+        elif explicit:
+            units.append(InputUnit(_unit_key(os.path.basename(path), real), "unsupported", (path,)))
+
+    for raw in inputs:
+        path = os.fspath(raw)
+        if os.path.isdir(path):
+            for f in _walk(path):
+                add_file(f, explicit=False)
+        elif os.path.exists(path):
+            add_file(path, explicit=True)
+        else:
+            raise FileNotFoundError(f"input not found: {path}")
+    for folder in loose_order:
+        name = os.path.basename(folder) or "pages"
+        units.append(InputUnit(_unit_key(name, folder + os.sep), "pages", tuple(loose[folder])))
+    return units
+
+
+def iter_unit(
+    unit: InputUnit,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    opener: Callable[[str], IO[bytes]] | None = None,
+) -> Iterator[Item]:
+    """Every item of a unit, in order. `opener` reads a path (default: the local file system)."""
+    if unit.kind == "pages":
+        for path in unit.paths:
+            yield from iter_page_file(path, limits, opener=opener)
+    elif unit.kind == "jsonl":
+        yield from iter_jsonl(unit.paths[0], limits, opener=opener)
+    elif unit.kind == "warc":
+        yield from iter_warc(unit.paths[0], limits, opener=opener)
+    else:
+        yield Reject(
+            unit.paths[0], 0,
+            "unsupported input type (expected .html/.htm/.txt, .jsonl[.gz] or .warc[.gz])",
+        )
+
+
+def _open(path: str, opener: Callable[[str], IO[bytes]] | None) -> IO[bytes]:
+    return opener(path) if opener is not None else open(path, "rb")  # noqa: SIM115
+
+
+def _unreadable(path: str, exc: BaseException) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "input vanished before it was read"
+    return f"input unreadable: {exc.__class__.__name__}: {exc}"
+
+
+# --------------------------------------------------------------------------------------------
+# loose page files
+
+
+def iter_page_file(
+    path: str,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    opener: Callable[[str], IO[bytes]] | None = None,
+) -> Iterator[Item]:
+    """One `.html/.htm/.txt` file: one page, or a reject if it is too big or gone."""
+    kind = PAGE_SUFFIXES.get(os.path.splitext(path.lower())[1], "auto")
+    try:
+        with _open(path, opener) as fh:
+            data = fh.read(limits.max_bytes + 1)
+    except OSError as exc:
+        yield Reject(path, 0, _unreadable(path, exc))
+        return
+    if len(data) > limits.max_bytes:
+        yield Reject(path, 0, f"file is over the limit of {limits.max_bytes:,} bytes")
+        return
+    yield SourceRecord(source=path, offset=0, id=None, url=None, data=data, kind=kind)
+
+
+# --------------------------------------------------------------------------------------------
+# JSONL
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constants)
+_BOM = b"\xef\xbb\xbf"
+
+
+def _read_line(fh: IO[bytes], cap: int) -> tuple[bytes, bool]:
+    """The next line (b"" at the end) and whether it ran over `cap` (then the rest is skipped)."""
+    line = fh.readline(cap + 1)
+    if len(line) <= cap or line.endswith(b"\n"):
+        return line, False
+    while True:
+        rest = fh.readline(1 << 20)
+        if not rest or rest.endswith(b"\n"):
+            return line, True
+
+
+def _parse_jsonl_line(source: str, lineno: int, raw: bytes) -> Item | None:
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM):]
+    if not raw.strip():
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Reject(source, lineno, f"line is not UTF-8 (bad byte at column {exc.start + 1})")
+    start = len(text) - len(text.lstrip())
+    try:
+        obj, end = _DECODER.raw_decode(text, start)
+    except json.JSONDecodeError as exc:
+        return Reject(source, lineno, f"invalid JSON: {exc.msg} at column {exc.colno}")
+    except ValueError as exc:  # NaN / Infinity
+        return Reject(source, lineno, f"invalid JSON: {exc}")
+    except RecursionError:
+        return Reject(source, lineno, "invalid JSON: nested too deeply")
+    rest = text[end:].strip()
+    if rest:
+        if rest[0] in "{[":
+            return Reject(source, lineno, "two JSON values on one line (JSONL needs one a line)")
+        return Reject(source, lineno, f"invalid JSON: extra data at column {end + 1}")
+    if not isinstance(obj, dict):
+        return Reject(source, lineno, f"line is a JSON {type(obj).__name__}, not an object")
+    return _page_from_object(source, lineno, obj)
+
+
+def _page_from_object(source: str, lineno: int, obj: dict[str, Any]) -> Item:
+    pid = obj.get("id")
+    url = obj.get("url")
+    if pid is not None and (isinstance(pid, bool) or not isinstance(pid, str | int)):
+        return Reject(source, lineno, f"`id` must be a string or an integer, not {_jtype(pid)}")
+    if url is not None and not isinstance(url, str):
+        return Reject(source, lineno, f"`url` must be a string, not {_jtype(url)}", id=pid)
+    for field in ("html", "text"):
+        value = obj.get(field)
+        if isinstance(value, str):
+            kind: PageKind = "html" if field == "html" else "text"
+            return SourceRecord(source, lineno, pid, url, value, kind)
+        if value is not None:
+            return Reject(
+                source, lineno, f"`{field}` must be a string, not {_jtype(value)}", id=pid, url=url
+            )
+    present = [f for f in ("html", "text") if f in obj]
+    reason = (
+        f"`{present[0]}` is null" if present else "no `html` or `text` field"
+    )
+    return Reject(source, lineno, reason, id=pid, url=url)
+
+
+def _jtype(value: Any) -> str:
+    return {dict: "an object", list: "an array", bool: "a boolean", float: "a number",
+            int: "a number"}.get(type(value), type(value).__name__)
+
+
+def iter_jsonl(
+    path: str,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    opener: Callable[[str], IO[bytes]] | None = None,
+) -> Iterator[Item]:
+    """One page a line (`id`, `url`, `html` or `text`); bad lines become rejects."""
+    lineno = 0
+    try:
+        raw_fh = _open(path, opener)
+    except OSError as exc:
+        yield Reject(path, 0, _unreadable(path, exc))
+        return
+    with raw_fh:
+        fh: IO[bytes] = raw_fh
+        if path.lower().endswith(".gz"):
+            fh = gzip.GzipFile(fileobj=raw_fh, mode="rb")  # type: ignore[assignment]
+        while True:
+            try:
+                line, too_long = _read_line(fh, limits.max_bytes)
+            except (EOFError, OSError, zlib.error) as exc:
+                yield Reject(
+                    path, lineno + 1,
+                    f"compressed stream broken after line {lineno} (file cut?): {exc}",
+                )
+                return
+            if not line:
+                return
+            lineno += 1
+            if too_long:
+                yield Reject(path, lineno, f"line is over the limit of {limits.max_bytes:,} bytes")
+                continue
+            item = _parse_jsonl_line(path, lineno, line)
+            if item is not None:
+                yield item
+
+
+# --------------------------------------------------------------------------------------------
+# WARC
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _inflate(data: bytes, cap: int, *, wbits: int) -> bytes:
+    """Decompress every member of a zlib/gzip/deflate stream, stopping at `cap` bytes out."""
+    out = bytearray()
+    rest = data
+    while rest:
+        d = zlib.decompressobj(wbits)
+        chunk = rest
+        while chunk:
+            out += d.decompress(chunk, cap + 1 - len(out))
+            if len(out) > cap:
+                raise _TooBig
+            chunk = d.unconsumed_tail
+        if not d.eof:
+            raise zlib.error("compressed payload ends early")
+        rest = d.unused_data
+        if wbits != 31 or not rest.startswith(_GZIP_MAGIC):
+            break
+    return bytes(out)
+
+
+def _unbrotli(data: bytes, cap: int) -> bytes:
+    import brotli
+
+    d = brotli.Decompressor()
+    out = bytearray(d.process(data, output_buffer_limit=cap + 1))
+    while len(out) <= cap and not d.is_finished() and not d.can_accept_more_data():
+        out += d.process(b"", output_buffer_limit=cap + 1 - len(out))
+    if len(out) > cap:
+        raise _TooBig
+    return bytes(out)
+
+
+def _dechunk(body: bytes) -> bytes | None:
+    """Undo HTTP chunked transfer coding; None when the body is not chunked after all."""
+    out: list[bytes] = []
+    pos = 0
+    while True:
+        nl = body.find(b"\n", pos, pos + 1024)
+        if nl < 0:
+            return None
+        size_field = body[pos:nl].split(b";", 1)[0].strip()
+        if not size_field or len(size_field) > 16:
+            return None
+        try:
+            size = int(size_field, 16)
+        except ValueError:
+            return None
+        pos = nl + 1
+        if size == 0:
+            return b"".join(out)
+        if pos + size > len(body):
+            return None
+        out.append(body[pos:pos + size])
+        pos += size
+        if body.startswith(b"\r\n", pos):
+            pos += 2
+        elif body.startswith(b"\n", pos):
+            pos += 1
+        else:
+            return None
+
+
+def _decode_payload(body: bytes, headers: Any, cap: int) -> bytes:
+    """Undo chunking and Content-Encoding that crawlers left in place, with a bomb cap.
+
+    Headers often describe the wire, not what was stored: a body that does not parse as the
+    declared coding is taken as already decoded. A body that *is* gzip but is corrupt, or would
+    grow past `cap`, raises (`zlib.error`, `_TooBig`).
+    """
+    te = (headers.get("Transfer-Encoding") or "").lower() if headers is not None else ""
+    ce = (headers.get("Content-Encoding") or "").lower() if headers is not None else ""
+    if "chunked" in te:
+        plain = _dechunk(body)
+        if plain is not None:
+            body = plain
+    codings = [c.strip() for c in ce.split(",") if c.strip() and c.strip() != "identity"]
+    if not codings and body.startswith(_GZIP_MAGIC + b"\x08"):
+        codings = ["gzip"]  # still gzip-encoded with no header saying so
+    for coding in reversed(codings):
+        if coding in ("gzip", "x-gzip"):
+            if body.startswith(_GZIP_MAGIC):
+                body = _inflate(body, cap, wbits=31)
+        elif coding == "deflate":
+            try:
+                body = _inflate(body, cap, wbits=15)
+            except zlib.error:
+                try:
+                    body = _inflate(body, cap, wbits=-15)
+                except zlib.error:
+                    pass  # not deflate after all: stored decoded
+        elif coding == "br":
+            try:
+                body = _unbrotli(body, cap)
+            except _TooBig:
+                raise
+            except Exception:  # noqa: BLE001 - brotli.error or missing module: stored decoded
+                pass
+    return body
+
+
+_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([^\s;\"',]+)", re.IGNORECASE)
+
+
+def _charset(headers: Any) -> str | None:
+    if headers is None:
+        return None
+    m = _CHARSET_RE.search(headers.get("Content-Type") or "")
+    return m.group(1) if m else None
+
+
+def _gzip_tail_problem(fh: IO[bytes], start: int) -> tuple[int, str] | None:
+    """Check the gzip members from `start` to the end; the first broken one (offset, reason)."""
+    fh.seek(start)
+    head = fh.read(2)
+    if head != _GZIP_MAGIC:
+        start = 0  # not a member boundary (one-member file?): check from the top
+    fh.seek(start)
+    pos = start
+    pending = b""
+    while True:
+        d = zlib.decompressobj(31)
+        member = pos
+        fed = 0
+        while not d.eof:
+            chunk = pending or fh.read(1 << 16)
+            pending = b""
+            if not chunk:
+                if fed == 0:
+                    return None
+                return member, f"gzip member at byte {member:,} is cut short (file truncated?)"
+            fed += len(chunk)
+            try:
+                data = chunk
+                while data and not d.eof:
+                    d.decompress(data, 1 << 20)
+                    data = d.unconsumed_tail
+            except zlib.error as exc:
+                return member, f"gzip member at byte {member:,} is corrupt: {exc}"
+        pending = d.unused_data
+        pos = member + fed - len(pending)
+        if not pending:
+            pending = fh.read(1 << 16)
+            if not pending:
+                return None
+        if not pending.strip(b"\x00"):
+            return None
+
+
+def iter_warc(
+    path: str,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    opener: Callable[[str], IO[bytes]] | None = None,
+) -> Iterator[Item]:
+    """Response (and resource) records of a `.warc[.gz]`, read with FastWARC in quirks mode.
+
+    Quirks mode copes with LF-only headers and wrong Content-Length values. What it passes over
+    silently is checked here: a record shorter than it says is a reject, and the gzip members
+    after the last good record are verified so a truncated tail is reported, not dropped.
+    """
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    try:
+        fh = _open(path, opener)
+    except OSError as exc:
+        yield Reject(path, 0, _unreadable(path, exc))
+        return
+    with fh:
+        try:
+            gz = fh.read(2) == _GZIP_MAGIC
+            fh.seek(0)
+        except OSError as exc:
+            yield Reject(path, 0, _unreadable(path, exc))
+            return
+        seekable = fh.seekable()
+        last_pos = 0
+        n_records = 0
+        last_reject: int | None = None
+        failure: str | None = None
+        try:
+            for record in ArchiveIterator(
+                fh, parse_http=False, quirks_mode=True, fsspec_args=False
+            ):
+                n_records += 1
+                last_pos = int(record.stream_pos)
+                item = _warc_item(path, record, WarcRecordType, limits)
+                last_reject = item.offset if isinstance(item, Reject) else None
+                if item is not None:
+                    yield item
+        except Exception as exc:  # noqa: BLE001 - FastWARC raises OSError and friends
+            failure = f"{exc.__class__.__name__}: {exc}"
+        problem: tuple[int, str] | None = None
+        if gz and seekable:
+            try:
+                problem = _gzip_tail_problem(fh, last_pos)
+            except OSError as exc:
+                problem = (last_pos, f"could not re-read the file: {exc}")
+        if problem is not None and problem[0] == last_reject:
+            pass  # the cut record was already rejected as cut short
+        elif problem is not None:
+            yield Reject(path, problem[0], problem[1] + "; records before it were kept")
+        elif failure is not None:
+            yield Reject(path, last_pos, f"WARC unreadable after the record at byte "
+                                         f"{last_pos:,}: {failure}")
+        elif n_records == 0:
+            size = _size(fh)
+            if size:
+                yield Reject(path, 0, "no WARC records found (not a WARC file?)")
+
+
+def _size(fh: IO[bytes]) -> int:
+    try:
+        return fh.seek(0, io.SEEK_END)
+    except OSError:
+        return 0
+
+
+def _warc_item(path: str, record: Any, types: Any, limits: Limits) -> Item | None:
+    offset = int(record.stream_pos)
+    rtype = record.record_type
+    if rtype not in (types.response, types.resource):
+        return Skipped(path, offset, f"WARC {_type_name(rtype, types)} record")
+    headers = record.headers
+    url = headers.get("WARC-Target-URI")
+    rid = record.record_id
+    declared = headers.get("Content-Length")
+    if declared is None or not declared.strip().isdigit():
+        return Reject(path, offset, "malformed WARC record header (no Content-Length; cut?)",
+                      url=url, record_id=rid)
+    http = None
+    if rtype == types.response:
+        try:
+            record.parse_http(auto_decode="none", quirks_mode=True)
+        except Exception as exc:  # noqa: BLE001 - broken HTTP header block
+            return Reject(path, offset, f"unreadable HTTP headers: {exc}", url=url, record_id=rid)
+        http = record.http_headers
+        status = http.status_code if http is not None else None
+        if status is not None and not 200 <= status < 300:
+            return Skipped(path, offset, f"HTTP status {status}")
+        ctype = (record.http_content_type or "").lower() or None
+    else:
+        ctype = ((headers.get("Content-Type") or "").split(";")[0].strip().lower()) or None
+    if ctype is not None and ctype not in _HTML_TYPES and not ctype.startswith("text/"):
+        return Skipped(path, offset, f"not a page: {ctype}")
+    kind: PageKind = "text" if ctype == "text/plain" else ("html" if ctype else "auto")
+    remaining = int(record.content_length)
+    if remaining > limits.max_bytes:
+        return Reject(path, offset, f"payload is {remaining:,} bytes, over the limit of "
+                      f"{limits.max_bytes:,}", url=url, record_id=rid)
+    try:
+        body = record.reader.read(remaining)
+    except Exception as exc:  # noqa: BLE001 - stream I/O error mid-record
+        return Reject(path, offset, f"record unreadable: {exc}", url=url, record_id=rid)
+    if len(body) < remaining:
+        return Reject(path, offset, f"record cut short: {len(body):,} of {remaining:,} payload "
+                      "bytes (file truncated?)", url=url, record_id=rid)
+    try:
+        body = _decode_payload(body, http, limits.max_bytes)
+    except _TooBig:
+        return Reject(path, offset, f"decompressed payload is over the limit of "
+                      f"{limits.max_bytes:,} bytes (decompression bomb?)", url=url, record_id=rid)
+    except zlib.error as exc:
+        return Reject(path, offset, f"gzip-encoded payload is corrupt: {exc}",
+                      url=url, record_id=rid)
+    return SourceRecord(
+        source=path, offset=offset, id=None, url=url, data=body, kind=kind,
+        http_charset=_charset(http) if http is not None else _charset(headers), record_id=rid,
+    )
+
+
+def _type_name(rtype: Any, types: Any) -> str:
+    for name in ("request", "metadata", "revisit", "warcinfo", "conversion", "continuation"):
+        if rtype == getattr(types, name):
+            return name
+    return "non-response"

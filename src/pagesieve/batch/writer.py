@@ -1,0 +1,244 @@
+"""Batch output: JSONL shards that appear only when complete, their markers, and the rejects.
+
+Layout of an output folder::
+
+    part-<unit>-<shard>.jsonl[.gz]   one record a page, in input order
+    _state/run.json                  the settings of the run (checked by --resume)
+    _state/done/<shard>.json         marker: the shard and its rejects are complete (+ counts)
+    _state/done/<unit>.unit.json     marker: every shard of an input is complete
+    _state/rejects/<shard>.jsonl     rejects of one shard
+    _rejects.jsonl                   all rejects, merged at the end (or --rejects FILE)
+    _SUCCESS                         the run finished; holds the summary
+
+Every file is written under a hidden temporary name and renamed into place, so readers never
+see a partial file, and a marker is written only after its shard is in place: a shard without a
+marker is rewritten by the next run. Gzip output is a series of gzip members (one per batch),
+which every gzip reader concatenates; that lets workers compress in parallel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip as _gzip
+import json
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = [
+    "AtomicFile",
+    "ShardStore",
+    "dumps_record",
+    "encode_records",
+    "write_json_atomic",
+]
+
+TMP_PREFIX = "."
+TMP_SUFFIX = ".tmp"
+
+
+def dumps_record(record: Mapping[str, Any]) -> str:
+    """One compact JSON line (no newline). Lone surrogates from input fall back to escapes."""
+    try:
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        line.encode("utf-8")
+        return line
+    except UnicodeEncodeError:
+        return json.dumps(record, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+
+
+def encode_records(records: Iterable[Mapping[str, Any]], *, gzip: bool = False) -> bytes:
+    """JSON lines as bytes; with `gzip`, one complete gzip member (deterministic: mtime 0)."""
+    data = "".join(dumps_record(r) + "\n" for r in records).encode("utf-8")
+    if gzip and data:
+        return _gzip.compress(data, compresslevel=6, mtime=0)
+    return data
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class AtomicFile:
+    """Bytes written to a hidden temp file beside `path`; `commit()` makes them appear at once.
+
+    `abort()` (or leaving the `with` block on an error, or without committing) removes the temp
+    file, so a failed write — a full disk — leaves nothing half-written behind.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.path.with_name(f"{TMP_PREFIX}{self.path.name}.{os.getpid()}{TMP_SUFFIX}")
+        self._fh: IO[bytes] | None = open(self.tmp, "wb")  # noqa: SIM115
+        self.bytes_written = 0
+
+    def write(self, data: bytes) -> None:
+        if self._fh is None:
+            raise ValueError(f"{self.path} is already committed or aborted")
+        self._fh.write(data)
+        self.bytes_written += len(data)
+
+    def commit(self) -> Path:
+        if self._fh is None:
+            raise ValueError(f"{self.path} is already committed or aborted")
+        fh, self._fh = self._fh, None
+        try:
+            fh.flush()
+            os.fsync(fh.fileno())
+            fh.close()
+            os.replace(self.tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                fh.close()
+            self._remove_tmp()
+            raise
+        _fsync_dir(self.path.parent)
+        return self.path
+
+    def abort(self) -> None:
+        if self._fh is not None:
+            fh, self._fh = self._fh, None
+            with contextlib.suppress(OSError):
+                fh.close()
+        self._remove_tmp()
+
+    def _remove_tmp(self) -> None:
+        with contextlib.suppress(OSError):
+            self.tmp.unlink()
+
+    def __enter__(self) -> AtomicFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fh is not None:
+            self.abort()
+
+
+def write_json_atomic(path: Path, obj: Any) -> None:
+    with AtomicFile(path) as f:
+        f.write((json.dumps(obj, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        f.commit()
+
+
+class ShardStore:
+    """The output folder of one run: where shards, markers and rejects go (see module doc)."""
+
+    def __init__(self, outdir: Path, *, gzip: bool = False) -> None:
+        self.outdir = Path(outdir)
+        self.gzip = gzip
+        self.state = self.outdir / "_state"
+        self.done_dir = self.state / "done"
+        self.rejects_dir = self.state / "rejects"
+
+    # -- names ------------------------------------------------------------------------------
+    def shard_path(self, name: str) -> Path:
+        return self.outdir / f"part-{name}.jsonl{'.gz' if self.gzip else ''}"
+
+    def marker_path(self, name: str) -> Path:
+        return self.done_dir / f"{name}.json"
+
+    def unit_marker_path(self, key: str) -> Path:
+        return self.done_dir / f"{key}.unit.json"
+
+    def shard_rejects_path(self, name: str) -> Path:
+        return self.rejects_dir / f"{name}.jsonl"
+
+    @property
+    def run_path(self) -> Path:
+        return self.state / "run.json"
+
+    @property
+    def success_path(self) -> Path:
+        return self.outdir / "_SUCCESS"
+
+    # -- state ------------------------------------------------------------------------------
+    def has_output(self) -> bool:
+        """Whether the folder already holds (part of) a run."""
+        if not self.outdir.is_dir():
+            return False
+        return self.state.exists() or self.success_path.exists() or any(
+            p.name.startswith("part-") for p in self.outdir.iterdir()
+        )
+
+    def remove_temp_files(self) -> int:
+        """Delete temp files a killed run left behind; the count removed."""
+        n = 0
+        for folder in (self.outdir, self.done_dir, self.rejects_dir, self.state):
+            if not folder.is_dir():
+                continue
+            for p in folder.iterdir():
+                if p.name.startswith(TMP_PREFIX) and p.name.endswith(TMP_SUFFIX):
+                    with contextlib.suppress(OSError):
+                        p.unlink()
+                        n += 1
+        return n
+
+    def read_marker(self, path: Path) -> dict[str, Any] | None:
+        try:
+            obj = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return obj if isinstance(obj, dict) else None
+
+    def shard_done(self, name: str) -> dict[str, Any] | None:
+        return self.read_marker(self.marker_path(name))
+
+    def unit_done(self, key: str) -> dict[str, Any] | None:
+        return self.read_marker(self.unit_marker_path(key))
+
+    # -- writing ----------------------------------------------------------------------------
+    def open_shard(self, name: str) -> AtomicFile:
+        return AtomicFile(self.shard_path(name))
+
+    def finish_shard(
+        self,
+        name: str,
+        data: AtomicFile | None,
+        rejects: Iterable[Mapping[str, Any]],
+        stats: Mapping[str, Any],
+    ) -> None:
+        """Put a shard in place: its rejects, then its data file, then its marker."""
+        rejects = list(rejects)
+        try:
+            if rejects:
+                with AtomicFile(self.shard_rejects_path(name)) as rf:
+                    rf.write(encode_records(rejects))
+                    rf.commit()
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    self.shard_rejects_path(name).unlink()
+            if data is not None:
+                data.commit()
+        except BaseException:
+            if data is not None:
+                data.abort()
+            raise
+        write_json_atomic(self.marker_path(name), {"shard": name, **stats})
+
+    def mark_unit(self, key: str, stats: Mapping[str, Any]) -> None:
+        write_json_atomic(self.unit_marker_path(key), {"unit": key, **stats})
+
+    def merge_rejects(self, shard_names: Iterable[str], dest: Path) -> int:
+        """Concatenate the shards' rejects, in run order, into `dest` (atomically)."""
+        n = 0
+        with AtomicFile(dest) as out:
+            for name in shard_names:
+                p = self.shard_rejects_path(name)
+                try:
+                    data = p.read_bytes()
+                except FileNotFoundError:
+                    continue
+                n += data.count(b"\n")
+                out.write(data)
+            out.commit()
+        return n
+
+    def write_success(self, summary: Mapping[str, Any]) -> None:
+        write_json_atomic(self.success_path, dict(summary))

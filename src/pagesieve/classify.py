@@ -1,0 +1,56 @@
+"""The one core: bytes or text in, every block labelled out. CLI, service, batch and Spark call it.
+
+    decode → segment → features → model (two passes) → verdict
+    (decode.py, segment_*.py, features.py, model.py + revise.py, verdict.py)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from .limits import Limits
+from .model import PageModel, load_model
+from .read import read_page
+from .types import LabelledBlock, PageResult
+from .verdict import kept_text, normalize_keep, page_quality, page_spam
+
+__all__ = ["classify_page"]
+
+
+def classify_page(
+    data: bytes | str,
+    *,
+    kind: Literal["auto", "html", "text"] = "auto",
+    source: str | None = None,
+    url: str | None = None,
+    http_charset: str | None = None,
+    keep: Iterable[str] | str = ("content",),
+    model: PageModel | str | Path | None = None,
+    limits: Limits | None = None,
+    extra: Mapping[str, Any] | None = None,
+    explain: bool = True,
+) -> PageResult:
+    """Decode, segment, featurise and label one page.
+
+    Raises only `PagesieveError` subclasses (`DecodeError`, `InputTooLarge`, `ModelError`) and
+    `ValueError` for an unknown label in `keep`.
+    """
+    keep_labels = normalize_keep(keep)
+    lim = limits or Limits.from_env()
+    pm = model if isinstance(model, PageModel) else load_model(model)
+    page = read_page(
+        data, kind=kind, source=source, url=url, http_charset=http_charset, limits=lim
+    )
+    labels = pm.label_page(page, explain=explain)
+    blocks = tuple(LabelledBlock(b, lab) for b, lab in zip(page.blocks, labels, strict=True))
+    return PageResult(
+        page=page,
+        blocks=blocks,
+        keep=keep_labels,
+        text=kept_text(blocks, keep_labels),
+        quality=page_quality(blocks),
+        spam=page_spam(blocks),
+        extra=dict(extra or {}),
+    )

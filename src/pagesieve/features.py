@@ -1,0 +1,222 @@
+"""Stage 3 — blocks to features: jieba words for TF-IDF, and layout words for the same model.
+
+Everything becomes a space-separated "document" of tokens so the scikit-learn pipeline needs no
+custom code (and the pickle holds no tokenizer): column 0 holds the block's words, column 1 its
+layout and neighbourhood facts as pseudo-words (``ld:hi`` = mostly link text, ``a:li`` = inside a
+list item, ``cf:comment`` = a class/id word that names comments, ``pw:推荐`` = a word of the short
+heading just above).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from .limits import DEFAULT_LIMITS
+from .tokenize import tokenize
+from .types import Block, Page
+
+__all__ = ["ATTR_FAMILIES", "block_words", "layout_tokens", "page_features", "shape_word"]
+
+#: Class/id words people use for each kind of region, folded into one family token each, so the
+#: model generalises beyond the class names it saw in training.
+ATTR_FAMILIES: dict[str, frozenset[str]] = {
+    "comment": frozenset(
+        "comment comments cmt reply replies review reviews pinglun pl discuss talk floor "
+        "post-reply postreply answer answers remark remarks guestbook feedback msg".split()
+    ),
+    "nav": frozenset(
+        "nav navbar navigation menu menus breadcrumb breadcrumbs crumb crumbs topbar top "
+        "header head masthead channel channels subnav sitenav daohang mianbaoxie".split()
+    ),
+    "footer": frozenset(
+        "footer foot bottom copyright copy icp beian about contact links friendlink "
+        "flink yqlj statement disclaimer".split()
+    ),
+    "related": frozenset(
+        "related relate recommend recommended recom rec hot hotnews rank ranking tuijian "
+        "xiangguan xgyd relative more list lists news-list newslist sidebar side aside "
+        "tags tag prev next pager pagination morenews".split()
+    ),
+    "ad": frozenset(
+        "ad ads adv advert advertisement adsbygoogle sponsor sponsored guanggao gg promo "
+        "promotion banner union tg tuiguang popup float couplet".split()
+    ),
+    "content": frozenset(
+        "article content contents post main body text detail details zhengwen artical "
+        "arti entry story news-content newscontent cont txt con article-content "
+        "maincontent postbody readbody paragraph".split()
+    ),
+    "tool": frozenset(
+        "share sharing login register signin signup user toolbar tools fav favorite like "
+        "zan vote print font search weixin wechat qrcode code app download follow".split()
+    ),
+}
+_WORD_FAMILY = {w: fam for fam, words in ATTR_FAMILIES.items() for w in words}
+
+_WATCH_TAGS = frozenset(
+    "ul ol li dl dt dd table tr td th nav header footer aside article main section form "
+    "h1 h2 h3 h4 h5 h6 p blockquote figure figcaption pre address a span strong em time "
+    "button label select option".split()
+)
+_DATE = re.compile(
+    r"(?:19|20)\d{2}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}:\d{2}"
+)
+_DATE_ONLY = re.compile(
+    r"^[\s\[\(【(]*(?:(?:19|20)\d{2}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}日?"
+    r"|\d{1,2}月\d{1,2}日)?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?[\s\]\))】]*$"
+)
+_NUM_ONLY = re.compile(r"^[\s(（\[]*\d[\d,.]*[万wkK]?[\s)）\]]*$")
+_CONTACT = re.compile(
+    r"(?:https?://|www\.|\.com|\.cn|@\w+\.|qq[:：\s]*\d{5,}|微信|加微|vx|v信|电话|热线|"
+    r"1[3-9]\d{9}|\d{3,4}-\d{7,8})",
+    re.I,
+)
+_ICP = re.compile(r"icp|备案|版权所有|copyright|©|\(c\)|公网安备|许可证", re.I)
+_BULLET = re.compile(r"^[•·●○◆◇▪▫■□►▶‣⁃※★☆\-*+]")
+_SENT_END = re.compile(r"[。！？!?；;]")
+_TRUNC = re.compile(r"(?:\.\.\.|…|。。。)\s*$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_DIGIT = re.compile(r"\d")
+_NUM_TOKEN = re.compile(r"^\d[\d.,:]*%?$")
+
+
+def shape_word(tok: str) -> str:
+    """Numbers become shape tokens (``<n4>`` for a year, ``<n2>``...); other tokens stay."""
+    if _NUM_TOKEN.match(tok):
+        if tok.endswith("%"):
+            return "<pct>"
+        digits = sum(c.isdigit() for c in tok)
+        return f"<n{min(digits, 6)}>"
+    return tok
+
+
+def block_words(text: str, *, max_chars: int = DEFAULT_LIMITS.max_block_chars) -> list[str]:
+    return [shape_word(t) for t in tokenize(text, max_chars=max_chars)]
+
+
+def _bin(value: float, edges: Sequence[float]) -> int:
+    for i, edge in enumerate(edges):
+        if value <= edge:
+            return i
+    return len(edges)
+
+
+def _run_lengths(paths: list[str]) -> list[int]:
+    """For each block, how many consecutive blocks around it share its tag path (list runs)."""
+    n = len(paths)
+    out = [1] * n
+    i = 0
+    while i < n:
+        j = i
+        while j + 1 < n and paths[j + 1] == paths[i]:
+            j += 1
+        for k in range(i, j + 1):
+            out[k] = j - i + 1
+        i = j + 1
+    return out
+
+
+def layout_tokens(page: Page) -> list[list[str]]:
+    """Layout and neighbourhood pseudo-words for every block of `page`."""
+    blocks = page.blocks
+    n = len(blocks)
+    if n == 0:
+        return []
+    sizes = [len(b.text) - b.text.count(" ") for b in blocks]
+    total = max(1, sum(sizes))
+    biggest = max(sizes) or 1
+    paths = [b.tag_path for b in blocks]
+    runs = _run_lengths(paths)
+    out: list[list[str]] = []
+    for i, b in enumerate(blocks):
+        out.append(_block_layout(page, b, i, n, sizes[i], total, biggest, paths, runs[i]))
+    return out
+
+
+def _block_layout(
+    page: Page,
+    b: Block,
+    i: int,
+    n: int,
+    size: int,
+    total: int,
+    biggest: int,
+    paths: list[str],
+    run: int,
+) -> list[str]:
+    text = b.text
+    toks = [f"k:{page.kind}"]
+    tags = [t for t in b.tag_path.split("/") if t]
+    if tags:
+        toks.append(f"t:{tags[-1]}")
+        if len(tags) > 1:
+            toks.append(f"pt:{tags[-2]}")
+        toks.extend(f"a:{t}" for t in sorted(set(tags) & _WATCH_TAGS))
+        toks.append(f"depth:{_bin(len(tags), (3, 5, 8, 12, 18))}")
+    fams: set[str] = set()
+    for w in b.attr_words[:12]:
+        toks.append(f"c:{w}")
+        fam = _WORD_FAMILY.get(w)
+        if fam:
+            fams.add(fam)
+    toks.extend(f"cf:{f}" for f in sorted(fams))
+    ld = b.link_density
+    toks.append("ld:0" if ld == 0 else "ld:1" if ld >= 0.98 else f"ld:{_bin(ld, (0.3, 0.7))}")
+    toks.append(f"len:{_bin(size, (2, 6, 12, 25, 50, 100, 200, 400))}")
+    toks.append(f"lines:{_bin(b.lines, (1, 2, 4))}")
+    toks.append(f"pos:{min(9, int(10 * i / n))}")
+    if i == 0:
+        toks.append("first")
+    if i == n - 1:
+        toks.append("last")
+    toks.append(f"share:{_bin(size / total, (0.005, 0.02, 0.05, 0.1, 0.25))}")
+    toks.append(f"rel:{_bin(size / biggest, (0.05, 0.2, 0.5, 0.99))}")
+    toks.append(f"run:{_bin(run, (1, 3, 9))}")
+    if i > 0 and paths[i - 1] == paths[i]:
+        toks.append("sameprev")
+    if i < n - 1 and paths[i + 1] == paths[i]:
+        toks.append("samenext")
+    sents = len(_SENT_END.findall(text))
+    toks.append(f"sent:{_bin(sents, (0, 1, 3))}")
+    if size:
+        cjk = len(_CJK.findall(text)) / size
+        digits = len(_DIGIT.findall(text)) / size
+        toks.append(f"cjk:{_bin(cjk, (0.1, 0.5, 0.8))}")
+        toks.append(f"dig:{_bin(digits, (0.0, 0.1, 0.3, 0.6))}")
+    first_line = text.lstrip()
+    if _BULLET.match(first_line):
+        toks.append("bullet")
+    if _TRUNC.search(text):
+        toks.append("trunc")
+    if _DATE.search(text):
+        toks.append("date")
+    if _DATE_ONLY.match(text) and _DIGIT.search(text):
+        toks.append("dateonly")
+    if _NUM_ONLY.match(text):
+        toks.append("numonly")
+    if _CONTACT.search(text):
+        toks.append("contact")
+    if _ICP.search(text):
+        toks.append("icp")
+    if "|" in text or "｜" in text:
+        toks.append("pipes")
+    for j in (i - 1, i - 2):  # words of a short heading just above: 文章推荐, 评论列表, 热门
+        if j >= 0:
+            prev = page.blocks[j].text
+            if 0 < len(prev) <= 16:
+                toks.extend(f"pw:{w}" for w in block_words(prev, max_chars=16) if len(w) > 1)
+                break
+    return toks
+
+
+def page_features(page: Page, *, max_block_chars: int = DEFAULT_LIMITS.max_block_chars) -> np.ndarray:
+    """An (n_blocks, 2) object array: words and layout tokens, each a space-joined string."""
+    layout = layout_tokens(page)
+    rows = np.empty((len(page.blocks), 2), dtype=object)
+    for i, b in enumerate(page.blocks):
+        rows[i, 0] = " ".join(block_words(b.text, max_chars=max_block_chars))
+        rows[i, 1] = " ".join(layout[i])
+    return rows

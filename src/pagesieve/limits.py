@@ -1,0 +1,59 @@
+"""Per-page limits: every one configurable (environment or arguments), every hit recorded."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_LIMITS", "Limits"]
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        return default
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds that keep one monster page from stalling a worker.
+
+    - `max_bytes`: larger inputs are refused with `InputTooLarge` (env ``PAGESIEVE_MAX_BYTES``).
+    - `max_blocks`: blocks past this are folded into the last block, labelled with it
+      (env ``PAGESIEVE_MAX_BLOCKS``).
+    - `max_block_chars`: only this many characters of a block are fed to the tokenizer
+      (env ``PAGESIEVE_MAX_BLOCK_CHARS``); the block keeps all of its text.
+    - `max_seconds`: wall time per page in batch runs (env ``PAGESIEVE_MAX_SECONDS``).
+    """
+
+    max_bytes: int = 20 * 1024 * 1024
+    max_blocks: int = 5000
+    max_block_chars: int = 4000
+    max_seconds: float = 30.0
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        d = cls()
+        return cls(
+            max_bytes=_env_int("PAGESIEVE_MAX_BYTES", d.max_bytes),
+            max_blocks=_env_int("PAGESIEVE_MAX_BLOCKS", d.max_blocks),
+            max_block_chars=_env_int("PAGESIEVE_MAX_BLOCK_CHARS", d.max_block_chars),
+            max_seconds=_env_float("PAGESIEVE_MAX_SECONDS", d.max_seconds),
+        )
+
+
+DEFAULT_LIMITS = Limits()

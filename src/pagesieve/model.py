@@ -1,0 +1,401 @@
+"""Stage 4 — the model: two linear passes over block features, saved with a hash-checked manifest.
+
+Pass 1 reads one block (TF-IDF over its jieba words + its layout words) with a logistic
+regression. Pass 2 (`revise.py`) re-reads pass-1 probabilities of the block, its neighbours, its
+list siblings and the whole page with a second, calibrated logistic regression. Tokenizing happens
+before the pipeline, so the pickle holds only scikit-learn objects and plain containers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from .errors import ModelError
+from .features import page_features
+from .limits import DEFAULT_LIMITS
+from .revise import CONTEXT_FEATURE_NAMES, context_matrix
+from .types import LABELS, Label, LabelName, Page
+
+__all__ = [
+    "DEFAULT_MODEL_PATH",
+    "FORMAT_VERSION",
+    "PageModel",
+    "default_model_path",
+    "load_model",
+    "manifest_path",
+    "sha256_file",
+]
+
+FORMAT_VERSION = 1
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "pagesieve.joblib"
+
+
+def default_model_path() -> Path:
+    """``PAGESIEVE_MODEL`` if set, else the model shipped in the repo's ``models/``."""
+    env = os.environ.get("PAGESIEVE_MODEL")
+    return Path(env) if env else DEFAULT_MODEL_PATH
+
+
+def manifest_path(model_path: Path) -> Path:
+    return model_path.with_name(model_path.stem + ".manifest.json")
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    import joblib
+    import scipy
+    import sklearn
+
+    from . import __version__
+
+    out = {
+        "python": platform.python_version(),
+        "pagesieve": __version__,
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "joblib": joblib.__version__,
+    }
+    for name in ("jieba", "rjieba"):
+        try:
+            from importlib.metadata import version
+
+            out[name] = version(name)
+        except Exception:  # noqa: BLE001 - optional
+            pass
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Fitted:
+    pass1: Any
+    pass2: Any
+    feature_names: np.ndarray
+
+
+class PageModel:
+    """Labels every block of a page. Settings in ``__init__``, learning in ``fit``.
+
+    `predict_proba(page)` gives an ``(n_blocks, 5)`` array over `LABELS`; `label_page(page)` gives
+    a `Label` (name, score, all scores, why) per block.
+    """
+
+    def __init__(
+        self,
+        *,
+        c_words: float = 4.0,
+        c_context: float = 1.0,
+        min_df: int = 2,
+        max_features: int = 300_000,
+        n_folds: int = 4,
+        random_state: int = 0,
+        max_block_chars: int = DEFAULT_LIMITS.max_block_chars,
+    ) -> None:
+        self.c_words = c_words
+        self.c_context = c_context
+        self.min_df = min_df
+        self.max_features = max_features
+        self.n_folds = n_folds
+        self.random_state = random_state
+        self.max_block_chars = max_block_chars
+        self._fitted: _Fitted | None = None
+
+    # -- building the estimators -------------------------------------------------------------
+    def _make_pass1(self) -> Any:
+        from sklearn.compose import ColumnTransformer
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import Pipeline
+
+        words = TfidfVectorizer(
+            token_pattern=r"\S+",
+            lowercase=False,
+            sublinear_tf=True,
+            min_df=self.min_df,
+            max_features=self.max_features,
+            ngram_range=(1, 2),
+            dtype=np.float32,
+        )
+        layout = CountVectorizer(
+            token_pattern=r"\S+", lowercase=False, binary=True, min_df=self.min_df,
+            dtype=np.float32,
+        )
+        features = ColumnTransformer([("words", words, 0), ("layout", layout, 1)])
+        clf = LogisticRegression(C=self.c_words, max_iter=3000, random_state=self.random_state)
+        return Pipeline([("features", features), ("clf", clf)])
+
+    def _make_pass2(self) -> Any:
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.linear_model import LogisticRegression
+
+        base = LogisticRegression(C=self.c_context, max_iter=3000, random_state=self.random_state)
+        return CalibratedClassifierCV(base, method="sigmoid", cv=3, ensemble=False)
+
+    # -- learning --------------------------------------------------------------------------
+    def featurize(self, page: Page) -> np.ndarray:
+        return page_features(page, max_block_chars=self.max_block_chars)
+
+    def fit(
+        self,
+        pages: Sequence[Page],
+        labels: Sequence[Sequence[str]],
+        *,
+        weights: Sequence[Sequence[float]] | None = None,
+        groups: Sequence[str] | None = None,
+        features: Sequence[np.ndarray] | None = None,
+        progress: Any = None,
+    ) -> PageModel:
+        """Fit both passes. `groups` (one per page, e.g. the host) keeps folds site-disjoint."""
+        from sklearn.base import clone
+        from sklearn.model_selection import GroupKFold
+
+        feats = list(features) if features is not None else [self.featurize(p) for p in pages]
+        index = {lab: i for i, lab in enumerate(LABELS)}
+        y_pages = [np.array([index[lab] for lab in labs], dtype=int) for labs in labels]
+        w_pages = (
+            [np.asarray(w, dtype=float) for w in weights]
+            if weights is not None
+            else [np.ones(len(f)) for f in feats]
+        )
+        page_groups = list(groups) if groups is not None else [str(i) for i in range(len(pages))]
+        X = np.vstack([f for f in feats if len(f)])
+        y = np.concatenate(y_pages)
+        w = np.concatenate(w_pages)
+        row_page = np.concatenate([np.full(len(f), i) for i, f in enumerate(feats)])
+
+        # Out-of-fold pass-1 probabilities, so pass 2 learns from honest inputs.
+        oof = np.zeros((len(y), len(LABELS)))
+        n_groups = len(set(page_groups))
+        folds = min(self.n_folds, n_groups)
+        if folds >= 2:
+            row_groups = np.array([page_groups[i] for i in row_page])
+            for k, (tr, te) in enumerate(GroupKFold(n_splits=folds).split(X, y, row_groups)):
+                if progress:
+                    progress(f"pass 1, fold {k + 1}/{folds}")
+                est = clone(self._make_pass1())
+                est.fit(X[tr], y[tr], clf__sample_weight=w[tr])
+                oof[te] = self._proba_full(est, X[te])
+        if progress:
+            progress("pass 1, all data")
+        pass1 = self._make_pass1().fit(X, y, clf__sample_weight=w)
+        if folds < 2:
+            oof = self._proba_full(pass1, X)
+        ctx = []
+        for i, page in enumerate(pages):
+            rows = row_page == i
+            ctx.append(context_matrix(oof[rows], page))
+        C = np.vstack([c for c in ctx if len(c)])
+        if progress:
+            progress("pass 2 (context, calibrated)")
+        pass2 = self._make_pass2().fit(C, y, sample_weight=w)
+        names = pass1.named_steps["features"].get_feature_names_out()
+        self._fitted = _Fitted(pass1, pass2, np.asarray(names, dtype=object))
+        return self
+
+    @staticmethod
+    def _proba_full(est: Any, X: np.ndarray) -> np.ndarray:
+        """Probabilities over all five labels even if a fold lacked one."""
+        out = np.zeros((len(X), len(LABELS)))
+        if len(X):
+            out[:, est.classes_] = est.predict_proba(X)
+        return out
+
+    # -- predicting -----------------------------------------------------------------------
+    @property
+    def fitted(self) -> _Fitted:
+        if self._fitted is None:
+            raise ModelError("the model is not fitted")
+        return self._fitted
+
+    def first_pass_proba(self, feats: np.ndarray) -> np.ndarray:
+        return self._proba_full(self.fitted.pass1, feats)
+
+    def predict_proba(self, page: Page, feats: np.ndarray | None = None) -> np.ndarray:
+        if not page.blocks:
+            return np.zeros((0, len(LABELS)))
+        feats = self.featurize(page) if feats is None else feats
+        p1 = self.first_pass_proba(feats)
+        return self._proba_full(self.fitted.pass2, context_matrix(p1, page))
+
+    def label_page(self, page: Page, *, explain: bool = True) -> tuple[Label, ...]:
+        if not page.blocks:
+            return ()
+        feats = self.featurize(page)
+        p1 = self.first_pass_proba(feats)
+        ctx = context_matrix(p1, page)
+        p2 = self._proba_full(self.fitted.pass2, ctx)
+        why: list[tuple[str, ...]] = [()] * len(page.blocks)
+        if explain:
+            why = self._explain(feats, ctx, p2.argmax(axis=1))
+        out = []
+        for i in range(len(page.blocks)):
+            k = int(p2[i].argmax())
+            name: LabelName = LABELS[k]
+            scores = {lab: float(p2[i, j]) for j, lab in enumerate(LABELS)}
+            out.append(Label(name=name, score=float(p2[i, k]), scores=scores, why=why[i]))
+        return tuple(out)
+
+    # -- explaining -----------------------------------------------------------------------
+    def _explain(
+        self, feats: np.ndarray, ctx: np.ndarray, chosen: np.ndarray, top: int = 4
+    ) -> list[tuple[str, ...]]:
+        """Per block: the pass-1 features and the context facts that pushed it to its label."""
+        f = self.fitted
+        pipe = f.pass1
+        X = pipe.named_steps["features"].transform(feats)
+        X = sparse.csr_matrix(X)
+        clf = pipe.named_steps["clf"]
+        coef = np.zeros((len(LABELS), X.shape[1]))
+        coef[clf.classes_] = clf.coef_ if clf.coef_.shape[0] == len(clf.classes_) else 0
+        base = f.pass2.calibrated_classifiers_[0].estimator
+        ccoef = np.zeros((len(LABELS), ctx.shape[1]))
+        ccoef[base.classes_] = base.coef_
+        out: list[tuple[str, ...]] = []
+        for i in range(X.shape[0]):
+            k = int(chosen[i])
+            row = X.getrow(i)
+            contrib = row.data * coef[k, row.indices]
+            names = [str(f.feature_names[j]) for j in row.indices]
+            # The strongest words and the strongest layout facts, half of `top` each, so a
+            # moderator sees what the text says as well as where it sits.
+            picked: list[tuple[float, str]] = []
+            for prefix in ("words__", "layout__"):
+                cands = [
+                    (float(contrib[j]), names[j])
+                    for j in range(len(names))
+                    if names[j].startswith(prefix) and contrib[j] > 0
+                ]
+                picked.extend(sorted(cands, reverse=True)[: top // 2])
+            reasons = [_pretty(name) for _, name in sorted(picked, reverse=True)]
+            cc = ctx[i] * ccoef[k]
+            for j in np.argsort(-cc)[:2]:
+                name = CONTEXT_FEATURE_NAMES[j]
+                if cc[j] > 0.5 and not name.startswith(("self:", "log_self:")):
+                    reasons.append(f"context {name}")
+            out.append(tuple(reasons))
+        return out
+
+    # -- saving and loading ---------------------------------------------------------------
+    def save(self, path: Path, *, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Write the joblib file and its manifest (sha256, versions, params, `extra`)."""
+        import joblib
+
+        f = self.fitted
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "format": FORMAT_VERSION,
+            "labels": list(LABELS),
+            "params": self.get_params(),
+            "pass1": f.pass1,
+            "pass2": f.pass2,
+        }
+        tmp = path.with_suffix(".tmp")
+        joblib.dump(payload, tmp, compress=3)
+        os.replace(tmp, path)
+        manifest: dict[str, Any] = {
+            "model_file": path.name,
+            "sha256": sha256_file(path),
+            "format": FORMAT_VERSION,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "versions": _versions(),
+            "params": self.get_params(),
+            "labels": list(LABELS),
+        }
+        manifest.update(extra or {})
+        manifest_path(path).write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        return manifest
+
+    def get_params(self) -> dict[str, Any]:
+        return {
+            "c_words": self.c_words,
+            "c_context": self.c_context,
+            "min_df": self.min_df,
+            "max_features": self.max_features,
+            "n_folds": self.n_folds,
+            "random_state": self.random_state,
+            "max_block_chars": self.max_block_chars,
+        }
+
+    @classmethod
+    def load(cls, path: Path) -> PageModel:
+        """Load a model after checking its sha256 and library versions against the manifest."""
+        path = Path(path)
+        if not path.is_file():
+            raise ModelError(f"model file not found: {path}")
+        mpath = manifest_path(path)
+        if not mpath.is_file():
+            raise ModelError(f"model manifest not found: {mpath} (refusing to load {path.name})")
+        try:
+            manifest = json.loads(mpath.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"model manifest {mpath} is unreadable: {exc}") from None
+        digest = sha256_file(path)
+        if digest != manifest.get("sha256"):
+            raise ModelError(
+                f"model file {path} does not match its manifest (sha256 {digest[:12]}… "
+                f"!= {str(manifest.get('sha256'))[:12]}…); refusing to unpickle it"
+            )
+        import sklearn
+
+        want = manifest.get("versions", {}).get("scikit-learn")
+        if want != sklearn.__version__:
+            raise ModelError(
+                f"model {path.name} was trained with scikit-learn {want}, this is "
+                f"{sklearn.__version__}; retrain it (`make model`) or install scikit-learn=={want}"
+            )
+        import joblib
+
+        try:
+            payload = joblib.load(path)
+        except Exception as exc:  # noqa: BLE001 - any unpickling failure is a model error
+            raise ModelError(f"model file {path} could not be loaded: {exc}") from None
+        if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
+            raise ModelError(f"model file {path} is not a pagesieve model (format mismatch)")
+        model = cls(**payload["params"])
+        names = payload["pass1"].named_steps["features"].get_feature_names_out()
+        model._fitted = _Fitted(payload["pass1"], payload["pass2"], np.asarray(names, dtype=object))
+        model.manifest = manifest
+        return model
+
+    manifest: dict[str, Any] = {}
+
+
+def _pretty(name: str) -> str:
+    kind, _, value = name.partition("__")
+    return f"word {value}" if kind == "words" else f"layout {value}"
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: str, mtime: float) -> PageModel:
+    return PageModel.load(Path(path))
+
+
+def load_model(path: str | Path | None = None) -> PageModel:
+    """The model at `path` (default: `default_model_path()`), loaded once per process."""
+    p = Path(path) if path is not None else default_model_path()
+    try:
+        mtime = p.stat().st_mtime
+    except OSError:
+        raise ModelError(f"model file not found: {p}") from None
+    return _load_cached(str(p.resolve()), mtime)

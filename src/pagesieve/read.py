@@ -1,0 +1,44 @@
+"""Stages 1–2 together: raw bytes or text to a `Page` of blocks (decode, sniff, segment)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from .decode import clean_text, decode, sniff_kind
+from .errors import InputTooLarge
+from .limits import DEFAULT_LIMITS, Limits
+from .segment_html import segment_html
+from .segment_text import segment_text
+from .types import Page
+
+__all__ = ["read_page"]
+
+
+def read_page(
+    data: bytes | str,
+    *,
+    kind: Literal["auto", "html", "text"] = "auto",
+    source: str | None = None,
+    url: str | None = None,
+    http_charset: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Page:
+    """Decode (bytes only) and segment a page. Raises `DecodeError` or `InputTooLarge`."""
+    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
+    if size > limits.max_bytes:
+        raise InputTooLarge(f"input is {size:,} bytes, over the limit of {limits.max_bytes:,}")
+    notes: tuple[str, ...] = ()
+    if isinstance(data, bytes):
+        decoded = decode(data, http_charset=http_charset)
+        text, encoding, notes = decoded.text, decoded.encoding, decoded.notes
+    else:
+        text, encoding = clean_text(data), "utf-8"
+    page_kind = sniff_kind(text) if kind == "auto" else kind
+    if page_kind == "html":
+        blocks = segment_html(text, max_blocks=limits.max_blocks)
+    else:
+        blocks = segment_text(text, max_blocks=limits.max_blocks)
+    return Page(
+        text=text, kind=page_kind, encoding=encoding, blocks=blocks, source=source, url=url,
+        notes=notes,
+    )

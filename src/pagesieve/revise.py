@@ -1,0 +1,68 @@
+"""Stage 4b — the neighbour-aware revision pass (jusText's second pass, learned).
+
+The first pass labels each block on its own words and layout. This pass re-reads those
+probabilities in context: a short date line between two teaser cards is a teaser too; a block
+whose list siblings are all teasers is a teaser; the page's overall mix tells a thread from an
+article. It is a second linear model over the features built here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .types import Page
+
+__all__ = ["CONTEXT_FEATURE_NAMES", "context_matrix"]
+
+_OFFSETS = (-2, -1, 1, 2)
+_EPS = 1e-3
+
+
+def _names(n_labels: int, labels: tuple[str, ...]) -> list[str]:
+    names: list[str] = []
+    for part in ("self", "prev2", "prev1", "next1", "next2", "window", "siblings", "page"):
+        names.extend(f"{part}:{lab}" for lab in labels[:n_labels])
+    names.extend(f"log_self:{lab}" for lab in labels[:n_labels])
+    names.extend(["edge:prev", "edge:next", "size", "siblings:n"])
+    return names
+
+
+CONTEXT_FEATURE_NAMES = _names(
+    5, ("content", "comment", "related", "ad", "boilerplate")
+)
+
+
+def context_matrix(p1: np.ndarray, page: Page, *, window: int = 5) -> np.ndarray:
+    """Features for the revision pass: own, neighbour, window, sibling and page probabilities."""
+    n, k = p1.shape
+    if n == 0:
+        return np.zeros((0, len(CONTEXT_FEATURE_NAMES)))
+    sizes = np.array([max(1, len(b.text)) for b in page.blocks], dtype=float)
+    padded = np.vstack([np.zeros((2, k)), p1, np.zeros((2, k))])
+    neigh = [padded[2 + off : 2 + off + n] for off in _OFFSETS]
+    csum = np.vstack([np.zeros((1, k)), np.cumsum(p1, axis=0)])
+    idx = np.arange(n)
+    lo = np.clip(idx - window, 0, n)
+    hi = np.clip(idx + window + 1, 0, n)
+    win = (csum[hi] - csum[lo] - p1) / np.maximum(1, (hi - lo - 1))[:, None]
+    # Blocks that share a tag path (list items, table cells) are read as a group.
+    groups: dict[str, list[int]] = {}
+    for i, b in enumerate(page.blocks):
+        groups.setdefault(b.tag_path, []).append(i)
+    sib = np.zeros_like(p1)
+    sib_n = np.zeros(n)
+    for members in groups.values():
+        if len(members) > 1:
+            m = np.array(members)
+            total = p1[m].sum(axis=0)
+            sib[m] = (total - p1[m]) / (len(members) - 1)
+            sib_n[m] = np.log1p(len(members) - 1)
+    weights = sizes / sizes.sum()
+    page_mix = np.broadcast_to((p1 * weights[:, None]).sum(axis=0), (n, k))
+    edges = np.zeros((n, 2))
+    edges[0, 0] = 1.0
+    edges[-1, 1] = 1.0
+    size = np.log1p(sizes)[:, None] / 8.0
+    return np.hstack(
+        [p1, *neigh, win, sib, page_mix, np.log(p1 + _EPS), edges, size, sib_n[:, None]]
+    )

@@ -1,0 +1,74 @@
+"""`pagesieve serve`: run the app on uvicorn.
+
+Settings travel to the app through environment variables and uvicorn's factory mode, because
+with ``--workers N`` each worker process builds its own app from an import string and cannot
+receive Python arguments.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .app import DEFAULT_MAX_BODY_BYTES
+
+__all__ = ["serve_command"]
+
+_FACTORY = "pagesieve.service.app:create_app_from_env"
+
+
+def serve_command(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    model: str | Path | None = None,
+    database_url: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    review_dir: str | Path | None = None,
+    log_level: str = "info",
+) -> int:
+    """Serve until interrupted. Returns a process exit code (2: bad option, 1: could not start)."""
+    if workers < 1:
+        print("pagesieve serve: --workers must be at least 1", file=sys.stderr)
+        return 2
+    if max_body_bytes <= 0:
+        print("pagesieve serve: --max-body-bytes must be positive", file=sys.stderr)
+        return 2
+    if not 0 <= port <= 65535:
+        print(f"pagesieve serve: --port {port} is not a port number", file=sys.stderr)
+        return 2
+    if model is not None and not Path(model).is_file():
+        print(f"pagesieve serve: model file not found: {model}", file=sys.stderr)
+        return 2
+    if review_dir is not None and not Path(review_dir).is_dir():
+        print(f"pagesieve serve: review folder not found: {review_dir}", file=sys.stderr)
+        return 2
+
+    import uvicorn
+
+    if model is not None:
+        os.environ["PAGESIEVE_MODEL"] = str(Path(model).resolve())
+    if database_url:
+        os.environ["PAGESIEVE_DATABASE_URL"] = database_url
+    os.environ["PAGESIEVE_MAX_BODY_BYTES"] = str(max_body_bytes)
+    if review_dir is not None:
+        os.environ["PAGESIEVE_REVIEW_DIR"] = str(Path(review_dir).resolve())
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Each worker counts into files here; /metrics sums them (see metrics.py).
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="pagesieve-metrics-")
+    try:
+        uvicorn.run(
+            _FACTORY,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            timeout_keep_alive=5,
+            timeout_graceful_shutdown=10,
+        )
+    except SystemExit as exc:  # uvicorn exits 1 when it cannot bind
+        return exc.code if isinstance(exc.code, int) else 1
+    return 0

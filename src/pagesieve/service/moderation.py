@@ -1,0 +1,156 @@
+"""The moderation tool: paste or upload a page, see its labelled blocks, correct a label.
+
+Server-rendered, so the page works without JavaScript; the one static script only turns each
+block's "save" form into a fetch to ``POST /v1/feedback`` so the moderator keeps their place.
+Corrections already stored show up on the blocks (``data-corrected``) whenever the same text is
+classified again, and the latest ones are listed under the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+
+from .app import ClassifyJob, ServiceState
+from .render import (
+    KINDS,
+    blocks_of,
+    render_document,
+    render_form,
+    render_message,
+    render_recent,
+    render_result,
+    render_review,
+)
+from .review import read_review_page
+from .schemas import FeedbackIn
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+#: Pasted text longer than this is not echoed back into the textarea (the page would double).
+_ECHO_MAX_CHARS = 1_000_000
+
+
+def _state(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.pagesieve
+    return state
+
+
+def _html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request) -> HTMLResponse:
+    state = _state(request)
+    recent = await run_in_threadpool(state.store.recent, 20)
+    return _html(render_document("Classify a page", render_form() + render_recent(recent)))
+
+
+@router.post("/", response_class=HTMLResponse)
+async def classify_form(request: Request) -> HTMLResponse:
+    state = _state(request)
+    try:
+        form = await request.form(max_files=1, max_fields=10, max_part_size=state.max_body_bytes)
+    except HTTPException as exc:
+        return _html(
+            render_document("Classify a page", render_form(error=str(exc.detail))),
+            exc.status_code,
+        )
+    page = form.get("page")
+    kind = form.get("kind") or "auto"
+    upload = form.get("file")
+    pasted = page if isinstance(page, str) else ""
+    if not isinstance(kind, str) or kind not in KINDS:
+        kind = "auto"
+
+    data: bytes | str
+    if isinstance(upload, UploadFile) and upload.filename:
+        data, source = await upload.read(), upload.filename
+    else:
+        data, source = pasted, "pasted page"
+    echo = pasted if len(pasted) <= _ECHO_MAX_CHARS else ""
+    if (isinstance(data, str) and not data.strip()) or (isinstance(data, bytes) and not data):
+        form_html = render_form(echo, kind, "Paste a page or choose a file first.")
+        return _html(render_document("Classify a page", form_html), 400)
+
+    job = ClassifyJob(data=data, kind=kind, source=source)
+    try:
+        record = await run_in_threadpool(state.classify, job)
+    except HTTPException as exc:
+        form_html = render_form(echo, kind, f"Could not classify this page: {exc.detail}")
+        return _html(render_document("Classify a page", form_html), exc.status_code)
+    texts = [str(b.get("text", "")) for b in record.get("blocks", [])]
+    corrections = await run_in_threadpool(state.store.latest_for, texts)
+    recent = await run_in_threadpool(state.store.recent, 20)
+    body = render_form(echo, kind) + render_result(record, corrections) + render_recent(recent)
+    return _html(render_document(f"Blocks of {source}", body))
+
+
+@router.post("/moderate/feedback", response_class=HTMLResponse)
+async def feedback_form(request: Request) -> HTMLResponse:
+    """The no-JavaScript path of a block's "save" button."""
+    state = _state(request)
+    try:
+        form = await request.form(max_files=0, max_fields=10, max_part_size=state.max_body_bytes)
+        fields: dict[str, Any] = {
+            k: v for k, v in form.items() if isinstance(v, str) and k in FeedbackIn.model_fields
+        }
+        if not fields.get("source"):
+            fields.pop("source", None)
+        if not fields.get("predicted"):
+            fields.pop("predicted", None)
+        item = FeedbackIn.model_validate(fields)
+    except HTTPException as exc:
+        return _html(render_message("Not saved", str(exc.detail)), exc.status_code)
+    except ValidationError as exc:
+        reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return _html(render_message("Not saved", f"Correction not saved: {reasons}"), 422)
+    await run_in_threadpool(
+        state.store.add, item.text, item.label, source=item.source, predicted=item.predicted
+    )
+    state.metrics.feedback.labels(item.label).inc()
+    return _html(render_message("Saved", f"Saved: this block is now labelled {item.label}."))
+
+
+@router.get("/review", response_class=HTMLResponse)
+async def review(
+    request: Request,
+    page: int = Query(1, ge=1, le=100_000),
+    max_quality: float = Query(0.5, ge=0.0, le=1.0),
+) -> HTMLResponse:
+    state = _state(request)
+    folder = state.review_dir
+    if folder is None or not folder.is_dir():
+        body = render_review(
+            [], {}, folder=None, page=page, has_next=False, max_quality=max_quality, bad_lines=0
+        )
+        return _html(body)
+    result = await run_in_threadpool(
+        read_review_page, folder, page=page, per_page=10, max_quality=max_quality
+    )
+    texts = [
+        str(b.get("text", ""))
+        for _, _, rec in result.items
+        for b in blocks_of(rec)
+    ]
+    corrections = await run_in_threadpool(state.store.latest_for, texts)
+    return _html(
+        render_review(
+            result.items,
+            corrections,
+            folder=str(folder),
+            page=page,
+            has_next=result.has_next,
+            max_quality=max_quality,
+            bad_lines=result.bad_lines,
+        )
+    )

@@ -1,0 +1,123 @@
+"""`pagesieve train` / `make model`: build the training data from ../shared/data, fit, save.
+
+Reproducible: the data builder and the model take a fixed seed, and the manifest records the data
+summary and library versions, so the same command on the same data gives the same model.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from .model import PageModel
+from .read import read_page
+from .types import LABELS
+
+__all__ = ["DEFAULT_ANNOTATIONS", "feedback_pages", "train_command", "train_model"]
+
+DEFAULT_ANNOTATIONS = Path(__file__).resolve().parents[2] / "data" / "annotations"
+FEEDBACK_WEIGHT = 3.0
+
+
+def feedback_pages(database_url: str | None) -> list[Any]:
+    """Moderators' corrections as one-block training pages (text input), weighted up."""
+    from .service.feedback import export_corrections
+    from .training.dataset import TrainingPage
+
+    out = []
+    for i, rec in enumerate(export_corrections(database_url)):
+        label = rec.get("label")
+        text = (rec.get("text") or "").strip()
+        if label not in LABELS or not text:
+            continue
+        page = read_page(text, kind="text", source=f"feedback/{i}")
+        if not page.blocks:
+            continue
+        n = len(page.blocks)
+        out.append(
+            TrainingPage(
+                page=page, labels=(label,) * n, weights=(FEEDBACK_WEIGHT,) * n,
+                host=f"feedback-{rec.get('source') or 'moderation'}", origin="feedback",
+                page_id=f"feedback/{i}",
+            )
+        )
+    return out
+
+
+def train_model(
+    shared: Path,
+    *,
+    seed: int = 0,
+    annotations: Path | None = None,
+    extra_pages: list[Any] | None = None,
+    exclude_hosts: frozenset[str] = frozenset(),
+    log: Callable[[str], None] | None = None,
+    **dataset_kwargs: Any,
+) -> tuple[PageModel, dict[str, Any]]:
+    """Build the dataset and fit a `PageModel`; returns the model and the data summary."""
+    from .annotations import load_annotations
+    from .training.dataset import build_dataset, summary
+
+    ann_dir = annotations if annotations is not None else DEFAULT_ANNOTATIONS
+    ann = load_annotations(ann_dir) if ann_dir.is_dir() else {}
+    t0 = time.perf_counter()
+    data = build_dataset(
+        shared, seed=seed, annotations=ann, exclude_hosts=exclude_hosts, **dataset_kwargs
+    )
+    data = [tp for tp in data if tp.page.blocks] + list(extra_pages or [])
+    if log:
+        log(f"dataset: {len(data)} pages built in {time.perf_counter() - t0:.1f}s")
+    model = PageModel(random_state=seed)
+    model.fit(
+        [tp.page for tp in data],
+        [tp.labels for tp in data],
+        weights=[tp.weights for tp in data],
+        groups=[tp.host for tp in data],
+        progress=log,
+    )
+    info = summary(data)
+    info["annotations"] = str(ann_dir) if ann else None
+    return model, info
+
+
+def train_command(
+    *,
+    shared: Path,
+    out: Path,
+    seed: int = 0,
+    feedback: bool = False,
+    database_url: str | None = None,
+    annotations: Path | None = None,
+    report: Path | None = None,
+) -> int:
+    console = Console(stderr=True)
+    if not shared.is_dir():
+        raise ValueError(f"shared data folder not found: {shared} (pass --shared PATH)")
+    extra = feedback_pages(database_url) if feedback else []
+    if feedback:
+        console.print(f"feedback: {len(extra)} corrections folded in")
+    t0 = time.perf_counter()
+    model, info = train_model(
+        shared, seed=seed, annotations=annotations, extra_pages=extra,
+        log=lambda m: console.print(f"[dim]{time.perf_counter() - t0:6.1f}s[/] {m}"),
+    )
+    info["feedback_corrections"] = len(extra)
+    metrics: dict[str, Any] = {}
+    try:
+        from .evaluate import quick_metrics
+
+        metrics = quick_metrics(model, shared)
+    except ImportError:
+        pass
+    manifest = model.save(out, extra={"seed": seed, "data": info, "metrics": metrics})
+    console.print(f"wrote {out} (sha256 {manifest['sha256'][:12]}…) in {time.perf_counter() - t0:.0f}s")
+    if report is not None:
+        import json
+
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(json.dumps({"data": info, "metrics": metrics}, ensure_ascii=False, indent=2))
+    return 0

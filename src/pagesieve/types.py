@@ -1,0 +1,153 @@
+"""The value types every stage passes along: a decoded `Page`, its `Block`s, and a block's `Label`.
+
+They are frozen so a stage can never change what an earlier stage produced; each stage builds new
+values instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "JUNK_LABELS",
+    "LABELS",
+    "Block",
+    "Kind",
+    "Label",
+    "LabelName",
+    "LabelledBlock",
+    "Page",
+    "PageResult",
+]
+
+LabelName = Literal["content", "comment", "related", "ad", "boilerplate"]
+Kind = Literal["html", "text"]
+
+#: The five block labels, in the order used for score vectors (see docs/labels.md).
+LABELS: tuple[LabelName, ...] = ("content", "comment", "related", "ad", "boilerplate")
+#: Labels that are junk: never kept by default, and they lower a page's quality.
+JUNK_LABELS: frozenset[str] = frozenset({"related", "ad", "boilerplate"})
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One visible run of text on a page, with the layout facts the model reads.
+
+    Text input fills `start`/`end` (character offsets into the decoded text); HTML input fills
+    `xpath`. Layout facts are plain values so features never need the parse tree again.
+    """
+
+    index: int
+    text: str
+    start: int | None = None
+    end: int | None = None
+    xpath: str | None = None
+    #: Slash-joined tag names from the root, e.g. ``html/body/div/ul/li`` (text input: ``text/p``,
+    #: ``text/li`` for a list card).
+    tag_path: str = ""
+    #: Lower-cased words from the class and id attributes of the block's element and ancestors.
+    attr_words: tuple[str, ...] = ()
+    #: Characters of the block's text that sit inside links.
+    link_chars: int = 0
+    #: Number of lines (text input) or element runs (HTML input) folded into the block.
+    lines: int = 1
+
+    @property
+    def link_density(self) -> float:
+        n = len(self.text)
+        return min(1.0, self.link_chars / n) if n else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A decoded page split into blocks, before any labelling."""
+
+    text: str
+    kind: Kind
+    encoding: str
+    blocks: tuple[Block, ...]
+    source: str | None = None
+    url: str | None = None
+    #: Notes from the reading stages (a guessed encoding, a limit that was hit), for the record.
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """The model's verdict on one block: the label, its probability, all five, and why."""
+
+    name: LabelName
+    score: float
+    scores: Mapping[str, float]
+    #: A few tokens and layout features that pushed the block towards `name`, strongest first.
+    why: tuple[str, ...] = ()
+
+    @property
+    def junk(self) -> bool:
+        return self.name in JUNK_LABELS
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledBlock:
+    block: Block
+    label: Label
+
+    def to_dict(self, *, why: bool = True) -> dict[str, Any]:
+        b, lab = self.block, self.label
+        out: dict[str, Any] = {
+            "text": b.text,
+            "label": lab.name,
+            "score": round(lab.score, 6),
+            "scores": {k: round(float(v), 6) for k, v in lab.scores.items()},
+            "junk": lab.junk,
+        }
+        if b.xpath is not None:
+            out["xpath"] = b.xpath
+        else:
+            out["start"] = b.start
+            out["end"] = b.end
+        if why:
+            out["why"] = list(lab.why)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    """A classified page: every block labelled, the kept text, and the page verdict."""
+
+    page: Page
+    blocks: tuple[LabelledBlock, ...]
+    keep: tuple[str, ...]
+    text: str
+    quality: float
+    spam: bool
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> Kind:
+        return self.page.kind
+
+    @property
+    def encoding(self) -> str:
+        return self.page.encoding
+
+    def to_dict(self, *, blocks: bool = True, why: bool = True) -> dict[str, Any]:
+        """The JSON record of design.md: source, kind, encoding, quality, spam, text, blocks."""
+        out: dict[str, Any] = {"source": self.page.source}
+        out.update(self.extra)
+        if self.page.url is not None and "url" not in out:
+            out["url"] = self.page.url
+        out.update(
+            {
+                "kind": self.page.kind,
+                "encoding": self.page.encoding,
+                "quality": round(self.quality, 6),
+                "spam": self.spam,
+                "text": self.text,
+            }
+        )
+        if blocks:
+            out["blocks"] = [lb.to_dict(why=why) for lb in self.blocks]
+        return out

@@ -1,0 +1,51 @@
+"""Stage 5 — the page verdict and the kept text, from the labelled blocks.
+
+`spam` when the page's main text is itself an ad (a cheat or gambling page): ad text outweighs
+the page's content and is long enough to be a body, not a stray line. `quality` is the share of
+characters in non-junk blocks, so it falls as related, ad and boilerplate text grows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .types import LABELS, LabelledBlock
+
+__all__ = ["kept_text", "normalize_keep", "page_quality", "page_spam"]
+
+#: Minimum ad characters for a page to be called spam.
+SPAM_MIN_AD_CHARS = 60
+
+
+def normalize_keep(keep: Iterable[str] | str) -> tuple[str, ...]:
+    """``"content,comment"`` or an iterable to a checked tuple; unknown labels are an error."""
+    items = keep.split(",") if isinstance(keep, str) else list(keep)
+    out = tuple(dict.fromkeys(k.strip() for k in items if k.strip()))
+    bad = [k for k in out if k not in LABELS]
+    if bad:
+        raise ValueError(f"unknown label(s) {', '.join(bad)}; labels are {', '.join(LABELS)}")
+    return out
+
+
+def kept_text(blocks: Sequence[LabelledBlock], keep: Sequence[str]) -> str:
+    return "\n".join(lb.block.text for lb in blocks if lb.label.name in keep and lb.block.text)
+
+
+def _chars(blocks: Sequence[LabelledBlock], label: str) -> int:
+    return sum(len(lb.block.text) for lb in blocks if lb.label.name == label)
+
+
+def page_spam(blocks: Sequence[LabelledBlock]) -> bool:
+    ad = _chars(blocks, "ad")
+    return ad >= SPAM_MIN_AD_CHARS and ad > _chars(blocks, "content")
+
+
+def page_quality(blocks: Sequence[LabelledBlock]) -> float:
+    total = sum(len(lb.block.text) for lb in blocks)
+    if total == 0:
+        return 0.0
+    junk = sum(len(lb.block.text) for lb in blocks if lb.label.junk)
+    quality = 1.0 - junk / total
+    if page_spam(blocks):
+        quality = min(quality, 0.1)
+    return round(quality, 6)

@@ -1,0 +1,37 @@
+"""Shared fixtures. Tests that read ../shared skip with a stated reason where it is absent."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("PAGESIEVE_SHARED", REPO.parent / "shared")).resolve()
+
+
+def _need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"needs {path} (the shared data beside the repo); absent in this clone")
+    return path
+
+
+@pytest.fixture(scope="session")
+def repo_dir() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    return _need(SHARED)
+
+
+@pytest.fixture(scope="session")
+def shared_data(shared_dir: Path) -> Path:
+    return _need(shared_dir / "data")
+
+
+@pytest.fixture(scope="session")
+def seed_page(shared_dir: Path) -> Path:
+    return _need(shared_dir / "examples" / "seed-page.txt")

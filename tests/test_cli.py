@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "data" / "demo-page.html"
+
+
+def run(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "pagesieve", *args],
+        input=stdin, capture_output=True, timeout=300, env={**os.environ, **(env or {})},
+    )
+
+
+def test_classify_json_demo_page_has_every_label() -> None:
+    proc = run("classify", str(DEMO), "--format", "json")
+    assert proc.returncode == 0, proc.stderr.decode()
+    rec = json.loads(proc.stdout)
+    assert rec["kind"] == "html" and rec["encoding"] == "utf-8"
+    assert {"source", "kind", "encoding", "quality", "spam", "text", "blocks"} <= rec.keys()
+    labels = {b["label"] for b in rec["blocks"]}
+    assert labels == {"content", "comment", "related", "ad", "boilerplate"}
+    for b in rec["blocks"]:
+        assert b["xpath"].startswith("/html")
+        assert 0.0 <= b["score"] <= 1.0 and abs(sum(b["scores"].values()) - 1) < 1e-3
+        assert b["junk"] == (b["label"] in ("related", "ad", "boilerplate"))
+    assert "旧书市场" in rec["text"] and "加微信" not in rec["text"]
+    assert "这段脚本文字" not in proc.stdout.decode()
+
+
+def test_classify_stdin_text_and_table() -> None:
+    page = "城南旧书市重新开张\n\n经过半年的改造,旧书市场重新开门迎客,两天接待读者一万多人次。\n\n联系我们"
+    proc = run("classify", "-", "--format", "text", stdin=page.encode("gb18030"))
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "旧书市场" in proc.stdout.decode()
+    proc = run("classify", str(DEMO), "--format", "table")
+    assert proc.returncode == 0 and b"content" in proc.stdout
+
+
+def test_empty_input_gives_zero_blocks() -> None:
+    for data in (b"", b"   \n\t ", b"<html></html>"):
+        proc = run("classify", "-", stdin=data)
+        assert proc.returncode == 0, proc.stderr.decode()
+        assert json.loads(proc.stdout)["blocks"] == []
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    proc = run("classify", str(tmp_path / "missing.html"))
+    assert proc.returncode == 2
+    err = proc.stderr.decode().strip()
+    assert err.startswith("pagesieve: error:") and "no such file" in err and "\n" not in err
+
+    proc = run("classify", "-", stdin=b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr.decode() and proc.stderr.decode().count("\n") == 1
+
+    proc = run("classify", str(DEMO), "--keep", "content,bogus")
+    assert proc.returncode == 2 and b"unknown label" in proc.stderr
+
+
+def test_tampered_model_is_refused(tmp_path: Path) -> None:
+    model = REPO / "models" / "pagesieve.joblib"
+    bad = tmp_path / "pagesieve.joblib"
+    data = bytearray(model.read_bytes())
+    data[100] ^= 0x01
+    bad.write_bytes(bytes(data))
+    (tmp_path / "pagesieve.manifest.json").write_bytes(
+        (REPO / "models" / "pagesieve.manifest.json").read_bytes()
+    )
+    for proc in (
+        run("classify", str(DEMO), "--model", str(bad)),
+        run("classify", str(DEMO), env={"PAGESIEVE_MODEL": str(bad)}),
+    ):
+        assert proc.returncode == 3
+        err = proc.stderr.decode()
+        assert "does not match its manifest" in err and "Traceback" not in err

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from pagesieve.features import ATTR_FAMILIES, layout_tokens, page_features, shape_word
+from pagesieve.types import Block, Page
+
+
+def _page(blocks: list[Block], kind: str = "html") -> Page:
+    return Page(text="", kind=kind, encoding="utf-8", blocks=tuple(blocks))  # type: ignore[arg-type]
+
+
+def test_shape_word() -> None:
+    assert shape_word("2025") == "<n4>"
+    assert shape_word("12.5%") == "<pct>"
+    assert shape_word("插件") == "插件"
+
+
+def test_layout_tokens_name_the_layout() -> None:
+    blocks = [
+        Block(0, "文章推荐", xpath="/html/body/div/h3", tag_path="html/body/div/h3"),
+        Block(1, "老城区十条街巷完成微改造 2026-03-10", xpath="/x", tag_path="html/body/div/ul/li",
+              attr_words=("rec", "list"), link_chars=18),
+        Block(2, "春季图书订货会开幕 2026-03-09", xpath="/y", tag_path="html/body/div/ul/li",
+              attr_words=("rec", "list"), link_chars=14),
+        Block(3, "Copyright © 2026 晨风资讯网 浙ICP备2026001234号", xpath="/z",
+              tag_path="html/body/div/p", attr_words=("footer",)),
+    ]
+    toks = layout_tokens(_page(blocks))
+    assert "t:li" in toks[1] and "a:ul" in toks[1]
+    assert "cf:related" in toks[1] and "date" in toks[1]
+    assert "samenext" in toks[1] and "sameprev" in toks[2]
+    assert any(t.startswith("pw:") for t in toks[1])  # the heading just above
+    assert "icp" in toks[3] and "cf:footer" in toks[3]
+    assert "first" in toks[0] and "last" in toks[3]
+
+
+def test_page_features_shape() -> None:
+    blocks = [Block(0, "你好 世界 2025", start=0, end=10, tag_path="text/p")]
+    rows = page_features(_page(blocks, kind="text"))
+    assert rows.shape == (1, 2)
+    assert "<n4>" in rows[0, 0].split()
+    assert "k:text" in rows[0, 1].split()
+
+
+def test_attr_families_are_disjoint_enough() -> None:
+    seen: dict[str, str] = {}
+    for fam, words in ATTR_FAMILIES.items():
+        for w in words:
+            assert w not in seen, f"{w} in {fam} and {seen.get(w)}"
+            seen[w] = fam

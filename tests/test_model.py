@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pagesieve.errors import ModelError
+from pagesieve.model import PageModel, manifest_path
+from pagesieve.read import read_page
+from pagesieve.types import LABELS
+
+ARTICLE = [
+    "市统计局今天发布了去年全市经济运行情况,地区生产总值同比增长百分之五点二。",
+    "从产业结构看,服务业增加值占比继续提高,高技术制造业保持较快增长。",
+    "专家表示,明年将继续加大对科技创新和民生领域的投入力度。",
+    "记者从教育部门了解到,今年新建改扩建中小学和幼儿园共计三十所。",
+]
+TEASERS = ["  • 春季图书订货会开幕 新书同比增长一成\n\n    2025年03月09日\n    188",
+           "  • 老城区街巷完成微改造 居民出门就是公园\n\n    2025年03月10日\n    235"]
+ADS = ["  • 微乐麻将开挂神器 助赢辅助插件通用版 加微信下载\n\n    2025年03月08日\n    96",
+       "  • 斗地主透视挂 一局稳赢 看牌器 需要的老板加QQ\n\n    2025年03月02日\n    77"]
+COMMENTS = ["  • 网友小张\n    网友小张 2026年01月27日\n\n    写得真好,支持一下!",
+            "  • 老读者\n    老读者 2026年01月28日\n\n    希望多报道一些这样的新闻。"]
+FOOTER = ["联系我们", "邮件:service@example.com", "工作时间:周一至周五,9:30-18:30", "关注我们"]
+
+
+def make_page(rng: random.Random) -> tuple[str, list[str]]:
+    parts: list[tuple[str, str]] = [(p, "content") for p in rng.sample(ARTICLE, 3)]
+    parts.append(("文章推荐", "related"))
+    cards = [(t, "related") for t in TEASERS] + [(a, "ad") for a in ADS]
+    rng.shuffle(cards)
+    parts += cards
+    parts.append(("评论列表(2条)", "boilerplate"))
+    parts += [(c, "comment") for c in COMMENTS]
+    parts += [(f, "boilerplate") for f in FOOTER]
+    return "\n\n".join(p for p, _ in parts), [lab for _, lab in parts]
+
+
+@pytest.fixture(scope="module")
+def fitted() -> PageModel:
+    rng = random.Random(0)
+    pages, labels = [], []
+    for _ in range(24):
+        text, labs = make_page(rng)
+        page = read_page(text, kind="text")
+        assert len(page.blocks) == len(labs)
+        pages.append(page)
+        labels.append(labs)
+    return PageModel(min_df=1, n_folds=3).fit(
+        pages, labels, groups=[f"host{i % 6}" for i in range(len(pages))]
+    )
+
+
+def test_probabilities_are_distributions(fitted: PageModel) -> None:
+    text, labs = make_page(random.Random(99))
+    page = read_page(text, kind="text")
+    p = fitted.predict_proba(page)
+    assert p.shape == (len(page.blocks), len(LABELS))
+    assert np.allclose(p.sum(axis=1), 1.0)
+    assert ((p >= 0) & (p <= 1)).all()
+    assert np.array_equal(p, fitted.predict_proba(page))  # deterministic
+
+
+def test_learns_the_labels_and_explains(fitted: PageModel) -> None:
+    text, labs = make_page(random.Random(7))
+    page = read_page(text, kind="text")
+    got = fitted.label_page(page)
+    assert sum(g.name == want for g, want in zip(got, labs, strict=True)) >= len(labs) - 1
+    ads = [g for g, want in zip(got, labs, strict=True) if want == "ad"]
+    assert all(a.name == "ad" for a in ads)
+    assert all(a.why for a in ads)
+    assert all(r.startswith(("word ", "layout ", "context ")) for a in ads for r in a.why)
+
+
+def test_empty_page(fitted: PageModel) -> None:
+    page = read_page("", kind="text")
+    assert fitted.predict_proba(page).shape == (0, 5)
+    assert fitted.label_page(page) == ()
+
+
+def test_save_load_roundtrip_and_tamper(fitted: PageModel, tmp_path: Path) -> None:
+    path = tmp_path / "m.joblib"
+    manifest = fitted.save(path, extra={"data": {"pages": 24}})
+    assert manifest["sha256"] and manifest_path(path).is_file()
+    loaded = PageModel.load(path)
+    page = read_page(make_page(random.Random(3))[0], kind="text")
+    assert np.allclose(loaded.predict_proba(page), fitted.predict_proba(page), atol=1e-12)
+
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="does not match its manifest"):
+        PageModel.load(path)
+
+
+def test_refuses_missing_manifest_and_version_mismatch(fitted: PageModel, tmp_path: Path) -> None:
+    path = tmp_path / "m.joblib"
+    fitted.save(path)
+    mpath = manifest_path(path)
+    manifest = json.loads(mpath.read_text())
+    manifest["versions"]["scikit-learn"] = "0.0.1"
+    mpath.write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="scikit-learn 0.0.1"):
+        PageModel.load(path)
+    mpath.unlink()
+    with pytest.raises(ModelError, match="manifest not found"):
+        PageModel.load(path)
+    with pytest.raises(ModelError, match="not found"):
+        PageModel.load(tmp_path / "nope.joblib")
+
+
+def test_pickle_holds_only_sklearn_objects(fitted: PageModel, tmp_path: Path) -> None:
+    import pickletools
+
+    import joblib
+
+    path = tmp_path / "m.joblib"
+    fitted.save(path)
+    payload = joblib.load(path)
+    raw = __import__("pickle").dumps(payload)
+    modules = {
+        arg.split(" ")[0]
+        for op, arg, _ in pickletools.genops(raw)
+        if op.name in ("GLOBAL", "STACK_GLOBAL") and isinstance(arg, str)
+    }
+    # STACK_GLOBAL takes its names from the stack; scan the string constants as well.
+    strings = {arg for op, arg, _ in pickletools.genops(raw) if isinstance(arg, str)}
+    assert not any(s.startswith("pagesieve") for s in strings | modules)
+    assert not any(s.startswith(("jieba", "rjieba")) for s in strings | modules)
