@@ -20,7 +20,8 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 def pick_page(target: int = 200_000) -> Path:
     pages = [
-        p for d in ("gne-testpages", "cwced-zh/pages", "gerapy-samples", "trafilatura-zh")
+        p
+        for d in ("gne-testpages", "cwced-zh/pages", "gerapy-samples", "trafilatura-zh")
         for p in (SHARED / d).rglob("*.htm*")
     ]
     if not pages:
@@ -89,11 +90,15 @@ def main() -> None:
     except ImportError:
         pass
 
-    print(f"page: {path} ({len(data) / 1024:.0f} KB, {len(page.blocks)} blocks), "
-          f"median of {args.runs} runs after a warm-up")
+    print(
+        f"page: {path} ({len(data) / 1024:.0f} KB, {len(page.blocks)} blocks), "
+        f"median of {args.runs} runs after a warm-up"
+    )
     ours = results["pagesieve"]
     for name, sec in results.items():
-        ratio = "" if name.startswith("pagesieve") else f"  pagesieve is {sec / ours:.2f}x its speed"
+        ratio = (
+            "" if name.startswith("pagesieve") else f"  pagesieve is {sec / ours:.2f}x its speed"
+        )
         print(f"  {name:20s} {sec * 1000:8.1f} ms{ratio}")
     print("  stages:")
     for name, sec in stages.items():

@@ -10,10 +10,15 @@ REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "demo-page.html"
 
 
-def run(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+def run(
+    *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "pagesieve", *args],
-        input=stdin, capture_output=True, timeout=300, env={**os.environ, **(env or {})},
+        input=stdin,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
     )
 
 

@@ -17,12 +17,29 @@ def test_shape_word() -> None:
 def test_layout_tokens_name_the_layout() -> None:
     blocks = [
         Block(0, "文章推荐", xpath="/html/body/div/h3", tag_path="html/body/div/h3"),
-        Block(1, "老城区十条街巷完成微改造 2026-03-10", xpath="/x", tag_path="html/body/div/ul/li",
-              attr_words=("rec", "list"), link_chars=18),
-        Block(2, "春季图书订货会开幕 2026-03-09", xpath="/y", tag_path="html/body/div/ul/li",
-              attr_words=("rec", "list"), link_chars=14),
-        Block(3, "Copyright © 2026 晨风资讯网 浙ICP备2026001234号", xpath="/z",
-              tag_path="html/body/div/p", attr_words=("footer",)),
+        Block(
+            1,
+            "老城区十条街巷完成微改造 2026-03-10",
+            xpath="/x",
+            tag_path="html/body/div/ul/li",
+            attr_words=("rec", "list"),
+            link_chars=18,
+        ),
+        Block(
+            2,
+            "春季图书订货会开幕 2026-03-09",
+            xpath="/y",
+            tag_path="html/body/div/ul/li",
+            attr_words=("rec", "list"),
+            link_chars=14,
+        ),
+        Block(
+            3,
+            "Copyright © 2026 晨风资讯网 浙ICP备2026001234号",
+            xpath="/z",
+            tag_path="html/body/div/p",
+            attr_words=("footer",),
+        ),
     ]
     toks = layout_tokens(_page(blocks))
     assert "t:li" in toks[1] and "a:ul" in toks[1]

@@ -18,12 +18,18 @@ ARTICLE = [
     "专家表示,明年将继续加大对科技创新和民生领域的投入力度。",
     "记者从教育部门了解到,今年新建改扩建中小学和幼儿园共计三十所。",
 ]
-TEASERS = ["  • 春季图书订货会开幕 新书同比增长一成\n\n    2025年03月09日\n    188",
-           "  • 老城区街巷完成微改造 居民出门就是公园\n\n    2025年03月10日\n    235"]
-ADS = ["  • 微乐麻将开挂神器 助赢辅助插件通用版 加微信下载\n\n    2025年03月08日\n    96",
-       "  • 斗地主透视挂 一局稳赢 看牌器 需要的老板加QQ\n\n    2025年03月02日\n    77"]
-COMMENTS = ["  • 网友小张\n    网友小张 2026年01月27日\n\n    写得真好,支持一下!",
-            "  • 老读者\n    老读者 2026年01月28日\n\n    希望多报道一些这样的新闻。"]
+TEASERS = [
+    "  • 春季图书订货会开幕 新书同比增长一成\n\n    2025年03月09日\n    188",
+    "  • 老城区街巷完成微改造 居民出门就是公园\n\n    2025年03月10日\n    235",
+]
+ADS = [
+    "  • 微乐麻将开挂神器 助赢辅助插件通用版 加微信下载\n\n    2025年03月08日\n    96",
+    "  • 斗地主透视挂 一局稳赢 看牌器 需要的老板加QQ\n\n    2025年03月02日\n    77",
+]
+COMMENTS = [
+    "  • 网友小张\n    网友小张 2026年01月27日\n\n    写得真好,支持一下!",
+    "  • 老读者\n    老读者 2026年01月28日\n\n    希望多报道一些这样的新闻。",
+]
 FOOTER = ["联系我们", "邮件:service@example.com", "工作时间:周一至周五,9:30-18:30", "关注我们"]
 
 
@@ -55,7 +61,7 @@ def fitted() -> PageModel:
 
 
 def test_probabilities_are_distributions(fitted: PageModel) -> None:
-    text, labs = make_page(random.Random(99))
+    text, _ = make_page(random.Random(99))
     page = read_page(text, kind="text")
     p = fitted.predict_proba(page)
     assert p.shape == (len(page.blocks), len(LABELS))
@@ -103,7 +109,7 @@ def test_refuses_missing_manifest_and_version_mismatch(fitted: PageModel, tmp_pa
     manifest = json.loads(mpath.read_text())
     manifest["versions"]["scikit-learn"] = "0.0.1"
     mpath.write_text(json.dumps(manifest))
-    with pytest.raises(ModelError, match="scikit-learn 0.0.1"):
+    with pytest.raises(ModelError, match=r"scikit-learn 0\.0\.1"):
         PageModel.load(path)
     mpath.unlink()
     with pytest.raises(ModelError, match="manifest not found"):

@@ -5,9 +5,23 @@ from __future__ import annotations
 import pagesieve
 
 EXPECTED = {
-    "LABELS", "Block", "DecodeError", "InputTooLarge", "Label", "LabelledBlock", "LimitExceeded",
-    "Limits", "ModelError", "Page", "PageModel", "PageResult", "PagesieveError", "__version__",
-    "classify_page", "load_model", "read_page",
+    "LABELS",
+    "Block",
+    "DecodeError",
+    "InputTooLarge",
+    "Label",
+    "LabelledBlock",
+    "LimitExceeded",
+    "Limits",
+    "ModelError",
+    "Page",
+    "PageModel",
+    "PageResult",
+    "PagesieveError",
+    "__version__",
+    "classify_page",
+    "load_model",
+    "read_page",
 }
 
 

@@ -51,7 +51,12 @@ def test_cards_group_title_snippet_date_and_count() -> None:
     cards = [b for b in blocks if b.tag_path == "text/li"]
     assert len(cards) == 3
     first = cards[0].text.splitlines()
-    assert first == ["• 第一条推荐的标题", "这是第一条推荐的摘要,写得很长很长……", "2025年06月24日", "143"]
+    assert first == [
+        "• 第一条推荐的标题",
+        "这是第一条推荐的摘要,写得很长很长……",
+        "2025年06月24日",
+        "143",
+    ]
     # The comment card ends before the indented footer: footer lines are their own blocks.
     assert cards[2].text.splitlines() == ["• 网友甲", "网友甲 2026年01月27日", "说得很对!"]
     texts = [b.text for b in blocks]

@@ -16,7 +16,13 @@ from pathlib import Path
 
 from .types import LABELS, Block
 
-__all__ = ["PageAnnotation", "block_hash", "labels_for_blocks", "load_annotations", "write_annotations"]
+__all__ = [
+    "PageAnnotation",
+    "block_hash",
+    "labels_for_blocks",
+    "load_annotations",
+    "write_annotations",
+]
 
 
 def block_hash(text: str) -> str:
@@ -63,9 +69,7 @@ def labels_for_blocks(ann: PageAnnotation, blocks: Sequence[Block]) -> list[str 
     return out
 
 
-def write_annotations(
-    path: Path, pages: Mapping[str, Iterable[tuple[Block, str]]]
-) -> None:
+def write_annotations(path: Path, pages: Mapping[str, Iterable[tuple[Block, str]]]) -> None:
     """Write labels for blocks (text is hashed, never stored)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as fh:
@@ -75,8 +79,12 @@ def write_annotations(
                     raise ValueError(f"unknown label {label!r}")
                 fh.write(
                     json.dumps(
-                        {"page": page, "block": block.index, "hash": block_hash(block.text),
-                         "label": label},
+                        {
+                            "page": page,
+                            "block": block.index,
+                            "hash": block_hash(block.text),
+                            "label": label,
+                        },
                         ensure_ascii=False,
                     )
                     + "\n"

@@ -1,7 +1,7 @@
 """The one core: bytes or text in, every block labelled out. CLI, service, batch and Spark call it.
 
-    decode → segment → features → model (two passes) → verdict
-    (decode.py, segment_*.py, features.py, model.py + revise.py, verdict.py)
+decode → segment → features → model (two passes) → verdict
+(decode.py, segment_*.py, features.py, model.py + revise.py, verdict.py)
 """
 
 from __future__ import annotations
@@ -40,9 +40,7 @@ def classify_page(
     keep_labels = normalize_keep(keep)
     lim = limits or Limits.from_env()
     pm = model if isinstance(model, PageModel) else load_model(model)
-    page = read_page(
-        data, kind=kind, source=source, url=url, http_charset=http_charset, limits=lim
-    )
+    page = read_page(data, kind=kind, source=source, url=url, http_charset=http_charset, limits=lim)
     labels = pm.label_page(page, explain=explain)
     blocks = tuple(LabelledBlock(b, lab) for b, lab in zip(page.blocks, labels, strict=True))
     return PageResult(

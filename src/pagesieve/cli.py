@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,7 +31,7 @@ EXIT_INPUT = 2
 EXIT_MODEL = 3
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     json = "json"
     table = "table"
     text = "text"
@@ -39,7 +39,9 @@ class Format(str, Enum):
 
 ModelOpt = Annotated[
     Path | None,
-    typer.Option("--model", help="Model file (default: $PAGESIEVE_MODEL or models/pagesieve.joblib)."),
+    typer.Option(
+        "--model", help="Model file (default: $PAGESIEVE_MODEL or models/pagesieve.joblib)."
+    ),
 ]
 
 
@@ -58,8 +60,12 @@ def _exit_code(exc: Exception) -> int:
 @app.command()
 def classify(
     file: Annotated[str, typer.Argument(help="An .html/.htm/.txt file, or - for stdin.")] = "-",
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="json, table or text.")] = Format.json,
-    keep: Annotated[str, typer.Option(help="Labels kept in the text, comma-separated.")] = "content",
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="json, table or text.")
+    ] = Format.json,
+    keep: Annotated[
+        str, typer.Option(help="Labels kept in the text, comma-separated.")
+    ] = "content",
     kind: Annotated[str, typer.Option(help="auto, html or text.")] = "auto",
     model: ModelOpt = None,
 ) -> None:
@@ -82,7 +88,9 @@ def classify(
             source = file
         result = classify_page(data, kind=kind, source=source, keep=keep, model=model)  # type: ignore[arg-type]
     except (PagesieveError, ValueError, OSError) as exc:
-        raise fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, _exit_code(exc)) from None
+        raise fail(
+            str(exc).splitlines()[0] if str(exc) else type(exc).__name__, _exit_code(exc)
+        ) from None
     if fmt is Format.json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     elif fmt is Format.text:
@@ -95,13 +103,23 @@ def classify(
 
 @app.command()
 def clean(
-    inputs: Annotated[list[Path], typer.Argument(help="Files or folders: .html .htm .txt .jsonl[.gz] .warc[.gz]")],
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Files or folders: .html .htm .txt .jsonl[.gz] .warc[.gz]")
+    ],
     outdir: Annotated[Path, typer.Option("-o", "--outdir", help="Folder for the JSONL shards.")],
-    blocks: Annotated[bool, typer.Option("--blocks", help="Include every block in the records.")] = False,
+    blocks: Annotated[
+        bool, typer.Option("--blocks", help="Include every block in the records.")
+    ] = False,
     keep: Annotated[str, typer.Option(help="Labels kept in `text`, comma-separated.")] = "content",
-    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
-    resume: Annotated[bool, typer.Option("--resume", help="Skip finished shards of an earlier run.")] = False,
-    rejects: Annotated[Path | None, typer.Option(help="Rejects file (default: OUTDIR/rejects.jsonl).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: all cores).")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Skip finished shards of an earlier run.")
+    ] = False,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Rejects file (default: OUTDIR/rejects.jsonl).")
+    ] = None,
     gzip: Annotated[bool, typer.Option("--gzip", help="Write .jsonl.gz shards.")] = False,
     model: ModelOpt = None,
 ) -> None:
@@ -109,10 +127,19 @@ def clean(
     try:
         from .batch.cli_commands import clean_command
     except ImportError as exc:
-        raise fail(f"batch support is not installed ({exc}); pip install 'pagesieve[batch]'") from None
+        raise fail(
+            f"batch support is not installed ({exc}); pip install 'pagesieve[batch]'"
+        ) from None
     code = clean_command(
-        inputs=inputs, outdir=outdir, blocks=blocks, keep=keep, workers=workers,
-        resume=resume, rejects=rejects, model=model, gzip=gzip,
+        inputs=inputs,
+        outdir=outdir,
+        blocks=blocks,
+        keep=keep,
+        workers=workers,
+        resume=resume,
+        rejects=rejects,
+        model=model,
+        gzip=gzip,
     )
     raise typer.Exit(code)
 
@@ -121,8 +148,12 @@ def clean(
 def spark(
     inputs: Annotated[list[str], typer.Argument(help="Input paths or URIs (file:, s3a:, hdfs:).")],
     outdir: Annotated[str, typer.Option("-o", "--outdir", help="Output folder or URI.")],
-    master: Annotated[str, typer.Option(help="Spark master URL, e.g. local[2] or spark://host:7077.")] = "local[*]",
-    blocks: Annotated[bool, typer.Option("--blocks", help="Include every block in the records.")] = False,
+    master: Annotated[
+        str, typer.Option(help="Spark master URL, e.g. local[2] or spark://host:7077.")
+    ] = "local[*]",
+    blocks: Annotated[
+        bool, typer.Option("--blocks", help="Include every block in the records.")
+    ] = False,
     keep: Annotated[str, typer.Option(help="Labels kept in `text`, comma-separated.")] = "content",
     model: ModelOpt = None,
 ) -> None:
@@ -130,8 +161,14 @@ def spark(
     try:
         from .spark_job import spark_command
     except ImportError as exc:
-        raise fail(f"Spark support is not installed ({exc}); pip install 'pagesieve[spark]'") from None
-    raise typer.Exit(spark_command(inputs=inputs, outdir=outdir, master=master, blocks=blocks, keep=keep, model=model))
+        raise fail(
+            f"Spark support is not installed ({exc}); pip install 'pagesieve[spark]'"
+        ) from None
+    raise typer.Exit(
+        spark_command(
+            inputs=inputs, outdir=outdir, master=master, blocks=blocks, keep=keep, model=model
+        )
+    )
 
 
 @app.command()
@@ -140,19 +177,33 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
     workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
     model: ModelOpt = None,
-    database_url: Annotated[str | None, typer.Option(help="Feedback database (default: $PAGESIEVE_DATABASE_URL or SQLite).")] = None,
-    max_body_bytes: Annotated[int, typer.Option(help="Largest request body accepted.")] = 10 * 1024 * 1024,
-    review_dir: Annotated[Path | None, typer.Option(help="A `clean` output folder for the review queue.")] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(help="Feedback database (default: $PAGESIEVE_DATABASE_URL or SQLite)."),
+    ] = None,
+    max_body_bytes: Annotated[int, typer.Option(help="Largest request body accepted.")] = 10
+    * 1024
+    * 1024,
+    review_dir: Annotated[
+        Path | None, typer.Option(help="A `clean` output folder for the review queue.")
+    ] = None,
 ) -> None:
     """Serve the HTTP API and the moderation page (serve extra)."""
     try:
         from .service.cli_commands import serve_command
     except ImportError as exc:
-        raise fail(f"the service is not installed ({exc}); pip install 'pagesieve[serve]'") from None
+        raise fail(
+            f"the service is not installed ({exc}); pip install 'pagesieve[serve]'"
+        ) from None
     raise typer.Exit(
         serve_command(
-            host=host, port=port, workers=workers, model=model, database_url=database_url,
-            max_body_bytes=max_body_bytes, review_dir=review_dir,
+            host=host,
+            port=port,
+            workers=workers,
+            model=model,
+            database_url=database_url,
+            max_body_bytes=max_body_bytes,
+            review_dir=review_dir,
         )
     )
 
@@ -160,11 +211,22 @@ def serve(
 @app.command()
 def train(
     shared: Annotated[Path, typer.Option(help="The shared data folder.")] = Path("../shared/data"),
-    out: Annotated[Path, typer.Option("-o", "--out", help="Where to write the model.")] = Path("models/pagesieve.joblib"),
-    seed: Annotated[int, typer.Option(help="Random seed (fixed seeds make `make model` reproducible).")] = 0,
-    feedback: Annotated[bool, typer.Option("--feedback", help="Fold moderators' corrections into the training data.")] = False,
-    database_url: Annotated[str | None, typer.Option(help="Feedback database for --feedback.")] = None,
-    annotations: Annotated[Path | None, typer.Option(help="Block annotations folder (default: data/annotations).")] = None,
+    out: Annotated[Path, typer.Option("-o", "--out", help="Where to write the model.")] = Path(
+        "models/pagesieve.joblib"
+    ),
+    seed: Annotated[
+        int, typer.Option(help="Random seed (fixed seeds make `make model` reproducible).")
+    ] = 0,
+    feedback: Annotated[
+        bool,
+        typer.Option("--feedback", help="Fold moderators' corrections into the training data."),
+    ] = False,
+    database_url: Annotated[
+        str | None, typer.Option(help="Feedback database for --feedback.")
+    ] = None,
+    annotations: Annotated[
+        Path | None, typer.Option(help="Block annotations folder (default: data/annotations).")
+    ] = None,
     report: Annotated[Path | None, typer.Option(help="Write the evaluation report here.")] = None,
 ) -> None:
     """Train the model from ../shared/data (and corrections), write it with its manifest."""
@@ -172,8 +234,13 @@ def train(
 
     try:
         code = train_command(
-            shared=shared, out=out, seed=seed, feedback=feedback, database_url=database_url,
-            annotations=annotations, report=report,
+            shared=shared,
+            out=out,
+            seed=seed,
+            feedback=feedback,
+            database_url=database_url,
+            annotations=annotations,
+            report=report,
         )
     except (PagesieveError, OSError, ValueError) as exc:
         raise fail(str(exc)) from None
@@ -182,10 +249,19 @@ def train(
 
 @app.command()
 def evaluate(
-    path: Annotated[Path | None, typer.Argument(help="Folder of pages with gold text or annotations (default: ../shared/data).")] = None,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Folder of pages with gold text or annotations (default: ../shared/data)."
+        ),
+    ] = None,
     model: ModelOpt = None,
-    peers: Annotated[bool, typer.Option("--peers/--no-peers", help="Also run the peer extractors.")] = True,
-    report: Annotated[Path | None, typer.Option(help="Write the JSON/Markdown report here.")] = None,
+    peers: Annotated[
+        bool, typer.Option("--peers/--no-peers", help="Also run the peer extractors.")
+    ] = True,
+    report: Annotated[
+        Path | None, typer.Option(help="Write the JSON/Markdown report here.")
+    ] = None,
 ) -> None:
     """Evaluate main-content ROUGE-1 and per-label F1, against the peers, split by site."""
     try:

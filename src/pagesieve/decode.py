@@ -1,7 +1,8 @@
 """Stage 1 — bytes to text: pick the encoding (BOM, HTTP header, <meta>, sniffing) and check it.
 
 Declared charsets are often wrong on Chinese pages, so every declaration is checked against the
-bytes before it is trusted. GBK and GB2312 are always read as GB18030 (their superset).
+bytes before it is trusted. GBK and GB2312 are always read as GB18030 (their superset), Big5 as
+Big5-HKSCS (likewise; w3lib and browsers do the same).
 
 The order: a BOM wins outright; then the HTTP charset, then `<meta charset>` in the first 4 KB,
 each kept only when the bytes agree; then sniffing. The common case (valid UTF-8, or a correct
@@ -38,17 +39,25 @@ class Decoded:
     #: Python codec name actually used, normalised: "utf-8", "gb18030", "big5hkscs", "utf-16-le",
     #: "windows-1252", ...
     encoding: str
-    #: How the encoding was chosen and anything odd found ("meta gbk contradicted: utf-8 bytes").
+    #: How the encoding was chosen and anything odd ("meta gb18030 contradicted by bytes: utf-8").
     notes: tuple[str, ...] = ()
 
 
 _SAMPLE = 65_536  # bytes the comparisons and the detector look at
 _BINARY_SAMPLE = 8_192  # bytes the binary check looks at
-_SCORE_CHARS = 32_768  # characters the plausibility score looks at
+_SCORE_CHARS = 1_000  # non-ASCII characters the plausibility score looks at
 _CHINESE_OK = 0.4  # real Chinese scores ~0.6-0.9, a wrong Chinese codec ~0.0-0.15
-_FEW_HIGH_BYTES = 12  # below this many non-ASCII bytes, valid UTF-8 could be chance
+_FEW_HIGH_BYTES = 12  # below this many multibyte bytes, valid UTF-8 could be chance
 _DETECT_MIN = 16  # non-ASCII chars below which detectors only guess (and say Korean)
 _REPL = "\ufffd"
+#: Latin-script single-byte codecs; when a detector names one, windows-1252 is the safer reading.
+_LATIN = frozenset(
+    {
+        *("windows-1250", "windows-1252", "windows-1254", "windows-1257", "latin-1"),
+        *(f"iso8859-{n}" for n in (1, 2, 3, 4, 9, 10, 13, 14, 15, 16)),
+        *("mac-roman", "mac-latin2", "mac-iceland", "cp775", "cp850", "cp437"),
+    }
+)
 
 #: Codecs tried first for undeclared or doubtful input, in order of preference.
 _CHINESE: tuple[str, ...] = ("gb18030", "big5hkscs")
@@ -62,8 +71,22 @@ _ALIASES: dict[str, str] = {
     ),
     **dict.fromkeys(
         [
-            "gb2312", "gb231280", "gb23121980", "gbk", "xgbk", "cp936", "ms936", "windows936",
-            "euccn", "xeuccn", "csgb2312", "csgb231280", "chinese", "isoir58", "gb18030", "zhcn",
+            "gb2312",
+            "gb231280",
+            "gb23121980",
+            "gbk",
+            "xgbk",
+            "cp936",
+            "ms936",
+            "windows936",
+            "euccn",
+            "xeuccn",
+            "csgb2312",
+            "csgb231280",
+            "chinese",
+            "isoir58",
+            "gb18030",
+            "zhcn",
         ],
         "gb18030",
     ),
@@ -76,8 +99,20 @@ _ALIASES: dict[str, str] = {
 # in a declaration written in ASCII (a page that can say "utf-16" in ASCII is not UTF-16).
 _REFUSED = frozenset(
     {
-        "undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode", "utf-7",
-        "mbcs", "oem", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be",
+        "undefined",
+        "unicode-escape",
+        "raw-unicode-escape",
+        "idna",
+        "punycode",
+        "utf-7",
+        "mbcs",
+        "oem",
+        "utf-16",
+        "utf-16-le",
+        "utf-16-be",
+        "utf-32",
+        "utf-32-le",
+        "utf-32-be",
     }
 )
 
@@ -107,8 +142,12 @@ _MAGIC_RE = re.compile(
     rb"|(?P<mp3>ID3[\x02-\x04]\x00)",
     re.DOTALL,
 )
-_MAGIC_NAMES = {"bzip2": "bzip2-compressed data", "riff": "a RIFF media file (webp, wav, avi)",
-                "mp4": "an MP4 or other ISO media file", "mp3": "an MP3 file"}
+_MAGIC_NAMES = {
+    "bzip2": "bzip2-compressed data",
+    "riff": "a RIFF media file (webp, wav, avi)",
+    "mp4": "an MP4 or other ISO media file",
+    "mp3": "an MP3 file",
+}
 _COMPRESSED_HINT = (
     "; it is still compressed: decompress it first "
     "(the batch reader undoes Content-Encoding and compressed WARC records)"
@@ -119,6 +158,8 @@ _BINARY_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20
 # Bytes whose characters `clean_text` rewrites (NUL, C0 but tab/LF/CR, DEL).
 _UNSAFE_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _HIGH_BYTES = bytes(range(0x80, 0x100))
+_BINARY_CHARS_RE = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_ASCII_RUNS_RE = re.compile("[\x00-\x7f]+")
 _UNSAFE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _CHUNKED_RE = re.compile(rb"[0-9A-Fa-f]{1,8}[ \t]*(?:;[^\r\n]*)?\r?\n[ \t\r\n]*<")
 _META_RAW_RE = re.compile(
@@ -226,7 +267,9 @@ def decode(data: bytes, *, http_charset: str | None = None) -> Decoded:
 
     # Valid UTF-8 over non-ASCII bytes is near-proof, whatever was declared.
     text, cut = _strict(data, "utf-8")
-    if text is not None and (not declared or _utf8_beats(data, text, declared[0][0])):
+    if cut and text is not None and len(data) - len(text) < _FEW_HIGH_BYTES:
+        text = None  # too little to call it cut UTF-8
+    if text is not None and _utf8_beats(data, text, [e for e, _ in declared]):
         if not declared:
             notes.append("no declaration: valid utf-8")
         elif declared[0][0] == "utf-8":
@@ -235,18 +278,19 @@ def decode(data: bytes, *, http_charset: str | None = None) -> Decoded:
             notes.append(f"{declared[0][1]} {declared[0][0]} contradicted by bytes: utf-8")
         if cut:
             notes.append("input ends mid-character")
-        return _finish(data, "utf-8", text, notes)
+        return _finish(data, "utf-8", text, notes, replaced=False)
 
-    # A declaration the bytes agree with.
-    for enc, src in declared:
+    # A declaration the bytes agree with; with none, GB18030 (undeclared Chinese pages).
+    for enc, src in declared or [("gb18030", "no declaration")]:
         if enc == "utf-8":
             continue
         text, cut = _strict(data, enc)
         if text is not None and _agrees(enc, text, data):
+            notes += [f"{s} {d} contradicted by bytes: {enc}" for d, s in declared if d != enc]
             notes.append(f"{src}: {enc}")
             if cut:
                 notes.append("input ends mid-character")
-            return _finish(data, enc, text, notes)
+            return _finish(data, enc, text, notes, replaced=False)
 
     enc, why = _weigh(data, [e for e, _ in declared])
     for d, src in declared:
@@ -256,17 +300,20 @@ def decode(data: bytes, *, http_charset: str | None = None) -> Decoded:
     return _finish(data, enc, _loose(data, enc), notes)
 
 
-def _finish(data: bytes, enc: str, text: str, notes: list[str]) -> Decoded:
-    """Clean controls where there are any (a byte check, so clean input pays almost nothing)."""
+def _finish(
+    data: bytes, enc: str, text: str, notes: list[str], *, replaced: bool = True
+) -> Decoded:
+    """Clean controls where there are any (a byte check, so clean input pays little)."""
     if not _ascii_safe(enc) or len(data.translate(None, _UNSAFE_BYTES)) != len(data):
         cleaned = clean_text(text)
         if cleaned is not text:
             nul = text.count("\x00")
             notes.append(f"dropped {nul} NUL, blanked control characters, fixed surrogates")
             text = cleaned
-    bad = text.count(_REPL)
-    if bad:
-        notes.append(f"{bad} undecodable sequence(s) replaced with U+FFFD")
+    if replaced:  # a strict decode has none to count
+        bad = text.count(_REPL)
+        if bad:
+            notes.append(f"{bad} undecodable sequence(s) replaced with U+FFFD")
     return Decoded(text, _display_name(enc), tuple(notes))
 
 
@@ -298,7 +345,8 @@ def _declarations(data: bytes, http_charset: str | None, notes: list[str]) -> li
 
 def _meta_label(data: bytes) -> str | None:
     head = data[:4096]
-    if b"charset" not in head.lower() and b"encoding" not in head.lower():
+    lower = head.lower()
+    if b"charset" not in lower and b"encoding" not in lower:
         return None
     resolved = html_body_declared_encoding(head)
     if resolved:
@@ -325,7 +373,7 @@ def _norm_label(label: str) -> str | None:
         return None
     if name == "utf-8-sig":
         return "utf-8"
-    return _ALIASES.get(re.sub(r"[^a-z0-9]", "", name), name)
+    return _ALIASES.get(re.sub(r"[^a-z0-9]", "", name), _display_name(name))
 
 
 @lru_cache(maxsize=128)
@@ -337,8 +385,9 @@ def _ascii_safe(enc: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=128)
 def _display_name(enc: str) -> str:
-    if re.fullmatch(r"cp12[0-9][0-9]|cp874", enc):
+    if re.fullmatch(r"cp125[0-8]|cp874", enc):
         return "windows-" + enc[2:]
     return enc
 
@@ -394,7 +443,10 @@ def _bomless_utf16(sample: bytes) -> str | None:
         enc = "utf-16-be"
     else:
         return None
-    return enc if _strict_prefix(sample, enc) is not None else None
+    text = _strict_prefix(sample, enc)
+    if text is None or len(_BINARY_CHARS_RE.findall(text)) * 50 > len(text):
+        return None  # controls: NUL-padded binary records show the NUL pattern too
+    return enc
 
 
 # -- checking ----------------------------------------------------------------------------------
@@ -409,7 +461,7 @@ def _ascii(data: bytes, declared: list[tuple[str, str]], notes: list[str]) -> tu
             return enc, _loose(data, enc)
         return enc, data.decode("ascii")
     if b"\x1b" in data:  # ISO-2022 escapes
-        guess = _detect(data[:_SAMPLE])
+        guess = _detect(_head(data))
         if guess and guess.startswith("iso2022"):
             notes.append(f"detected {guess}")
             return guess, _loose(data, guess)
@@ -446,25 +498,56 @@ def _loose(data: bytes, enc: str, *, final: bool = True) -> str:
 
 
 def _score(text: str) -> tuple[float, int]:
-    """(share of common Chinese characters among non-ASCII ones, non-ASCII count)."""
-    sample = text[:_SCORE_CHARS]
-    high = len(sample) - len(sample.encode("ascii", "ignore"))
+    """(share of common Chinese characters among non-ASCII ones, non-ASCII count).
+
+    Looks at the first ~1,000 non-ASCII characters only, growing the window over markup.
+    """
+    size = 4096
+    while True:
+        high = _ASCII_RUNS_RE.sub("", text[:size])[:_SCORE_CHARS]
+        if len(high) >= _SCORE_CHARS or size >= len(text) or size >= _SAMPLE:
+            break
+        size *= 4
     if not high:
         return 0.0, 0
-    common = len(sample) - len(_COMMON_RE.sub("", sample))
-    return common / high, high
+    common = len(high) - len(_COMMON_RE.sub("", high))
+    return common / len(high), len(high)
+
+
+def _head(data: bytes) -> bytes:
+    """The first 64 KB, cut after a newline, space or '>' so no character is split (detectors
+    reject a prefix that ends mid-character). Multibyte trail bytes are never below 0x30."""
+    if len(data) <= _SAMPLE:
+        return data
+    head = data[:_SAMPLE]
+    cut = max(head.rfind(b"\n"), head.rfind(b" "), head.rfind(b">"))
+    return head[: cut + 1] if cut > _SAMPLE // 2 else head
 
 
 def _count_high(data: bytes) -> int:
     return len(data) - len(data.translate(None, _HIGH_BYTES))
 
 
-def _utf8_beats(data: bytes, text: str, declared: str) -> bool:
-    """Valid UTF-8 beats a declaration unless there are too few bytes to tell."""
-    if declared == "utf-8" or _count_high(data) >= _FEW_HIGH_BYTES:
+def _utf8_beats(data: bytes, text: str, declared: list[str]) -> bool:
+    """Valid UTF-8 wins unless a Chinese reading of the same bytes is clearly better.
+
+    GBK is valid UTF-8 by chance only when short, or when every character happens to pair as
+    2-byte UTF-8; a declared Chinese codec always gets this check, undeclared input when short.
+    """
+    if not declared:
+        if len(data) - len(text) >= _FEW_HIGH_BYTES:  # bytes beyond one per character
+            return True
+        rival = "gb18030"
+    else:
+        found = next((e for e in declared if e in _CHINESE), None)
+        if found is None:
+            return True
+        rival = found
+    other, _ = _strict(data, rival)
+    if other is None:
         return True
-    other, _ = _strict(data, declared)
-    return other is None or _score(text)[0] >= _score(other)[0]
+    theirs = _score(other)[0]
+    return theirs < _CHINESE_OK or theirs <= _score(text)[0]
 
 
 def _agrees(enc: str, text: str, data: bytes) -> bool:
@@ -473,7 +556,7 @@ def _agrees(enc: str, text: str, data: bytes) -> bool:
     if enc in _CHINESE:
         return high == 0 or score >= _CHINESE_OK
     # Another codec (windows-1252, euc-kr, ...): fine unless the bytes clearly read as Chinese.
-    head = data[:_SAMPLE]
+    head = _head(data)
     for chinese in _CHINESE:
         other = _strict_prefix(head, chinese)
         if other is not None:
@@ -486,34 +569,45 @@ def _agrees(enc: str, text: str, data: bytes) -> bool:
 @dataclass(frozen=True, slots=True)
 class _Try:
     enc: str
-    errors: int
-    score: float
-    high: int
+    errors: int  # U+FFFD produced
+    score: float  # share of common Chinese among non-ASCII characters
+    high: int  # non-ASCII characters
+    common: int  # common Chinese characters
 
 
 def _try(head: bytes, enc: str) -> _Try:
     text = _loose(head, enc, final=False)
     score, high = _score(text)
-    return _Try(enc, text.count(_REPL), score, high)
+    return _Try(enc, text.count(_REPL), score, high, round(score * high))
 
 
 def _weigh(data: bytes, declared: list[str]) -> tuple[str, str]:
     """Pick a codec when neither UTF-8 nor a declaration held: (codec, note saying why)."""
-    head = data[:_SAMPLE]
-    high = _count_high(head)
-    bad = _loose(head, "utf-8", final=False).count(_REPL)
-    if bad * 2 < high:  # most non-ASCII bytes are valid UTF-8: mixed or damaged UTF-8
-        return "utf-8", f"mixed encodings: {bad} of {high} non-ascii bytes are not utf-8"
+    head = _head(data)
+    u8 = _try(head, "utf-8")
+    # U+FFFD per non-ASCII byte: ~0.6 for GBK or Big5, near 0 for damaged UTF-8.
+    bad_share = u8.errors / max(1, _count_high(head))
+    if bad_share < 0.2:
+        return "utf-8", f"damaged or mixed utf-8: {u8.errors} bad sequence(s) in the first 64 KB"
 
     order = list(dict.fromkeys([*(e for e in declared if e != "utf-8"), *_CHINESE]))
     tries = [_try(head, enc) for enc in order]
     chinese = [t for t in tries if t.enc in _CHINESE]
     best = max(chinese, key=lambda t: (t.score, -t.errors))  # first of equals wins
-    why = f"{best.enc} reads as Chinese (plausibility {best.score:.2f})"
-    if best.score >= _CHINESE_OK or best.high < _DETECT_MIN:
+    if u8.common > best.common:  # mixed page, more of it in UTF-8
+        return "utf-8", f"mixed encodings: mostly utf-8, {best.enc} parts replaced"
+    kept = next((t for t in tries if t.enc in declared), None)
+    if kept is not None and not kept.errors and best.score < _CHINESE_OK:
+        return kept.enc, "declared codec kept: no reading is clearly better"
+    why = f"sniffed {best.enc} (Chinese plausibility {best.score:.2f})"
+    if best.score >= _CHINESE_OK or (best.high < _DETECT_MIN and not best.errors):
+        if u8.common * 10 > best.common:
+            why += "; mixed encodings: utf-8 parts replaced"
         return best.enc, why
 
     guess = _detect(head)
+    if guess in _LATIN and _strict_prefix(head, "windows-1252") is not None:
+        guess = "windows-1252"  # detectors split hairs between Latin codecs on short text
     if guess and guess not in _CHINESE and guess != "utf-8":
         g = _try(head, guess)
         if g.errors <= best.errors:

@@ -20,46 +20,51 @@ from .types import Block, Page
 
 __all__ = ["ATTR_FAMILIES", "block_words", "layout_tokens", "page_features", "shape_word"]
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 #: Class/id words people use for each kind of region, folded into one family token each, so the
 #: model generalises beyond the class names it saw in training.
 ATTR_FAMILIES: dict[str, frozenset[str]] = {
-    "comment": frozenset(
+    "comment": _words(
         "comment comments cmt reply replies review reviews pinglun pl discuss talk floor "
-        "post-reply postreply answer answers remark remarks guestbook feedback msg".split()
+        "post-reply postreply answer answers remark remarks guestbook feedback msg"
     ),
-    "nav": frozenset(
+    "nav": _words(
         "nav navbar navigation menu menus breadcrumb breadcrumbs crumb crumbs topbar top "
-        "header head masthead channel channels subnav sitenav daohang mianbaoxie".split()
+        "header head masthead channel channels subnav sitenav daohang mianbaoxie"
     ),
-    "footer": frozenset(
-        "footer foot bottom copyright copy icp beian about contact links friendlink "
-        "flink yqlj statement disclaimer".split()
+    "footer": _words(
+        "footer foot bottom copyright copy icp beian about contact links friendlink flink "
+        "yqlj statement disclaimer"
     ),
-    "related": frozenset(
+    "related": _words(
         "related relate recommend recommended recom rec hot hotnews rank ranking tuijian "
         "xiangguan xgyd relative more list lists news-list newslist sidebar side aside "
-        "tags tag prev next pager pagination morenews".split()
+        "tags tag prev next pager pagination morenews"
     ),
-    "ad": frozenset(
+    "ad": _words(
         "ad ads adv advert advertisement adsbygoogle sponsor sponsored guanggao gg promo "
-        "promotion banner union tg tuiguang popup float couplet".split()
+        "promotion banner union tg tuiguang popup float couplet"
     ),
-    "content": frozenset(
+    "content": _words(
         "article content contents post main body text detail details zhengwen artical "
         "arti entry story news-content newscontent cont txt con article-content "
-        "maincontent postbody readbody paragraph".split()
+        "maincontent postbody readbody paragraph"
     ),
-    "tool": frozenset(
+    "tool": _words(
         "share sharing login register signin signup user toolbar tools fav favorite like "
-        "zan vote print font search weixin wechat qrcode code app download follow".split()
+        "zan vote print font search weixin wechat qrcode code app download follow"
     ),
 }
 _WORD_FAMILY = {w: fam for fam, words in ATTR_FAMILIES.items() for w in words}
 
-_WATCH_TAGS = frozenset(
+_WATCH_TAGS = _words(
     "ul ol li dl dt dd table tr td th nav header footer aside article main section form "
     "h1 h2 h3 h4 h5 h6 p blockquote figure figcaption pre address a span strong em time "
-    "button label select option".split()
+    "button label select option"
 )
 _DATE = re.compile(
     r"(?:19|20)\d{2}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}:\d{2}"
@@ -119,8 +124,11 @@ def _run_lengths(paths: list[str]) -> list[int]:
     return out
 
 
-def layout_tokens(page: Page) -> list[list[str]]:
-    """Layout and neighbourhood pseudo-words for every block of `page`."""
+def layout_tokens(page: Page, words: Sequence[Sequence[str]] | None = None) -> list[list[str]]:
+    """Layout and neighbourhood pseudo-words for every block of `page`.
+
+    `words` (each block's `block_words`) is reused for the heading words when given.
+    """
     blocks = page.blocks
     n = len(blocks)
     if n == 0:
@@ -132,7 +140,9 @@ def layout_tokens(page: Page) -> list[list[str]]:
     runs = _run_lengths(paths)
     out: list[list[str]] = []
     for i, b in enumerate(blocks):
-        out.append(_block_layout(page, b, i, n, sizes[i], total, biggest, paths, runs[i]))
+        out.append(
+            _block_layout(page, b, i, n, sizes[i], total, biggest, paths, runs[i], words)
+        )
     return out
 
 
@@ -146,6 +156,7 @@ def _block_layout(
     biggest: int,
     paths: list[str],
     run: int,
+    words: Sequence[Sequence[str]] | None,
 ) -> list[str]:
     text = b.text
     toks = [f"k:{page.kind}"]
@@ -207,16 +218,20 @@ def _block_layout(
         if j >= 0:
             prev = page.blocks[j].text
             if 0 < len(prev) <= 16:
-                toks.extend(f"pw:{w}" for w in block_words(prev, max_chars=16) if len(w) > 1)
+                heading = words[j] if words is not None else block_words(prev, max_chars=16)
+                toks.extend(f"pw:{w}" for w in heading if len(w) > 1)
                 break
     return toks
 
 
-def page_features(page: Page, *, max_block_chars: int = DEFAULT_LIMITS.max_block_chars) -> np.ndarray:
+def page_features(
+    page: Page, *, max_block_chars: int = DEFAULT_LIMITS.max_block_chars
+) -> np.ndarray:
     """An (n_blocks, 2) object array: words and layout tokens, each a space-joined string."""
-    layout = layout_tokens(page)
+    words = [block_words(b.text, max_chars=max_block_chars) for b in page.blocks]
+    layout = layout_tokens(page, words)
     rows = np.empty((len(page.blocks), 2), dtype=object)
-    for i, b in enumerate(page.blocks):
-        rows[i, 0] = " ".join(block_words(b.text, max_chars=max_block_chars))
+    for i in range(len(page.blocks)):
+        rows[i, 0] = " ".join(words[i])
         rows[i, 1] = " ".join(layout[i])
     return rows

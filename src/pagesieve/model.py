@@ -80,7 +80,7 @@ def _versions() -> dict[str, str]:
             from importlib.metadata import version
 
             out[name] = version(name)
-        except Exception:  # noqa: BLE001 - optional
+        except Exception:
             pass
     return out
 
@@ -102,7 +102,7 @@ class PageModel:
     def __init__(
         self,
         *,
-        c_words: float = 4.0,
+        alpha_words: float = 2e-6,
         c_context: float = 1.0,
         min_df: int = 2,
         max_features: int = 300_000,
@@ -110,7 +110,7 @@ class PageModel:
         random_state: int = 0,
         max_block_chars: int = DEFAULT_LIMITS.max_block_chars,
     ) -> None:
-        self.c_words = c_words
+        self.alpha_words = alpha_words
         self.c_context = c_context
         self.min_df = min_df
         self.max_features = max_features
@@ -118,13 +118,13 @@ class PageModel:
         self.random_state = random_state
         self.max_block_chars = max_block_chars
         self._fitted: _Fitted | None = None
+        #: The manifest the model was loaded with (empty for a model fitted in this process).
+        self.manifest: dict[str, Any] = {}
 
     # -- building the estimators -------------------------------------------------------------
-    def _make_pass1(self) -> Any:
+    def _make_features(self) -> Any:
         from sklearn.compose import ColumnTransformer
         from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import Pipeline
 
         words = TfidfVectorizer(
             token_pattern=r"\S+",
@@ -136,12 +136,26 @@ class PageModel:
             dtype=np.float32,
         )
         layout = CountVectorizer(
-            token_pattern=r"\S+", lowercase=False, binary=True, min_df=self.min_df,
+            token_pattern=r"\S+",
+            lowercase=False,
+            binary=True,
+            min_df=self.min_df,
             dtype=np.float32,
         )
-        features = ColumnTransformer([("words", words, 0), ("layout", layout, 1)])
-        clf = LogisticRegression(C=self.c_words, max_iter=3000, random_state=self.random_state)
-        return Pipeline([("features", features), ("clf", clf)])
+        return ColumnTransformer([("words", words, 0), ("layout", layout, 1)])
+
+    def _make_pass1_clf(self) -> Any:
+        from sklearn.linear_model import SGDClassifier
+
+        # Logistic loss by SGD: the same linear model as LogisticRegression, ~3x faster to fit
+        # on 100k+ blocks; its probabilities feed pass 2, which is calibrated.
+        return SGDClassifier(
+            loss="log_loss",
+            alpha=self.alpha_words,
+            max_iter=30,
+            tol=1e-4,
+            random_state=self.random_state,
+        )
 
     def _make_pass2(self) -> Any:
         from sklearn.calibration import CalibratedClassifierCV
@@ -169,8 +183,8 @@ class PageModel:
         from sklearn.model_selection import GroupKFold
 
         feats = list(features) if features is not None else [self.featurize(p) for p in pages]
-        index = {lab: i for i, lab in enumerate(LABELS)}
-        y_pages = [np.array([index[lab] for lab in labs], dtype=int) for labs in labels]
+        index: dict[str, int] = {lab: i for i, lab in enumerate(LABELS)}
+        y_pages = [np.array([index[lab] for lab in labs], dtype=np.int64) for labs in labels]
         w_pages = (
             [np.asarray(w, dtype=float) for w in weights]
             if weights is not None
@@ -182,23 +196,31 @@ class PageModel:
         w = np.concatenate(w_pages)
         row_page = np.concatenate([np.full(len(f), i) for i, f in enumerate(feats)])
 
-        # Out-of-fold pass-1 probabilities, so pass 2 learns from honest inputs.
+        from sklearn.pipeline import Pipeline
+
+        # The vectorizers are fitted once on all blocks (vocabulary and IDF only); the pass-1
+        # classifier is refitted per fold, so the out-of-fold probabilities pass 2 learns from
+        # come from a classifier that never saw those hosts' labels.
+        if progress:
+            progress(f"vectorizing {len(y)} blocks")
+        vectorizer = self._make_features()
+        Xt = vectorizer.fit_transform(X)
         oof = np.zeros((len(y), len(LABELS)))
         n_groups = len(set(page_groups))
         folds = min(self.n_folds, n_groups)
         if folds >= 2:
             row_groups = np.array([page_groups[i] for i in row_page])
-            for k, (tr, te) in enumerate(GroupKFold(n_splits=folds).split(X, y, row_groups)):
+            for k, (tr, te) in enumerate(GroupKFold(n_splits=folds).split(Xt, y, row_groups)):
                 if progress:
                     progress(f"pass 1, fold {k + 1}/{folds}")
-                est = clone(self._make_pass1())
-                est.fit(X[tr], y[tr], clf__sample_weight=w[tr])
-                oof[te] = self._proba_full(est, X[te])
+                est = clone(self._make_pass1_clf()).fit(Xt[tr], y[tr], sample_weight=w[tr])
+                oof[te] = self._proba_full(est, Xt[te])
         if progress:
             progress("pass 1, all data")
-        pass1 = self._make_pass1().fit(X, y, clf__sample_weight=w)
+        clf = self._make_pass1_clf().fit(Xt, y, sample_weight=w)
+        pass1 = Pipeline([("features", vectorizer), ("clf", clf)])
         if folds < 2:
-            oof = self._proba_full(pass1, X)
+            oof = self._proba_full(clf, Xt)
         ctx = []
         for i, page in enumerate(pages):
             rows = row_page == i
@@ -212,10 +234,11 @@ class PageModel:
         return self
 
     @staticmethod
-    def _proba_full(est: Any, X: np.ndarray) -> np.ndarray:
+    def _proba_full(est: Any, X: Any) -> np.ndarray:
         """Probabilities over all five labels even if a fold lacked one."""
-        out = np.zeros((len(X), len(LABELS)))
-        if len(X):
+        n = X.shape[0]
+        out = np.zeros((n, len(LABELS)))
+        if n:
             out[:, est.classes_] = est.predict_proba(X)
         return out
 
@@ -250,7 +273,7 @@ class PageModel:
         for i in range(len(page.blocks)):
             k = int(p2[i].argmax())
             name: LabelName = LABELS[k]
-            scores = {lab: float(p2[i, j]) for j, lab in enumerate(LABELS)}
+            scores: dict[str, float] = {lab: float(p2[i, j]) for j, lab in enumerate(LABELS)}
             out.append(Label(name=name, score=float(p2[i, k]), scores=scores, why=why[i]))
         return tuple(out)
 
@@ -328,7 +351,7 @@ class PageModel:
 
     def get_params(self) -> dict[str, Any]:
         return {
-            "c_words": self.c_words,
+            "alpha_words": self.alpha_words,
             "c_context": self.c_context,
             "min_df": self.min_df,
             "max_features": self.max_features,
@@ -368,7 +391,7 @@ class PageModel:
 
         try:
             payload = joblib.load(path)
-        except Exception as exc:  # noqa: BLE001 - any unpickling failure is a model error
+        except Exception as exc:
             raise ModelError(f"model file {path} could not be loaded: {exc}") from None
         if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
             raise ModelError(f"model file {path} is not a pagesieve model (format mismatch)")
@@ -377,8 +400,6 @@ class PageModel:
         model._fitted = _Fitted(payload["pass1"], payload["pass2"], np.asarray(names, dtype=object))
         model.manifest = manifest
         return model
-
-    manifest: dict[str, Any] = {}
 
 
 def _pretty(name: str) -> str:

@@ -56,11 +56,12 @@ _DISTRIBUTIONS: dict[str, str] = {
 #: Seconds one peer may spend on one page before it counts as a failure.
 DEFAULT_TIMEOUT = 30.0
 
-_BLOCK_TAGS = frozenset(
-    "p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 table tbody thead tfoot tr td th caption section "
-    "article aside header footer nav main blockquote pre form fieldset figure figcaption address "
-    "details summary center hr br".split()
-)
+_BLOCK_TAGS = frozenset({
+    "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+    "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "section", "article", "aside",
+    "header", "footer", "nav", "main", "blockquote", "pre", "form", "fieldset", "figure",
+    "figcaption", "address", "details", "summary", "center", "hr", "br",
+})
 _SPACES = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 
@@ -85,7 +86,7 @@ def html_to_text(fragment: str) -> str:
         return ""
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except Exception:  # noqa: BLE001 - lxml raises several types on junk input
+    except Exception:  # lxml raises several types on junk input
         return ""
     parts: list[str] = []
 
@@ -200,7 +201,7 @@ def available_peers() -> tuple[str, ...]:
     for name in PEERS:
         try:
             importlib.import_module(modules[name])
-        except Exception:  # noqa: BLE001 - ImportError or a broken install
+        except Exception:  # ImportError or a broken install
             continue
         out.append(name)
     return tuple(out)
@@ -245,7 +246,7 @@ def run_peer(name: str, html: str, *, timeout: float | None = DEFAULT_TIMEOUT) -
         error = None
     except _Timeout:
         text, error = "", f"timeout after {timeout:g}s"
-    except Exception as exc:  # noqa: BLE001 - any peer failure is recorded, not raised
+    except Exception as exc:  # any peer failure is recorded, not raised
         text, error = "", f"{type(exc).__name__}: {str(exc)[:200]}"
     seconds = time.perf_counter() - t0
     return PeerResult(name=name, text=text if isinstance(text, str) else "", seconds=seconds,

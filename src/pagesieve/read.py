@@ -39,6 +39,11 @@ def read_page(
     else:
         blocks = segment_text(text, max_blocks=limits.max_blocks)
     return Page(
-        text=text, kind=page_kind, encoding=encoding, blocks=blocks, source=source, url=url,
+        text=text,
+        kind=page_kind,
+        encoding=encoding,
+        blocks=blocks,
+        source=source,
+        url=url,
         notes=notes,
     )

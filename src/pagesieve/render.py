@@ -47,6 +47,4 @@ def print_table(result: PageResult, *, console: Console | None = None, width: in
     counts = {name: 0 for name in LABEL_STYLES}
     for lb in result.blocks:
         counts[lb.label.name] += 1
-    console.print(
-        "  ".join(f"[{LABEL_STYLES[k]}]{k}[/]: {v}" for k, v in counts.items())
-    )
+    console.print("  ".join(f"[{LABEL_STYLES[k]}]{k}[/]: {v}" for k, v in counts.items()))

@@ -27,9 +27,7 @@ def _names(n_labels: int, labels: tuple[str, ...]) -> list[str]:
     return names
 
 
-CONTEXT_FEATURE_NAMES = _names(
-    5, ("content", "comment", "related", "ad", "boilerplate")
-)
+CONTEXT_FEATURE_NAMES = _names(5, ("content", "comment", "related", "ad", "boilerplate"))
 
 
 def context_matrix(p1: np.ndarray, page: Page, *, window: int = 5) -> np.ndarray:

@@ -14,92 +14,175 @@ hit Python's recursion limit), in document order.
 - Block-level elements (``_BLOCK``: p, div, li, ul, ol, dl, dt, dd, h1-h6, table, tbody, tr, td,
   th, caption, section, article, aside, header, footer, nav, main, blockquote, pre, form,
   fieldset, figure, figcaption, address, details, summary, center, select, textarea, hr, ...)
-  end the current run of text when they open and when they close. Each non-empty run is a block;
-  its "element" (xpath, tag_path, attr_words) is the nearest block-level ancestor of the run.
-  So ``<div>a<p>b</p>c</div>`` gives three blocks: ``a`` (div), ``b`` (p), ``c`` (div); an ``li``
-  holding a title link, a ``p`` snippet and a date ``span`` gives the link (li), the snippet (p)
-  and the date (li). Neighbour context in the model glues such pieces back together.
+  end the current run of text where they open and where they close. Each non-empty run is a
+  block; its element (xpath, tag_path, attr_words) is the nearest block-level ancestor of the
+  run. So ``<div>a<p>b</p>c</div>`` gives three blocks: ``a`` (div), ``b`` (p), ``c`` (div); an
+  ``li`` holding a title link, a ``p`` snippet and a date ``span`` gives the link (li), the
+  snippet (p) and the date (li). The model's neighbour context glues such pieces together.
+  A layout ``td`` is a block container like any other.
 - Everything else (a, span, b, font, em, strong, small, code, label, time, custom elements, ...)
-  is inline: its text joins the current run with no separator, the way a browser renders it.
-  ``img``, ``input``, ``button``, ``option`` and ``optgroup`` add a space around themselves so
-  words on either side do not fuse (a ``select`` is one block of its options, space-separated).
+  is inline: its text joins the current run with no separator, as a browser renders it
+  (``<a>相关2</a><span>2020</span>`` reads ``相关22020``; source whitespace between them is kept
+  as one space). ``img``, ``input``, ``button``, ``option`` and ``optgroup`` put a space on
+  either side, so words around them do not fuse (a ``select`` is one block of its options).
 - ``<br>`` ends a line inside the block (a space in the text; ``lines`` counts the non-empty
   lines). Two or more ``<br>`` in a row, with only whitespace between them, end the block: Chinese
   pages often hold a whole article, or an article plus its "related" links, in one
   ``<div>text<br><br>text</div>``, and a paragraph is a better unit to label than the whole div.
   The pieces share the container's xpath.
 
-*Text.* Each block's text is its runs' text nodes concatenated, then whitespace-normalised:
-runs of ``str.isspace()`` characters (which includes U+3000 and U+00A0) become one space and the
-ends are stripped. No other character is dropped or changed (entities are already decoded by the
-parser; zero-width characters are kept). Attribute text (``img alt``, ``input value``,
-``title=``) is not visible text and is not used.
+*Text.* A block's text is its text nodes concatenated, then whitespace-normalised: each run of
+``str.isspace()`` characters (which includes U+3000 and U+00A0) becomes one space, and the ends
+are stripped. No other character is dropped or changed (the parser has already decoded entities;
+zero-width characters are kept). Attribute text (``img alt``, ``input value``, ``title=``) is not
+visible text and is not used.
 
-*Skipped (not visible).* Comments; ``head`` and everything in it (``<title>`` is page metadata,
-not a block); script, style, template, svg, iframe, object, embed, canvas, video, audio, noembed,
-noframes, datalist, a ``title`` outside head, ``selectedcontent`` (a parser-made copy of the
-selected option) and ``dialog`` without ``open``; any element with the ``hidden`` attribute
-(except ``hidden="until-found"``, which is findable content) or an inline ``style`` holding
-``display: none`` or ``visibility: hidden|collapse``, with its whole subtree. ``aria-hidden``
-is *not* a reason to skip: it hides from screen readers only, the text is still on screen.
-``noscript`` content is kept (Lexbor parses it as markup, as a browser without scripts
-shows it; a noscript-only page still yields its text) and is a block container. ``math`` is kept.
-A frameset page, an empty SPA shell, ``<html></html>`` and an empty string give zero blocks.
+*Not visible, skipped with their whole subtree.* Comments; ``head`` and everything in it (the
+``<title>`` is page metadata, not a block); script, style, template, svg, iframe, object,
+embed, canvas, video, audio (their fallback content is not shown by a browser that supports
+them), noembed, noframes, datalist, a ``title`` outside head, ``selectedcontent`` (the parser's
+copy of the selected option) and ``dialog`` without ``open``; any element with the ``hidden``
+attribute (except ``hidden="until-found"``, which is findable content) or with an inline
+``style`` holding ``display: none`` or ``visibility: hidden|collapse``. ``aria-hidden`` is *not*
+a reason to skip: it hides from screen readers only, the text is still on screen. Kept:
+``noscript`` content (Lexbor parses it as markup, as shown by a browser without scripts, so a
+noscript-only page still yields its text; it is a block container), the body of a closed
+``details`` (expandable content), ``math``, ``textarea`` and ``xmp`` text. A frameset page, an
+empty SPA shell, ``<html></html>``, whitespace and the empty string give zero blocks.
 
-*Layout facts.* ``xpath`` is the absolute path of the block's element in the HTML5 tree in the
+*Layout facts.* ``xpath`` is the absolute path of the block's element in the HTML5 tree, in the
 form lxml's ``getpath()`` gives (``/html/body/div[2]/ul/li[3]``: an index only where the parent
-has more than one child element of that tag), so a browser's ``document.evaluate`` finds the
-element (note HTML5 inserts ``tbody`` into tables). ``tag_path`` is the same without indexes
-(``html/body/div/ul/li``). ``attr_words`` are lower-cased words from the ``class`` and ``id`` of
-the element and its ancestors, nearest first, deduplicated, at most ``MAX_ATTR_WORDS``; values
-are split on non-alphanumerics and camelCase (``mainContent`` -> main, content), digits and
-one-letter words are dropped. ``link_chars`` counts the (whitespace-normalised) characters of the
-block that sit inside ``<a>``. ``lines`` counts ``<br>``-separated non-empty lines.
+has more than one child element of that tag, skipped and hidden ones included), so a browser's
+``document.evaluate`` finds the element. Mind that it is the HTML5 tree: ``tbody`` is inserted
+into tables, misnested markup is repaired as a browser repairs it, so on broken markup lxml's own
+(libxml2) tree can differ. Tag names that are not XPath names (``o:p`` from Word) are written
+``*[name()='o:p']``. ``tag_path`` is the same path without indexes (``html/body/div/ul/li``).
+``attr_words`` are lower-cased words from the ``class`` and ``id`` of the element and its
+ancestors, nearest first, deduplicated, at most `MAX_ATTR_WORDS`; values are split on
+non-alphanumerics and camelCase (``mainContent`` -> main, content), and digits and one-letter
+words are dropped. ``link_chars`` counts the (whitespace-normalised) characters of the block
+that sit inside ``<a>``. ``lines`` counts ``<br>``-separated non-empty lines.
 
 *max_blocks.* Once ``max_blocks`` blocks exist, every later run is folded into the last block
 (its text appended after a space, its ``link_chars`` and ``lines`` added), so nothing is lost;
-the last block keeps its own xpath. Callers that want to record the hit compare
+the last block keeps its own xpath. A caller that wants to record the hit checks
 ``len(blocks) == max_blocks``.
 
-Lone surrogates in the input (not encodable as UTF-8) are replaced by U+FFFD before parsing.
+*Monster input.* Lexbor's tree builder scans its stack of open elements for many tags, so parse
+time grows with the depth times the number of tags (20,000 nested ``ul>li``: ~25 s). Before
+parsing, pages with more than `MAX_DEPTH` tags get a quick depth estimate from the tags; if
+the estimated nesting passes `MAX_DEPTH`, or the estimated depths summed over all tags pass
+`DEPTH_BUDGET`, the start and end tags nested too deep are replaced by a space (a block start
+tag by ``</p>``, which it implies): their text stays, in the deepest kept element. Tags that
+hide content (skipped elements, ``hidden``, ``display:none``) are never dropped. This is an
+approximation of the real tree for such pages only (misnested markup around a dropped tag can
+show or hide a few characters differently); 5,000 levels, and every real page we have seen
+(peak depth under 200, depth sum under 300,000), parse untouched. Lone surrogates (not
+encodable as UTF-8) are replaced by U+FFFD before parsing.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import accumulate
+from operator import sub
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
 from .types import Block
 
-__all__ = ["MAX_ATTR_WORDS", "segment_html"]
+__all__ = ["DEPTH_BUDGET", "MAX_ATTR_WORDS", "MAX_DEPTH", "segment_html"]
 
 #: Cap on ``Block.attr_words``.
 MAX_ATTR_WORDS = 24
 
-_BLOCK = frozenset(
+
+def _names(names: str) -> frozenset[str]:
+    return frozenset(names.split())
+
+
+_BLOCK = _names(
     """
     html body address article aside blockquote center dd details dialog dir div dl dt fieldset
     figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 header hgroup hr legend li listing
     main menu nav ol p plaintext pre search section summary table caption colgroup thead tbody
     tfoot tr td th ul xmp noscript select textarea marquee
-    """.split()
+    """
 )
-_SKIP = frozenset(
+_SKIP = _names(
     """
     head script style template svg iframe object embed canvas video audio noembed noframes
     datalist title selectedcontent frame param source track
-    """.split()
+    """
 )
 #: Inline elements that put a space on either side of themselves.
-_SPACED = frozenset("img input button option optgroup".split())
+_SPACED = _names("img input button option optgroup")
 
-_TEXT_TAG = "-text"
+_NCNAME = re.compile(r"[A-Za-z_][\w.-]*\Z")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)", re.I)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[^\W\d_A-Za-z]+")
+#: Nesting deeper than this (estimated from the markup before parsing) is flattened, see the
+#: module doc (measured: 5,000 nested divs parse in ~0.2 s, 20,000 in ~3 s, 20,000 nested
+#: ``ul><li`` in ~25 s).
+MAX_DEPTH = 6000
+#: Budget for the sum, over all tags, of the estimated depth at that tag: a proxy for the tree
+#: builder's stack scans (20,000 ``<b>`` then 20,000 ``<p>`` cost seconds at any depth cap that
+#: lets 5,000 levels through). Real pages sum to well under a million. Past the budget the depth
+#: cap becomes budget / number of tags.
+DEPTH_BUDGET = 30_000_000
+#: Tags that do not count towards the depth estimate: void elements, elements whose end tag is
+#: optional (closed implicitly by a sibling or the parent's end), and ``a`` (the parser never
+#: nests it). Formatting elements do count: they nest when left open.
+_FLAT_TAGS = _names(
+    """
+    area base br col embed hr img input link meta param source track wbr keygen basefont bgsound
+    frame image p li dt dd option optgroup tr td th thead tbody tfoot colgroup caption rb rt rp
+    rtc a html head body
+    """
+)
+#: A rough HTML tokenizer for `_cap_depth`: comments, bogus comments, raw-text elements (skipped
+#: whole), then start/end tags (group 2: "/" for an end tag, group 3: the name).
+_MARKUP = re.compile(
+    r"<!--(?:-?>|.*?(?:--!?>|\Z))"
+    r"|<[!?][^>]*(?:>|\Z)"
+    r"|</(?![A-Za-z])[^>]*(?:>|\Z)"
+    r"|<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)(?=[\t\n\f\r />])"
+    r"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?(?:</\1(?=[\t\n\f\r />])[^>]*>|\Z)"
+    r"|<(/?)([A-Za-z][^\t\n\f\r />]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*(?:>|\Z)",
+    re.I | re.S,
+)
+
+#: Start tags `_cap_depth` never drops: they hide their content or change what is parsed.
+_KEEP_TAGS = _SKIP | {"dialog", "frameset", "select", "math"}
+_HIDING_TAG = re.compile(
+    r"\shidden\b|display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)", re.I
+)
+#: Start tags that close an open ``<p>`` (HTML "in body" insertion mode).
+_CLOSES_P = _names(
+    """
+    address article aside blockquote center details dialog dir div dl fieldset figcaption figure
+    footer header hgroup main menu nav ol p search section summary ul h1 h2 h3 h4 h5 h6 pre
+    listing form plaintext table hr xmp
+    """
+)
+_TAG_NAME = re.compile(r"<(/?[A-Za-z][^\s/>]*)")
+#: Depth added by a start tag (an end tag takes it off again); default 1. A list or table start
+#: tag counts for the item / body-row-cell levels the parser adds below it.
+_DEPTH_OF: dict[str, int] = {
+    **dict.fromkeys(_FLAT_TAGS, 0),
+    **dict.fromkeys(("ul", "ol", "dl", "menu", "dir"), 2),
+    "table": 4,
+}
+_DEPTH_STEP = {
+    p + n: sign * w
+    for tag, w in _DEPTH_OF.items()
+    for n in (tag, tag.upper())
+    for p, sign in (("", 1), ("/", -1))
+}
+
 #: xpath / tag_path prefixes are memoised on every frame this shallow (short strings, shared by
 #: most blocks of a page), on each block's element and its parent, and every `_MEMO_EVERY` levels
 #: down to `_MEMO_DEEPEST` (so walks up a deep chain stay short while the stored prefixes stay
@@ -109,30 +192,12 @@ _MEMO_EVERY = 64
 _MEMO_DEEPEST = 8192
 
 
-class _Frame:
-    """One open (or finished) element on the walk: enough to render its path and words later."""
-
-    __slots__ = ("attrs", "counts", "depth", "ordinal", "parent", "path", "tag", "tpath", "words")
-
-    def __init__(
-        self,
-        tag: str,
-        parent: _Frame | None,
-        ordinal: int,
-        depth: int,
-        attrs: tuple[str | None, str | None] | None,
-    ) -> None:
-        self.tag = tag
-        self.parent = parent
-        self.ordinal = ordinal
-        self.depth = depth
-        #: (class, id) of the element, or None when it has neither.
-        self.attrs = attrs
-        #: Element children seen so far, by tag (final once the element is closed).
-        self.counts: dict[str, int] = {}
-        self.path: str | None = None
-        self.tpath: str | None = None
-        self.words: tuple[str, ...] | None = None
+# A frame is one element seen on the walk, kept as a plain list (cheaper to build than an object;
+# the walk makes one per element that has children):
+#   [tag, parent frame | None, ordinal among same-tag siblings, depth, (class, id) | None,
+#    {tag: element children seen so far} (final once the element is closed),
+#    memoised xpath | None, memoised tag_path | None, memoised attr_words | None]
+_TAG, _PARENT, _ORD, _DEPTH, _ATTRS, _COUNTS, _PATH, _TPATH, _WORDS = range(9)
 
 
 @lru_cache(maxsize=8192)
@@ -146,17 +211,18 @@ def _words_of(value: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _attr_words(frame: _Frame) -> tuple[str, ...]:
-    chain: list[_Frame] = []
-    f: _Frame | None = frame
-    while f is not None and f.words is None:
+def _attr_words(frame: list[Any]) -> tuple[str, ...]:
+    chain: list[list[Any]] = []
+    f: list[Any] | None = frame
+    while f is not None and f[_WORDS] is None:
         chain.append(f)
-        f = f.parent
-    words: tuple[str, ...] = f.words if f is not None and f.words is not None else ()
+        f = f[_PARENT]
+    words: tuple[str, ...] = f[_WORDS] if f is not None and f[_WORDS] is not None else ()
     for g in reversed(chain):
-        if g.attrs is not None:
+        attrs = g[_ATTRS].attributes
+        if attrs:
             own: list[str] = []
-            for value in g.attrs:
+            for value in (attrs.get("class"), attrs.get("id")):
                 if value:
                     for w in _words_of(value):
                         if w not in own:
@@ -164,37 +230,50 @@ def _attr_words(frame: _Frame) -> tuple[str, ...]:
             if own:
                 merged = own + [w for w in words if w not in own]
                 words = tuple(merged[:MAX_ATTR_WORDS])
-        g.words = words
+        g[_WORDS] = words
     return words
 
 
-def _paths(frame: _Frame) -> tuple[str, str]:
+@lru_cache(maxsize=1024)
+def _xpath_step(tag: str) -> str:
+    """The tag as an XPath name test; names that are not (``o:p`` from Word, ``a"b``) use name()."""
+    if _NCNAME.match(tag):
+        return tag
+    if "'" not in tag:
+        return f"*[name()='{tag}']"
+    if '"' not in tag:
+        return f'*[name()="{tag}"]'
+    return "*"
+
+
+def _paths(frame: list[Any]) -> tuple[str, str]:
     """(xpath, tag_path) of `frame`.
 
     Prefixes are memoised as described at `_MEMO_SHALLOW`; the work is linear in the number of
     frames walked and the memory stays proportional to the paths returned.
     """
-    chain: list[_Frame] = []
-    f: _Frame | None = frame
-    while f is not None and f.path is None:
+    chain: list[list[Any]] = []
+    f: list[Any] | None = frame
+    while f is not None and f[_PATH] is None:
         chain.append(f)
-        f = f.parent
-    if f is not None and f.path is not None and f.tpath is not None:
-        path, tpath = f.path, f.tpath
+        f = f[_PARENT]
+    if f is not None and f[_PATH] is not None and f[_TPATH] is not None:
+        path, tpath = f[_PATH], f[_TPATH]
     else:
         path, tpath = "", ""
-    parent = frame.parent
+    parent = frame[_PARENT]
     segs: list[str] = []
     tsegs: list[str] = []
     for g in reversed(chain):
-        tag = g.tag
-        up = g.parent
-        if up is not None and up.counts.get(tag, 1) > 1:
-            segs.append(f"{tag}[{g.ordinal}]")
+        tag = g[_TAG]
+        up = g[_PARENT]
+        step = _xpath_step(tag)
+        if up is not None and up[_COUNTS].get(tag, 1) > 1:
+            segs.append(f"{step}[{g[_ORD]}]")
         else:
-            segs.append(tag)
+            segs.append(step)
         tsegs.append(tag)
-        d = g.depth
+        d = g[_DEPTH]
         if (
             d <= _MEMO_SHALLOW
             or g is frame
@@ -205,8 +284,77 @@ def _paths(frame: _Frame) -> tuple[str, str]:
             tpath = (tpath + "/" if tpath else "") + "/".join(tsegs)
             segs.clear()
             tsegs.clear()
-            g.path, g.tpath = path, tpath
+            g[_PATH] = path
+            g[_TPATH] = tpath
     return path, tpath
+
+
+def _cap_depth(html: str, limit: int, budget: int) -> str:
+    """Drop the start and end tags of elements nested deeper than `limit` (estimated), keeping text.
+
+    The limit is lowered when the sum of the depths over all tags exceeds `budget`. Returns
+    `html` itself when nothing is that deep (the common case: pages with fewer than `limit` tags
+    are not even scanned). A dropped tag becomes one space, so words stay apart;
+    the text of the dropped elements joins their nearest kept ancestor. The depth counts start
+    minus end tags weighted by `_DEPTH_OF` (comments and raw-text elements skipped).
+    """
+    if html.count("<") <= limit:
+        return html
+    # Quick estimate first, in C-level loops (tags inside comments and scripts count too, so it is
+    # rough; the exact pass below runs only when it says too deep or too costly). The running
+    # depth, floored at zero, is prefix - running minimum of prefix.
+    step = _DEPTH_STEP.get
+    steps = [step(t, -1 if t[0] == "/" else 1) for t in _TAG_NAME.findall(html)]
+    prefix = list(accumulate(steps, initial=0))
+    depths = list(map(sub, prefix, accumulate(prefix, min)))
+    if max(depths) <= limit and sum(depths) <= budget:
+        return html
+    limit = min(limit, max(16, budget // len(depths)))
+    depth = 0
+    # Elements opened past the limit and not closed yet: (name, were its tags dropped?). Elements
+    # that hide their content keep their tags (dropping them would make hidden text visible).
+    over: list[tuple[str, bool]] = []
+    # (start, end, replacement) for each dropped tag.
+    drops: list[tuple[int, int, str]] = []
+    weight = _DEPTH_OF.get
+    for m in _MARKUP.finditer(html):
+        name = m.group(3)
+        if name is None:
+            continue
+        name = name.lower()
+        w = weight(name, 1)
+        if not w:
+            continue
+        if m.group(2):  # end tag
+            at = next((i for i in range(len(over) - 1, -1, -1) if over[i][0] == name), -1)
+            if at < 0:  # closes an element below the limit, and everything above it
+                over.clear()
+                depth = max(0, depth - w)
+                continue
+            closed = over[at:]
+            del over[at:]
+            if closed[0][1]:  # its start tag was dropped: drop this one too, but still close
+                # the kept (hiding) elements it would have closed.
+                kept = "".join(f"</{n}>" for n, dropped in reversed(closed[1:]) if not dropped)
+                drops.append((m.start(), m.end(), kept or " "))
+        elif depth + w > limit:
+            drop = name not in _KEEP_TAGS and not _HIDING_TAG.search(m.group(0))
+            over.append((name, drop))
+            if drop:
+                # A block start tag closes an open <p>; keep that effect.
+                drops.append((m.start(), m.end(), " </p> " if name in _CLOSES_P else " "))
+        else:
+            depth += w
+    if not drops:
+        return html
+    parts: list[str] = []
+    pos = 0
+    for start, end, replacement in drops:
+        parts.append(html[pos:start])
+        parts.append(replacement)
+        pos = end
+    parts.append(html[pos:])
+    return "".join(parts)
 
 
 def segment_html(html: str, *, max_blocks: int = 5000) -> tuple[Block, ...]:
@@ -215,6 +363,7 @@ def segment_html(html: str, *, max_blocks: int = 5000) -> tuple[Block, ...]:
         raise ValueError(f"max_blocks must be at least 1, got {max_blocks}")
     if not html or html.isspace():
         return ()
+    html = _cap_depth(html, MAX_DEPTH, DEPTH_BUDGET)
     try:
         data = html.encode("utf-8")
     except UnicodeEncodeError:
@@ -235,7 +384,7 @@ def segment_html(html: str, *, max_blocks: int = 5000) -> tuple[Block, ...]:
     lines_done = 0
     brs = 0
 
-    def flush(container: _Frame) -> None:
+    def flush(container: list[Any]) -> None:
         nonlocal pieces, link_len, has_text, line_has_text, lines_done, brs
         if has_text:
             text = " ".join("".join(pieces).split())
@@ -255,13 +404,23 @@ def segment_html(html: str, *, max_blocks: int = 5000) -> tuple[Block, ...]:
         lines_done = 0
         brs = 0
 
-    root_frame = _Frame(root.tag or "html", None, 1, 0, _class_id(root.attributes))
+    hidden = _hidden_ids(tree)
+    root_frame: list[Any] = [
+        root.tag or "html",
+        None,
+        1,
+        0,
+        root,
+        {},
+        None,
+        None,
+        None,
+    ]
     container = root_frame
     link_depth = 0
     block_tags, skip_tags, spaced_tags = _BLOCK, _SKIP, _SPACED
-    hidden_style = _HIDDEN_STYLE.search
     # Stack entries: (children iterator, frame, previous container or None, is_link, spaced).
-    stack: list[tuple[Any, _Frame, _Frame | None, bool, bool]] = [
+    stack: list[tuple[Any, list[Any], list[Any] | None, bool, bool]] = [
         (root.iter(include_text=True), root_frame, None, False, False)
     ]
     while stack:
@@ -283,25 +442,11 @@ def segment_html(html: str, *, max_blocks: int = 5000) -> tuple[Block, ...]:
             if tag is None or tag[0] == "-":
                 continue
             # Count every element child (even skipped ones) so positional indexes match the tree.
-            counts = frame.counts
+            counts = frame[5]  # _COUNTS
             n = counts[tag] = counts.get(tag, 0) + 1
             if tag in skip_tags:
                 continue
-            attrs = ch.attributes
-            ci = None
-            if attrs:
-                if "hidden" in attrs and (attrs["hidden"] or "").lower() != "until-found":
-                    continue
-                style = attrs.get("style")
-                if style and hidden_style(style):
-                    continue
-                if tag == "dialog" and "open" not in attrs:
-                    continue
-                cls = attrs.get("class")
-                ident = attrs.get("id")
-                if cls or ident:
-                    ci = (cls, ident)
-            elif tag == "dialog":
+            if hidden and ch.mem_id in hidden:
                 continue
             if tag == "br":
                 if line_has_text:
@@ -323,7 +468,7 @@ def segment_html(html: str, *, max_blocks: int = 5000) -> tuple[Block, ...]:
                 pieces.append(" ")
             if ch.first_child is None:  # void or empty: opens and closes at once, holds no text
                 continue
-            child = _Frame(tag, frame, n, frame.depth + 1, ci)
+            child = [tag, frame, n, frame[3] + 1, ch, {}, None, None, None]
             is_a = tag == "a"
             if is_a:
                 link_depth += 1
@@ -364,11 +509,15 @@ def segment_html(html: str, *, max_blocks: int = 5000) -> tuple[Block, ...]:
     return tuple(out)
 
 
-def _class_id(attrs: dict[str, str | None]) -> tuple[str | None, str | None] | None:
-    if not attrs:
-        return None
-    cls = attrs.get("class")
-    ident = attrs.get("id")
-    if not cls and not ident:
-        return None
-    return (cls, ident)
+def _hidden_ids(tree: LexborHTMLParser) -> set[int]:
+    """Node ids of the elements hidden by an attribute (``hidden``, inline style, closed dialog)."""
+    out: set[int] = set()
+    for node in tree.css("[hidden], [style], dialog"):
+        attrs = node.attributes
+        if (
+            ("hidden" in attrs and (attrs["hidden"] or "").lower() != "until-found")
+            or _HIDDEN_STYLE.search(attrs.get("style") or "")
+            or (node.tag == "dialog" and "open" not in attrs)
+        ):
+            out.add(node.mem_id)
+    return out

@@ -40,8 +40,11 @@ def feedback_pages(database_url: str | None) -> list[Any]:
         n = len(page.blocks)
         out.append(
             TrainingPage(
-                page=page, labels=(label,) * n, weights=(FEEDBACK_WEIGHT,) * n,
-                host=f"feedback-{rec.get('source') or 'moderation'}", origin="feedback",
+                page=page,
+                labels=(label,) * n,
+                weights=(FEEDBACK_WEIGHT,) * n,
+                host=f"feedback-{rec.get('source') or 'moderation'}",
+                origin="feedback",
                 page_id=f"feedback/{i}",
             )
         )
@@ -102,7 +105,10 @@ def train_command(
         console.print(f"feedback: {len(extra)} corrections folded in")
     t0 = time.perf_counter()
     model, info = train_model(
-        shared, seed=seed, annotations=annotations, extra_pages=extra,
+        shared,
+        seed=seed,
+        annotations=annotations,
+        extra_pages=extra,
         log=lambda m: console.print(f"[dim]{time.perf_counter() - t0:6.1f}s[/] {m}"),
     )
     info["feedback_corrections"] = len(extra)
@@ -114,10 +120,14 @@ def train_command(
     except ImportError:
         pass
     manifest = model.save(out, extra={"seed": seed, "data": info, "metrics": metrics})
-    console.print(f"wrote {out} (sha256 {manifest['sha256'][:12]}…) in {time.perf_counter() - t0:.0f}s")
+    console.print(
+        f"wrote {out} (sha256 {manifest['sha256'][:12]}…) in {time.perf_counter() - t0:.0f}s"
+    )
     if report is not None:
         import json
 
         report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(json.dumps({"data": info, "metrics": metrics}, ensure_ascii=False, indent=2))
+        report.write_text(
+            json.dumps({"data": info, "metrics": metrics}, ensure_ascii=False, indent=2)
+        )
     return 0

@@ -90,5 +90,5 @@ def classify_record(
         return reject("internal error: recursion too deep (please report this page)")
     except MemoryError:
         return reject("internal error: out of memory on this page")
-    except Exception as exc:  # noqa: BLE001 - a core bug must not end the run
+    except Exception as exc:
         return reject(f"internal error (please report): {exc.__class__.__name__}: {exc}")

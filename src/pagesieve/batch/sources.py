@@ -11,6 +11,7 @@ stored (compressed offset for ``.warc.gz``); loose page files — 0.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import io
@@ -20,7 +21,6 @@ import re
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Any, Literal
 
 from ..limits import DEFAULT_LIMITS, Limits
@@ -219,7 +219,7 @@ def iter_unit(
 
 
 def _open(path: str, opener: Callable[[str], IO[bytes]] | None) -> IO[bytes]:
-    return opener(path) if opener is not None else open(path, "rb")  # noqa: SIM115
+    return opener(path) if opener is not None else open(path, "rb")
 
 
 def _unreadable(path: str, exc: BaseException) -> str:
@@ -299,7 +299,7 @@ def _parse_jsonl_line(source: str, lineno: int, raw: bytes) -> Item | None:
             return Reject(source, lineno, "two JSON values on one line (JSONL needs one a line)")
         return Reject(source, lineno, f"invalid JSON: extra data at column {end + 1}")
     if not isinstance(obj, dict):
-        return Reject(source, lineno, f"line is a JSON {type(obj).__name__}, not an object")
+        return Reject(source, lineno, f"line is {_jtype(obj)}, not a JSON object")
     return _page_from_object(source, lineno, obj)
 
 
@@ -462,16 +462,14 @@ def _decode_payload(body: bytes, headers: Any, cap: int) -> bytes:
             try:
                 body = _inflate(body, cap, wbits=15)
             except zlib.error:
-                try:
+                with contextlib.suppress(zlib.error):  # else not deflate after all: stored decoded
                     body = _inflate(body, cap, wbits=-15)
-                except zlib.error:
-                    pass  # not deflate after all: stored decoded
         elif coding == "br":
             try:
                 body = _unbrotli(body, cap)
             except _TooBig:
                 raise
-            except Exception:  # noqa: BLE001 - brotli.error or missing module: stored decoded
+            except Exception:
                 pass
     return body
 
@@ -486,8 +484,11 @@ def _charset(headers: Any) -> str | None:
     return m.group(1) if m else None
 
 
-def _gzip_tail_problem(fh: IO[bytes], start: int) -> tuple[int, str] | None:
-    """Check the gzip members from `start` to the end; the first broken one (offset, reason)."""
+def _gzip_tail_problem(fh: IO[bytes], start: int) -> tuple[int, str, bool] | None:
+    """Check the gzip members from `start` to the end.
+
+    The first broken one as (offset, reason, corrupt); `corrupt` is False for a cut-off end.
+    """
     fh.seek(start)
     head = fh.read(2)
     if head != _GZIP_MAGIC:
@@ -505,7 +506,8 @@ def _gzip_tail_problem(fh: IO[bytes], start: int) -> tuple[int, str] | None:
             if not chunk:
                 if fed == 0:
                     return None
-                return member, f"gzip member at byte {member:,} is cut short (file truncated?)"
+                reason = f"gzip member at byte {member:,} is cut short (file truncated?)"
+                return member, reason, False
             fed += len(chunk)
             try:
                 data = chunk
@@ -513,7 +515,7 @@ def _gzip_tail_problem(fh: IO[bytes], start: int) -> tuple[int, str] | None:
                     d.decompress(data, 1 << 20)
                     data = d.unconsumed_tail
             except zlib.error as exc:
-                return member, f"gzip member at byte {member:,} is corrupt: {exc}"
+                return member, f"gzip member at byte {member:,} is corrupt: {exc}", True
         pending = d.unused_data
         pos = member + fed - len(pending)
         if not pending:
@@ -522,6 +524,25 @@ def _gzip_tail_problem(fh: IO[bytes], start: int) -> tuple[int, str] | None:
                 return None
         if not pending.strip(b"\x00"):
             return None
+
+
+def _next_member(fh: IO[bytes], after: int) -> int | None:
+    """Offset of the next gzip member that starts cleanly after `after` (to read past damage)."""
+    pos = after
+    while True:
+        fh.seek(pos)
+        window = fh.read(1 << 20)
+        if not window:
+            return None
+        i = window.find(_GZIP_MAGIC + b"\x08")
+        while i >= 0:
+            fh.seek(pos + i)
+            try:
+                zlib.decompressobj(31).decompress(fh.read(1 << 16), 1 << 16)
+                return pos + i
+            except zlib.error:
+                i = window.find(_GZIP_MAGIC + b"\x08", i + 1)
+        pos += max(1, len(window) - 2)
 
 
 def iter_warc(
@@ -551,39 +572,49 @@ def iter_warc(
             yield Reject(path, 0, _unreadable(path, exc))
             return
         seekable = fh.seekable()
-        last_pos = 0
+        start = 0
         n_records = 0
-        last_reject: int | None = None
-        failure: str | None = None
-        try:
-            for record in ArchiveIterator(
-                fh, parse_http=False, quirks_mode=True, fsspec_args=False
-            ):
-                n_records += 1
-                last_pos = int(record.stream_pos)
-                item = _warc_item(path, record, WarcRecordType, limits)
-                last_reject = item.offset if isinstance(item, Reject) else None
-                if item is not None:
-                    yield item
-        except Exception as exc:  # noqa: BLE001 - FastWARC raises OSError and friends
-            failure = f"{exc.__class__.__name__}: {exc}"
-        problem: tuple[int, str] | None = None
-        if gz and seekable:
+        while True:
+            last_pos = start
+            last_reject: int | None = None
+            failure: str | None = None
             try:
-                problem = _gzip_tail_problem(fh, last_pos)
-            except OSError as exc:
-                problem = (last_pos, f"could not re-read the file: {exc}")
-        if problem is not None and problem[0] == last_reject:
-            pass  # the cut record was already rejected as cut short
-        elif problem is not None:
-            yield Reject(path, problem[0], problem[1] + "; records before it were kept")
-        elif failure is not None:
-            yield Reject(path, last_pos, f"WARC unreadable after the record at byte "
-                                         f"{last_pos:,}: {failure}")
-        elif n_records == 0:
-            size = _size(fh)
-            if size:
+                fh.seek(start)
+                for record in ArchiveIterator(
+                    fh, parse_http=False, quirks_mode=True, fsspec_args=False
+                ):
+                    n_records += 1
+                    last_pos = int(record.stream_pos)
+                    item = _warc_item(path, record, WarcRecordType, limits)
+                    last_reject = item.offset if isinstance(item, Reject) else None
+                    if item is not None:
+                        yield item
+            except Exception as exc:
+                failure = f"{exc.__class__.__name__}: {exc}"
+            problem: tuple[int, str, bool] | None = None
+            if gz and seekable:
+                try:
+                    problem = _gzip_tail_problem(fh, last_pos)
+                except OSError as exc:
+                    problem = (last_pos, f"could not re-read the file: {exc}", False)
+            if problem is not None:
+                offset, reason, corrupt = problem
+                nxt = _next_member(fh, offset + 1) if corrupt else None
+                if nxt is not None and nxt <= start:
+                    nxt = None
+                if offset != last_reject:  # else the cut record was already rejected
+                    tail = ("reading goes on at the next intact member"
+                            if nxt is not None else "records before it were kept")
+                    yield Reject(path, offset, f"{reason}; {tail}")
+                if nxt is not None:
+                    start = nxt
+                    continue
+            elif failure is not None:
+                yield Reject(path, last_pos, f"WARC unreadable after the record at byte "
+                                             f"{last_pos:,}: {failure}")
+            elif n_records == 0 and _size(fh):
                 yield Reject(path, 0, "no WARC records found (not a WARC file?)")
+            return
 
 
 def _size(fh: IO[bytes]) -> int:
@@ -609,7 +640,7 @@ def _warc_item(path: str, record: Any, types: Any, limits: Limits) -> Item | Non
     if rtype == types.response:
         try:
             record.parse_http(auto_decode="none", quirks_mode=True)
-        except Exception as exc:  # noqa: BLE001 - broken HTTP header block
+        except Exception as exc:
             return Reject(path, offset, f"unreadable HTTP headers: {exc}", url=url, record_id=rid)
         http = record.http_headers
         status = http.status_code if http is not None else None
@@ -627,7 +658,7 @@ def _warc_item(path: str, record: Any, types: Any, limits: Limits) -> Item | Non
                       f"{limits.max_bytes:,}", url=url, record_id=rid)
     try:
         body = record.reader.read(remaining)
-    except Exception as exc:  # noqa: BLE001 - stream I/O error mid-record
+    except Exception as exc:
         return Reject(path, offset, f"record unreadable: {exc}", url=url, record_id=rid)
     if len(body) < remaining:
         return Reject(path, offset, f"record cut short: {len(body):,} of {remaining:,} payload "

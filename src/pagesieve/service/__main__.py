@@ -24,8 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--log-level", default="info")
     a = p.parse_args(argv)
     return serve_command(
-        host=a.host, port=a.port, workers=a.workers, model=a.model, database_url=a.database_url,
-        max_body_bytes=a.max_body_bytes, review_dir=a.review_dir, log_level=a.log_level,
+        host=a.host,
+        port=a.port,
+        workers=a.workers,
+        model=a.model,
+        database_url=a.database_url,
+        max_body_bytes=a.max_body_bytes,
+        review_dir=a.review_dir,
+        log_level=a.log_level,
     )
 
 

@@ -113,9 +113,9 @@ class ServiceState:
             from ..model import load_model
 
             self.model = load_model(self.model_path)
-        except (PagesieveError, OSError, ImportError, ValueError) as exc:
+        except Exception as exc:  # any failure: stay up, report not-ready with the reason
             self.model, self.model_error = None, f"{type(exc).__name__}: {exc}"
-            log.error("model not loaded: %s", self.model_error)
+            log.error("model not loaded: %s", self.model_error, exc_info=True)
             return
         self.model_error = None
         self.model_info = _model_info(self.model, self.model_path)
@@ -157,7 +157,9 @@ def _status_for(exc: PagesieveError) -> int:
 
 
 def _model_info(model: Any, path: str | None) -> dict[str, Any]:
-    info: dict[str, Any] = {"path": str(path) if path else os.environ.get("PAGESIEVE_MODEL")}
+    from ..model import default_model_path
+
+    info: dict[str, Any] = {"path": str(path) if path else str(default_model_path())}
     manifest = getattr(model, "manifest", None)
     if isinstance(manifest, dict):
         for key in ("sha256", "version", "created", "trained_at", "versions"):
@@ -181,7 +183,7 @@ def _content_type(value: str | None) -> tuple[str, dict[str, str]]:
 
 def _parse_json(body: bytes) -> Any:
     if not body.strip():
-        raise HTTPException(400, "empty body: send a JSON object such as {\"text\": \"...\"}")
+        raise HTTPException(400, 'empty body: send a JSON object such as {"text": "..."}')
     try:
         return json.loads(body)
     except RecursionError as exc:
@@ -229,8 +231,13 @@ _CLASSIFY_OPENAPI: dict[str, Any] = {
         },
     },
     "parameters": [
-        {"name": n, "in": "query", "required": False, "schema": {"type": "string"},
-         "description": d}
+        {
+            "name": n,
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": d,
+        }
         for n, d in (
             ("keep", "raw bodies: comma-separated labels to keep"),
             ("url", "raw bodies: the page URL (never fetched)"),
@@ -303,6 +310,10 @@ def create_app(
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         return swagger
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        return Response(status_code=204)
 
     @app.get("/healthz", tags=["ops"], summary="The process is up.")
     async def healthz() -> dict[str, str]:
@@ -439,7 +450,7 @@ async def _job_from_request(request: Request) -> ClassifyJob:
     if ctype and ctype not in _JSON_TYPES and not ctype.endswith("+json"):
         raise HTTPException(
             415,
-            "unsupported Content-Type; send application/json ({\"text\"} or {\"html\"}), "
+            'unsupported Content-Type; send application/json ({"text"} or {"html"}), '
             "text/html or text/plain",
         )
     payload = _parse_json(await request.body())

@@ -8,6 +8,7 @@ receive Python arguments.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -55,9 +56,11 @@ def serve_command(
     os.environ["PAGESIEVE_MAX_BODY_BYTES"] = str(max_body_bytes)
     if review_dir is not None:
         os.environ["PAGESIEVE_REVIEW_DIR"] = str(Path(review_dir).resolve())
+    metrics_dir: str | None = None
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Each worker counts into files here; /metrics sums them (see metrics.py).
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="pagesieve-metrics-")
+        metrics_dir = tempfile.mkdtemp(prefix="pagesieve-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     try:
         uvicorn.run(
             _FACTORY,
@@ -71,4 +74,7 @@ def serve_command(
         )
     except SystemExit as exc:  # uvicorn exits 1 when it cannot bind
         return exc.code if isinstance(exc.code, int) else 1
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0

@@ -9,6 +9,7 @@ classified again, and the latest ones are listed under the form.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -18,6 +19,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from .app import ClassifyJob, ServiceState
+from .example import EXAMPLE_PAGE
 from .render import (
     KINDS,
     blocks_of,
@@ -48,16 +50,36 @@ def _html(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status)
 
 
+def _cross_site(request: Request) -> bool:
+    """True for a browser form posted from another site (CSRF), which must not store anything.
+
+    Browsers send ``Origin`` with every form POST; tools such as curl send none and are let
+    through. (``POST /v1/feedback`` needs ``application/json``, which another site cannot send
+    without a CORS preflight this app never grants.)
+    """
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        return True
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    return urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower()
+
+
 @router.get("/", response_class=HTMLResponse)
-async def home(request: Request) -> HTMLResponse:
+async def home(request: Request, example: bool = Query(False)) -> HTMLResponse:
+    """The form; ``?example=1`` fills it with a made-up page that has every label on it."""
     state = _state(request)
     recent = await run_in_threadpool(state.store.recent, 20)
-    return _html(render_document("Classify a page", render_form() + render_recent(recent)))
+    form = render_form(EXAMPLE_PAGE if example else "", "text" if example else "auto")
+    return _html(render_document("Classify a page", form + render_recent(recent)))
 
 
 @router.post("/", response_class=HTMLResponse)
 async def classify_form(request: Request) -> HTMLResponse:
     state = _state(request)
+    if _cross_site(request):
+        err = render_form(error="Refused: the form was sent from another site.")
+        return _html(render_document("Classify a page", err), 403)
     try:
         form = await request.form(max_files=1, max_fields=10, max_part_size=state.max_body_bytes)
     except HTTPException as exc:
@@ -99,6 +121,10 @@ async def classify_form(request: Request) -> HTMLResponse:
 async def feedback_form(request: Request) -> HTMLResponse:
     """The no-JavaScript path of a block's "save" button."""
     state = _state(request)
+    if _cross_site(request):
+        return _html(
+            render_message("Not saved", "Refused: the form was sent from another site."), 403
+        )
     try:
         form = await request.form(max_files=0, max_fields=10, max_part_size=state.max_body_bytes)
         fields: dict[str, Any] = {
@@ -137,11 +163,7 @@ async def review(
     result = await run_in_threadpool(
         read_review_page, folder, page=page, per_page=10, max_quality=max_quality
     )
-    texts = [
-        str(b.get("text", ""))
-        for _, _, rec in result.items
-        for b in blocks_of(rec)
-    ]
+    texts = [str(b.get("text", "")) for _, _, rec in result.items for b in blocks_of(rec)]
     corrections = await run_in_threadpool(state.store.latest_for, texts)
     return _html(
         render_review(

@@ -239,10 +239,13 @@ def render_review(
         )
     nav = []
     if page > 1:
-        nav.append(f'<a rel="prev" href="/review?page={page - 1}&amp;max_quality={max_quality}">'
-                   "previous</a>")
+        nav.append(
+            f'<a rel="prev" href="/review?page={page - 1}&amp;max_quality={max_quality}">'
+            "previous</a>"
+        )
     if has_next:
-        nav.append(f'<a rel="next" href="/review?page={page + 1}&amp;max_quality={max_quality}">'
-                   "next</a>")
+        nav.append(
+            f'<a rel="next" href="/review?page={page + 1}&amp;max_quality={max_quality}">next</a>'
+        )
     parts.append(f'<nav class="pager">{" ".join(nav)}</nav>')
     return render_document("Review queue", "".join(parts))

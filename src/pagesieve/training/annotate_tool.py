@@ -12,7 +12,8 @@ Usage (run from the repository root, with ``../shared/data`` present)::
         #    runs of short link-only blocks share a line)
         #    and a .hashes sidecar (index -> text hash at dump time)
     python -m pagesieve.training.annotate_tool apply /tmp/pagesieve-annot/specs/*.spec
-        # -> data/annotations/<dataset>.jsonl, rebuilt from every spec given
+        # -> data/annotations/<dataset>.jsonl, rebuilt from the specs given: pass the specs of
+        #    *every* page of a data set, or the pages left out are dropped from its file
     python -m pagesieve.training.annotate_tool stats
 
 A spec file (plain text, ``#`` starts a comment)::
@@ -170,7 +171,9 @@ def labels_for_page(
         missing = [b.index for b in blocks if b.index not in labels]
         extra = sorted(set(labels) - {b.index for b in blocks})
         if missing or extra:
-            raise ValueError(f"{spec}: {key}: unlabelled blocks {missing[:20]}, unknown {extra[:20]}")
+            raise ValueError(
+                f"{spec}: {key}: unlabelled blocks {missing[:20]}, unknown {extra[:20]}"
+            )
         return key, [(b, labels[b.index]) for b in blocks], problems
     # The segmenter changed since the dump: carry labels over by text hash.
     sidecar = scratch / (key.replace("/", "__") + ".hashes")
@@ -211,7 +214,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for key, ann in sorted(anns.items()):
         c = Counter(lab for _, _, lab in ann.blocks)
         total.update(c)
-        print(f"{key:70s} {len(ann.blocks):5d}  " + " ".join(f"{lab[:4]}={c[lab]}" for lab in LABELS))
+        counts = " ".join(f"{lab[:4]}={c[lab]}" for lab in LABELS)
+        print(f"{key:70s} {len(ann.blocks):5d}  {counts}")
     print(f"{len(anns)} pages, {sum(total.values())} blocks: " + json.dumps(dict(total)))
     return 0
 

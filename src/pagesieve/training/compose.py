@@ -118,6 +118,12 @@ class Family:
     sub_indent: str = "    "
     blank_between: bool = True
     text_nav: int = 0  # 0 none, 1 one line joined, 2 one per line
+    #: Extra rows of a portal's mega-menu (0 for most sites).
+    nav_rows: int = 0
+    #: Whether spans inside items carry role classes ("date", "count", "snippet"...).
+    span_cls: bool = False
+    #: An old-style page: main column and sidebar are cells of one layout table.
+    table_layout: bool = False
 
     def cls(self, role: str) -> str | None:
         return dict(self.classes).get(role)
@@ -136,8 +142,14 @@ def make_families(seed: int, n_html: int = 60, n_text: int = 24) -> list[Family]
     out: list[Family] = []
     used: set[str] = set()
     type_weights = {
-        "html": (("news", 36), ("farm", 18), ("blog", 13), ("forum", 14), ("list", 6),
-                 ("adpage", 7)),
+        "html": (
+            ("news", 36),
+            ("farm", 18),
+            ("blog", 13),
+            ("forum", 14),
+            ("list", 6),
+            ("adpage", 7),
+        ),
         "text": (("farm", 40), ("news", 30), ("blog", 10), ("forum", 12), ("adpage", 8)),
     }
     for kind, n in (("html", n_html), ("text", n_text)):
@@ -155,16 +167,18 @@ def make_families(seed: int, n_html: int = 60, n_text: int = 24) -> list[Family]
                 channels = ("首页", *channels)
             footer_links = tuple(_pick(rng, T.FOOTER_LINKS, rng.randint(3, 12)))
             # class vocabulary: a dominant style, some roles from another, some without class
-            dom = rng.choice(["semantic", "semantic", "pinyin", "abbrev", "meaningless",
-                              "meaningless"])
+            dom = rng.choice(
+                ["semantic", "semantic", "pinyin", "abbrev", "meaningless", "meaningless"]
+            )
             classes = []
             ids = []
             for role in T.ROLES:
                 r = rng.random()
                 if r < 0.22:
                     continue
-                style = dom if r < 0.8 else rng.choice(["semantic", "pinyin", "abbrev",
-                                                        "meaningless"])
+                style = (
+                    dom if r < 0.8 else rng.choice(["semantic", "pinyin", "abbrev", "meaningless"])
+                )
                 if style == "meaningless":
                     c = T.meaningless_class(rng)
                 else:
@@ -174,22 +188,37 @@ def make_families(seed: int, n_html: int = 60, n_text: int = 24) -> list[Family]
                 classes.append((role, c))
                 if rng.random() < 0.12:
                     ids.append((role, c.split()[0].replace("-", "_") + str(rng.randint(1, 9))))
-            out.append(Family(
-                fid=f"{kind}-{i:02d}", kind=kind, host=host, site=pz + sz, main_type=main_type,
-                seed=rng.randrange(1 << 30), channels=channels, footer_links=footer_links,
-                classes=tuple(classes), ids=tuple(ids),
-                list_style=rng.choice(["ul", "ul", "ul", "div", "div", "table", "dl", "ol"]),
-                para_tag=rng.choice(["p", "p", "p", "p", "div", "br"]),
-                title_tag=rng.choice(["h1", "h1", "h1", "h2", "div", "strong"]),
-                heading_tag=rng.choice(["h2", "h3", "h3", "h4", "div", "span", "strong"]),
-                html5=rng.random() < 0.4, side_first=rng.random() < 0.25,
-                content_wrapper=rng.random() < 0.35,
-                link_sep=rng.choice(["", "", " | ", "|", " ", "·", " / "]),
-                bullet=rng.choice(["  • ", "  • ", "• ", "- ", "* ", "· ", "  ○ ", "  - "]),
-                sub_indent=rng.choice(["    ", "    ", "  ", "      ", "\t"]),
-                blank_between=rng.random() < 0.75,
-                text_nav=rng.choice([0, 0, 0, 1, 2]),
-            ))
+            out.append(
+                Family(
+                    fid=f"{kind}-{i:02d}",
+                    kind=kind,
+                    host=host,
+                    site=pz + sz,
+                    main_type=main_type,
+                    seed=rng.randrange(1 << 30),
+                    channels=channels,
+                    footer_links=footer_links,
+                    classes=tuple(classes),
+                    ids=tuple(ids),
+                    list_style=rng.choice(["ul", "ul", "ul", "div", "div", "table", "dl", "ol"]),
+                    para_tag=rng.choice(["p", "p", "p", "p", "div", "br"]),
+                    title_tag=rng.choice(["h1", "h1", "h1", "h2", "div", "strong"]),
+                    heading_tag=rng.choice(["h2", "h3", "h3", "h4", "div", "span", "strong"]),
+                    html5=rng.random() < 0.4,
+                    side_first=rng.random() < 0.25,
+                    content_wrapper=rng.random() < 0.35,
+                    link_sep=rng.choice(["", "", " | ", "|", " ", "·", " / "]),
+                    bullet=rng.choice(["  • ", "  • ", "• ", "- ", "* ", "· ", "  ○ ", "  - "]),
+                    sub_indent=rng.choice(["    ", "    ", "  ", "      ", "\t"]),
+                    blank_between=rng.random() < 0.75,
+                    text_nav=rng.choice([0, 0, 0, 1, 2]),
+                    span_cls=rng.random() < 0.35,
+                    table_layout=kind == "html" and rng.random() < 0.15,
+                    nav_rows=rng.choice([0, 0, 0, 0, 2, 4, 6, 9])
+                    if kind == "html"
+                    else rng.choice([0, 0, 0, 2]),
+                )
+            )
     return out
 
 
@@ -208,10 +237,17 @@ def _one(text: str, label: str, role: str = "text", link: bool = False) -> Item:
 
 def _fmt(rng: random.Random, t: str, fam: Family, **kw: object) -> str:
     vals: dict[str, object] = {
-        "site": fam.site, "url": f"https://{fam.host}/{rng.randint(2015, 2026)}/"
-        f"{rng.randint(100000, 999999)}.html", "author": T.person(rng), "n": rng.randint(1, 60),
-        "m": rng.choice(T.MEDIA), "p": T.person(rng), "d": T.date(rng), "city": rng.choice(T.CITIES),
-        "x": "", "ch": rng.choice(fam.channels), "y": rng.randint(2008, 2025),
+        "site": fam.site,
+        "url": f"https://{fam.host}/{rng.randint(2015, 2026)}/{rng.randint(100000, 999999)}.html",
+        "author": T.person(rng),
+        "n": rng.randint(1, 60),
+        "m": rng.choice(T.MEDIA),
+        "p": T.person(rng),
+        "d": T.date(rng),
+        "city": rng.choice(T.CITIES),
+        "x": "",
+        "ch": rng.choice(fam.channels),
+        "y": rng.randint(2008, 2025),
         "mo": rng.randint(1, 12),
     }
     vals.update(kw)
@@ -244,7 +280,7 @@ class _Pools:
             return rng.choice(self.c.headlines)
         if r < 0.85 and self.c.neg_titles:
             return rng.choice(self.c.neg_titles)
-        if r < 0.93 or not self.c.articles:
+        if r < 0.88 or not self.c.articles:
             return T.hard_line(rng, "title")
         return rng.choice(self.c.articles).title
 
@@ -294,8 +330,15 @@ class _Pools:
         return _truncate(self.ad(), rng, 14, 34), self.ad()
 
 
-def _card(rng: random.Random, title: str, label: str, snippet: str | None, *,
-          date_p: float = 0.6, count_p: float = 0.4) -> Item:
+def _card(
+    rng: random.Random,
+    title: str,
+    label: str,
+    snippet: str | None,
+    *,
+    date_p: float = 0.6,
+    count_p: float = 0.4,
+) -> Item:
     parts = [_p(title, label, "title", link=True)]
     if snippet:
         parts.append(_p(snippet, label, "snippet"))
@@ -306,32 +349,71 @@ def _card(rng: random.Random, title: str, label: str, snippet: str | None, *,
     return Item(parts)
 
 
-def _related(rng: random.Random, pools: _Pools, fam: Family, *, n: int, ads: int,
-             snippets: bool, heading: str | None, region: str = "main",
-             role: str = "related") -> Section:
+def _related(
+    rng: random.Random,
+    pools: _Pools,
+    fam: Family,
+    *,
+    n: int,
+    ads: int,
+    snippets: bool,
+    heading: str | None,
+    region: str = "main",
+    role: str = "related",
+) -> Section:
     items = []
     for _ in range(n):
-        items.append(_card(rng, pools.headline(), R, pools.snippet() if snippets else None,
-                           date_p=0.7 if snippets else 0.4, count_p=0.5 if snippets else 0.15))
+        items.append(
+            _card(
+                rng,
+                pools.headline(),
+                R,
+                pools.snippet() if snippets else None,
+                date_p=0.7 if snippets else 0.4,
+                count_p=0.5 if snippets else 0.15,
+            )
+        )
     for _ in range(ads):
         t, s = pools.ad_card()
-        items.insert(rng.randrange(len(items) + 1),
-                     _card(rng, t, AD, s if snippets else None, date_p=0.7 if snippets else 0.4,
-                           count_p=0.5 if snippets else 0.15))
+        items.insert(
+            rng.randrange(len(items) + 1),
+            _card(
+                rng,
+                t,
+                AD,
+                s if snippets else None,
+                date_p=0.7 if snippets else 0.4,
+                count_p=0.5 if snippets else 0.15,
+            ),
+        )
     h = _p(heading, R, "heading") if heading else None
     return Section(role, region, h, items)
 
 
 def _nav(rng: random.Random, fam: Family) -> Section:
     items = [_one(c, B, "link", True) for c in fam.channels]
+    if fam.nav_rows:
+        nrng = random.Random(fam.seed + 1)  # the same menu on every page of the site
+        items = [Item([_p(c, B, "link", True) for c in fam.channels])]
+        for _ in range(fam.nav_rows):
+            head = nrng.choice(T.CHANNELS)
+            subs = _pick(nrng, T.CHANNELS + T.SUBCHANNELS, nrng.randint(4, 14))
+            items.append(Item([_p(head, B, "link", True)] + [_p(x, B, "link", True) for x in subs]))
     return Section("nav", "top", None, items)
 
 
 def _topbar(rng: random.Random, fam: Family) -> Section:
     items = [_one(x, B, "link", True) for x in _pick(rng, T.TOPBAR, rng.randint(2, 8))]
     if rng.random() < 0.4:
-        items.insert(0, _one(f"欢迎来到{fam.site}！" if rng.random() < 0.5 else T.date(rng, 2) +
-                             " " + rng.choice(["星期一", "星期三", "星期五", "周日"]), B))
+        items.insert(
+            0,
+            _one(
+                f"欢迎来到{fam.site}！"
+                if rng.random() < 0.5
+                else T.date(rng, 2) + " " + rng.choice(["星期一", "星期三", "星期五", "周日"]),
+                B,
+            ),
+        )
     return Section("topbar", "top", None, items)
 
 
@@ -363,9 +445,20 @@ def _footer(rng: random.Random, fam: Family) -> Section:
     frng = random.Random(fam.seed)  # the site's footer is the same on every page
     items = [Item([_p(x, B, "link", True) for x in fam.footer_links])]
     if frng.random() < 0.35:
-        items.append(Item([_p("友情链接：", B)] + [
-            _p(frng.choice(T.SITE_PREFIX)[0] + frng.choice(T.SITE_SUFFIX)[0], B, "link", True)
-            for _ in range(frng.randint(3, 10))]))
+        items.append(
+            Item(
+                [_p("友情链接：", B)]
+                + [
+                    _p(
+                        frng.choice(T.SITE_PREFIX)[0] + frng.choice(T.SITE_SUFFIX)[0],
+                        B,
+                        "link",
+                        True,
+                    )
+                    for _ in range(frng.randint(3, 10))
+                ]
+            )
+        )
     items.append(_one(T.copyright_line(frng, fam.site, fam.host.removeprefix("www.")), B))
     for _ in range(frng.randint(0, 3)):
         items.append(_one(T.icp(frng), B, "link", frng.random() < 0.5))
@@ -382,8 +475,9 @@ def _share(rng: random.Random) -> Section:
     return Section("share", "main", None, items)
 
 
-def _comment_items(rng: random.Random, pools: _Pools, n: int, spam: int, *,
-                   game: bool = False) -> list[Item]:
+def _comment_items(
+    rng: random.Random, pools: _Pools, n: int, spam: int, *, game: bool = False
+) -> list[Item]:
     items = []
     for _ in range(n):
         parts = [_p(T.user_name(rng), CM, "user", rng.random() < 0.5)]
@@ -391,25 +485,38 @@ def _comment_items(rng: random.Random, pools: _Pools, n: int, spam: int, *,
         if rng.random() < 0.3:
             when += " " + rng.choice(["来自", "IP属地：", "", "发布于"]) + rng.choice(T.CITIES)
         parts.append(_p(when, CM, "time"))
-        parts.append(_p(pools.comment(game), CM, "para"))
+        txt = pools.comment(game)
+        if rng.random() < 0.1:
+            txt = f"回复@{T.user_name(rng)}：{txt}"
+        parts.append(_p(txt, CM, "para"))
         if rng.random() < 0.6:
             for w in _pick(rng, T.COMMENT_WIDGET, rng.randint(1, 3)):
-                parts.append(_p(w + (f"({rng.randint(0, 999)})" if rng.random() < 0.4 else ""), B,
-                                "widget", True))
+                parts.append(
+                    _p(
+                        w + (f"({rng.randint(0, 999)})" if rng.random() < 0.4 else ""),
+                        B,
+                        "widget",
+                        True,
+                    )
+                )
         items.append(Item(parts))
     for _ in range(spam):
-        parts = [_p(T.user_name(rng), AD, "user"), _p(T.date(rng, 1), AD, "time"),
-                 _p(T.spam_comment(rng) if rng.random() < 0.6 else pools.ad(short=True), AD,
-                    "para")]
+        parts = [
+            _p(T.user_name(rng), AD, "user"),
+            _p(T.date(rng, 1), AD, "time"),
+            _p(T.spam_comment(rng) if rng.random() < 0.6 else pools.ad(short=True), AD, "para"),
+        ]
         items.insert(rng.randrange(len(items) + 1), Item(parts))
     return items
 
 
-def _comments(rng: random.Random, pools: _Pools, fam: Family, *, n: int, spam: int,
-              game: bool = False) -> list[Section]:
+def _comments(
+    rng: random.Random, pools: _Pools, fam: Family, *, n: int, spam: int, game: bool = False
+) -> list[Section]:
     out = []
-    form = [_one(_fmt(rng, x, fam), B, "widget") for x in
-            _pick(rng, T.COMMENT_FORM, rng.randint(1, 4))]
+    form = [
+        _one(_fmt(rng, x, fam), B, "widget") for x in _pick(rng, T.COMMENT_FORM, rng.randint(1, 4))
+    ]
     head = _p(_fmt(rng, rng.choice(T.SECTION_COMMENTS), fam, n=n + spam), B, "heading")
     form_first = rng.random() < 0.6
     if form_first:
@@ -418,8 +525,14 @@ def _comments(rng: random.Random, pools: _Pools, fam: Family, *, n: int, spam: i
     if not form_first and rng.random() < 0.7:
         out.append(Section("cmtform", "main", None, form))
     if n > 5 and rng.random() < 0.4:
-        out.append(Section("pagination", "main", None, [
-            _one(rng.choice(["查看更多评论", "加载更多", "展开更多评论"]), B, "link", True)]))
+        out.append(
+            Section(
+                "pagination",
+                "main",
+                None,
+                [_one(rng.choice(["查看更多评论", "加载更多", "展开更多评论"]), B, "link", True)],
+            )
+        )
     return out
 
 
@@ -436,14 +549,17 @@ def _hot(rng: random.Random, pools: _Pools, fam: Family, *, ads: int = 0) -> Sec
             parts.append(_p(T.count_text(rng), R, "count"))
         items.append(Item(parts))
     for _ in range(ads):
-        items.insert(rng.randrange(len(items) + 1), _one(_truncate(pools.ad_card()[0], rng, 12, 30),
-                                                         AD, "title", True))
+        items.insert(
+            rng.randrange(len(items) + 1),
+            _one(_truncate(pools.ad_card()[0], rng, 12, 30), AD, "title", True),
+        )
     return Section("hot", "side", _p(rng.choice(T.SECTION_HOT), R, "heading"), items)
 
 
 def _adslot(rng: random.Random, pools: _Pools, region: str) -> Section:
-    items = [_one(pools.ad(short=True), AD, "link", rng.random() < 0.7)
-             for _ in range(rng.randint(1, 3))]
+    items = [
+        _one(pools.ad(short=True), AD, "link", rng.random() < 0.7) for _ in range(rng.randint(1, 3))
+    ]
     head = _p(rng.choice(T.AD_SLOT_HEAD), AD, "heading") if rng.random() < 0.5 else None
     return Section("adslot", region, head, items)
 
@@ -455,12 +571,23 @@ def _follow(rng: random.Random, fam: Family, region: str) -> Section:
 
 def _tagcloud(rng: random.Random, pools: _Pools, region: str) -> Section:
     words = [pools.headline()[: rng.randint(2, 6)] for _ in range(rng.randint(6, 16))]
-    return Section("tagcloud", region, _p(rng.choice(["热门标签", "标签云", "热门话题"]), R,
-                                          "heading"), [_one(w, R, "link", True) for w in words])
+    return Section(
+        "tagcloud",
+        region,
+        _p(rng.choice(["热门标签", "标签云", "热门话题"]), R, "heading"),
+        [_one(w, R, "link", True) for w in words],
+    )
 
 
-def _article_items(rng: random.Random, pools: _Pools, fam: Family, a: Article, *,
-                   body_label: str = C, max_paras: int = 14) -> list[Item]:
+def _article_items(
+    rng: random.Random,
+    pools: _Pools,
+    fam: Family,
+    a: Article,
+    *,
+    body_label: str = C,
+    max_paras: int = 14,
+) -> list[Item]:
     lab = body_label
     items = [_one(a.title, lab, "title")]
     media = rng.choice(T.MEDIA)
@@ -472,6 +599,8 @@ def _article_items(rng: random.Random, pools: _Pools, fam: Family, a: Article, *
         items.append(Item(parts))
     if rng.random() < 0.15:
         items.append(_one("摘要：" + _truncate(a.paragraphs[0], rng, 40, 90), lab, "para"))
+    if rng.random() < 0.08:
+        items.append(_one(f"原标题：{a.title}", lab, "para"))
     paras = list(a.paragraphs)
     if rng.random() < 0.4 and len(paras) > 3:
         paras = paras[: rng.randint(2, max(2, min(len(paras), max_paras)))]
@@ -479,15 +608,28 @@ def _article_items(rng: random.Random, pools: _Pools, fam: Family, a: Article, *
         paras = paras[:max_paras]
     for i, para in enumerate(paras):
         if i and rng.random() < 0.08:
-            items.append(_one(rng.choice(T.SUBHEAD_WRAP).format(x=_truncate(pools.headline(), rng,
-                                                                            6, 16).rstrip(".…")),
-                              lab, "subhead"))
+            items.append(
+                _one(
+                    rng.choice(T.SUBHEAD_WRAP).format(
+                        x=_truncate(pools.headline(), rng, 6, 16).rstrip(".…")
+                    ),
+                    lab,
+                    "subhead",
+                )
+            )
         if rng.random() < 0.07:
-            items.append(_one(_fmt(rng, rng.choice(T.CAPTIONS), fam,
-                                   x=a.title[: rng.randint(6, 14)]), lab, "caption"))
+            items.append(
+                _one(
+                    _fmt(rng, rng.choice(T.CAPTIONS), fam, x=a.title[: rng.randint(6, 14)]),
+                    lab,
+                    "caption",
+                )
+            )
         items.append(_one(para, lab, "para"))
     if lab == C and rng.random() < 0.06:
         items.insert(rng.randint(2, len(items)), _one(T.hard_line(rng, "content"), C, "para"))
+    if rng.random() < 0.08:
+        items.append(_one(rng.choice(["（完）", "(完)", "【完】", "（全文完）"]), lab, "para"))
     if rng.random() < 0.45:
         items.append(_one(_fmt(rng, rng.choice(T.EDITOR), fam, m=media), lab, "editor"))
     return items
@@ -495,23 +637,66 @@ def _article_items(rng: random.Random, pools: _Pools, fam: Family, a: Article, *
 
 def _article_tail(rng: random.Random, pools: _Pools, fam: Family) -> list[Section]:
     out = []
+    if rng.random() < 0.08:  # a multi-page article
+        k = rng.randint(2, 6)
+        out.append(
+            Section(
+                "pagination",
+                "main",
+                None,
+                [
+                    _one(x, B, "link", True)
+                    for x in [
+                        "上一页",
+                        *[str(i) for i in range(1, k + 1)],
+                        "下一页",
+                        rng.choice(["", "阅读全文"]),
+                    ]
+                    if x
+                ],
+            )
+        )
     if rng.random() < 0.45:
-        out.append(Section("tail", "main", None, [
-            _one(_fmt(rng, x, fam), B) for x in _pick(rng, T.DISCLAIMER, rng.randint(1, 2))]))
+        out.append(
+            Section(
+                "tail",
+                "main",
+                None,
+                [_one(_fmt(rng, x, fam), B) for x in _pick(rng, T.DISCLAIMER, rng.randint(1, 2))],
+            )
+        )
     if rng.random() < 0.2:
         out.append(Section("tail", "main", None, [_one(f"({rng.randint(0, 99)})", B, "count")]))
     if rng.random() < 0.55:
         out.append(_share(rng))
     if rng.random() < 0.3:
         words = [pools.headline()[: rng.randint(2, 5)] for _ in range(rng.randint(2, 6))]
-        out.append(Section("tags", "main", None, [Item(
-            [_p(rng.choice(["标签：", "关键词：", "Tags:", "相关标签："]), R)] +
-            [_p(w, R, "link", True) for w in words])]))
+        out.append(
+            Section(
+                "tags",
+                "main",
+                None,
+                [
+                    Item(
+                        [_p(rng.choice(["标签：", "关键词：", "Tags:", "相关标签："]), R)]
+                        + [_p(w, R, "link", True) for w in words]
+                    )
+                ],
+            )
+        )
     if rng.random() < 0.45:
         pre, nxt = rng.choice(T.PREV_NEXT)
-        out.append(Section("prevnext", "main", None, [
-            Item([_p(pre, R), _p(pools.headline(), R, "title", True)]),
-            Item([_p(nxt, R), _p(pools.headline(), R, "title", True)])]))
+        out.append(
+            Section(
+                "prevnext",
+                "main",
+                None,
+                [
+                    Item([_p(pre, R), _p(pools.headline(), R, "title", True)]),
+                    Item([_p(nxt, R), _p(pools.headline(), R, "title", True)]),
+                ],
+            )
+        )
     return out
 
 
@@ -526,8 +711,18 @@ def _side(rng: random.Random, pools: _Pools, fam: Family, *, ad_p: float) -> lis
         elif k < 0.85:
             out.append(_tagcloud(rng, pools, "side"))
         else:
-            out.append(_related(rng, pools, fam, n=rng.randint(3, 6), ads=0, snippets=False,
-                                heading=rng.choice(T.SECTION_HOT), region="side"))
+            out.append(
+                _related(
+                    rng,
+                    pools,
+                    fam,
+                    n=rng.randint(3, 6),
+                    ads=0,
+                    snippets=False,
+                    heading=rng.choice(T.SECTION_HOT),
+                    region="side",
+                )
+            )
     if rng.random() < ad_p:
         out.insert(rng.randint(0, len(out)), _adslot(rng, pools, "side"))
     return out
@@ -536,8 +731,9 @@ def _side(rng: random.Random, pools: _Pools, fam: Family, *, ad_p: float) -> lis
 # --------------------------------------------------------------------------- page types
 
 
-def plan_page(fam: Family, corp: Corpora, rng: random.Random, page_type: str | None = None
-              ) -> tuple[str, list[Section]]:
+def plan_page(
+    fam: Family, corp: Corpora, rng: random.Random, page_type: str | None = None
+) -> tuple[str, list[Section]]:
     """The sections of one page of `fam` (type drawn from the family when not given)."""
     pools = _Pools(corp, rng)
     if page_type is None:
@@ -550,8 +746,14 @@ def plan_page(fam: Family, corp: Corpora, rng: random.Random, page_type: str | N
             page_type = "adpage"
         else:
             page_type = rng.choice(["news", "farm", "blog"])
-    maker = {"news": _plan_news, "farm": _plan_farm, "blog": _plan_blog, "forum": _plan_forum,
-             "list": _plan_list, "adpage": _plan_adpage}[page_type]
+    maker = {
+        "news": _plan_news,
+        "farm": _plan_farm,
+        "blog": _plan_blog,
+        "forum": _plan_forum,
+        "list": _plan_list,
+        "adpage": _plan_adpage,
+    }[page_type]
     sections = maker(fam, pools, rng)
     return page_type, [s for s in sections if s.items or s.heading]
 
@@ -565,8 +767,14 @@ def _top(fam: Family, rng: random.Random, *, nav_p: float = 0.9) -> list[Section
     if rng.random() < nav_p:
         out.append(_nav(rng, fam))
     if rng.random() < 0.3:
-        out.append(Section("subnav", "top", None, [
-            _one(x, B, "link", True) for x in _pick(rng, T.CHANNELS, rng.randint(4, 12))]))
+        out.append(
+            Section(
+                "subnav",
+                "top",
+                None,
+                [_one(x, B, "link", True) for x in _pick(rng, T.CHANNELS, rng.randint(4, 12))],
+            )
+        )
     if rng.random() < 0.6:
         out.append(_breadcrumb(rng, fam))
     return out
@@ -575,13 +783,25 @@ def _top(fam: Family, rng: random.Random, *, nav_p: float = 0.9) -> list[Section
 def _bottom(fam: Family, rng: random.Random) -> list[Section]:
     out = [_footer(rng, fam)]
     if rng.random() < 0.3:
-        out.append(Section("gotop", "bottom", None, [_one(x, B, "link", True) for x in
-                                                     _pick(rng, T.BOILER_MISC[:4], 1)]))
+        out.append(
+            Section(
+                "gotop",
+                "bottom",
+                None,
+                [_one(x, B, "link", True) for x in _pick(rng, T.BOILER_MISC[:4], 1)],
+            )
+        )
     return out
 
 
-def _assemble(fam: Family, rng: random.Random, top: list[Section], main: list[Section],
-              side: list[Section], bottom: list[Section]) -> list[Section]:
+def _assemble(
+    fam: Family,
+    rng: random.Random,
+    top: list[Section],
+    main: list[Section],
+    side: list[Section],
+    bottom: list[Section],
+) -> list[Section]:
     if fam.side_first:
         return top + side + main + bottom
     if side and rng.random() < 0.1:  # a sidebar rendered in the middle (some CMS put it there)
@@ -597,19 +817,29 @@ def _plan_news(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]:
     main = [Section("article", "main", None, _article_items(rng, pools, fam, a))]
     if has_ads and rng.random() < 0.25:  # an in-body advert line
         art = main[0].items
-        art.insert(rng.randint(2, len(art)), _one(pools.ad(short=True), AD, "para",
-                                                  rng.random() < 0.5))
+        art.insert(
+            rng.randint(2, len(art)), _one(pools.ad(short=True), AD, "para", rng.random() < 0.5)
+        )
     main += _article_tail(rng, pools, fam)
     rel_first = rng.random() < 0.6
     rel: list[Section] = []
     if rng.random() < 0.75:
-        rel.append(_related(rng, pools, fam, n=rng.randint(3, 10),
-                            ads=rng.randint(1, 2) if has_ads and rng.random() < 0.5 else 0,
-                            snippets=rng.random() < 0.35, heading=rng.choice(T.SECTION_RELATED)))
+        rel.append(
+            _related(
+                rng,
+                pools,
+                fam,
+                n=rng.randint(3, 10),
+                ads=rng.randint(1, 2) if has_ads and rng.random() < 0.5 else 0,
+                snippets=rng.random() < 0.35,
+                heading=rng.choice(T.SECTION_RELATED),
+            )
+        )
     cm: list[Section] = []
     if rng.random() < 0.45:
-        cm = _comments(rng, pools, fam, n=rng.randint(0, 12),
-                       spam=1 if has_ads and rng.random() < 0.4 else 0)
+        cm = _comments(
+            rng, pools, fam, n=rng.randint(0, 12), spam=1 if has_ads and rng.random() < 0.4 else 0
+        )
     main += (rel + cm) if rel_first else (cm + rel)
     side = _side(rng, pools, fam, ad_p=0.25 if has_ads else 0.03)
     return _assemble(fam, rng, _top(fam, rng), main, side, _bottom(fam, rng))
@@ -629,31 +859,54 @@ def _plan_farm(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]:
         tail.append(_one(f"({rng.randint(0, 30)})", B, "count"))
     main.append(Section("tail", "main", None, tail))
     n_ads = rng.choice([0, 0, 1, 2, 3, 3, 4]) if rng.random() < 0.7 else 0
-    main.append(_related(rng, pools, fam, n=rng.randint(4, 10), ads=n_ads,
-                         snippets=rng.random() < 0.85,
-                         heading=rng.choice(["文章推荐", "推荐阅读", "相关推荐", "猜你喜欢"])))
+    main.append(
+        _related(
+            rng,
+            pools,
+            fam,
+            n=rng.randint(4, 10),
+            ads=n_ads,
+            snippets=rng.random() < 0.85,
+            heading=rng.choice(["文章推荐", "推荐阅读", "相关推荐", "猜你喜欢"]),
+        )
+    )
     if rng.random() < 0.75:
-        form = [_one(x, B, "widget") for x in
-                _pick(rng, ["发表回复", "本站作者后才能评论", "登录后才能评论", "发表评论"], rng.randint(1, 2))]
+        form = [
+            _one(x, B, "widget")
+            for x in _pick(
+                rng,
+                ["发表回复", "本站作者后才能评论", "登录后才能评论", "发表评论"],
+                rng.randint(1, 2),
+            )
+        ]
         n = rng.randint(1, 6)
         head = _p(f"评论列表({n}条)" if rng.random() < 0.7 else "网友评论", B, "heading")
         items = []
         for _ in range(n):
             r = rng.random()
             if r < 0.45:  # the author promoting the site and the article (comment, per the seed)
-                txt = rng.choice([
-                    f"我是{fam.site}的签约作者“{author}”！",
-                    f"希望本篇文章《{a.title}》能对你有所帮助！",
-                    f"本站[{fam.site}]内容主要涵盖：" + "，".join(_pick(rng, T.CHANNELS, 6)),
-                    "本文概览：" + _truncate(a.paragraphs[0], rng, 50, 90),
-                ])
+                txt = rng.choice(
+                    [
+                        f"我是{fam.site}的签约作者“{author}”！",
+                        f"希望本篇文章《{a.title}》能对你有所帮助！",
+                        f"本站[{fam.site}]内容主要涵盖：" + "，".join(_pick(rng, T.CHANNELS, 6)),
+                        "本文概览：" + _truncate(a.paragraphs[0], rng, 50, 90),
+                    ]
+                )
                 lab, who = CM, author
             elif r < 0.9 or not n_ads:
                 txt, lab, who = pools.comment(), CM, T.user_name(rng)
             else:
                 txt, lab, who = T.spam_comment(rng), AD, T.user_name(rng)
-            items.append(Item([_p(who, lab, "user"), _p(f"{who} {T.date(rng, 2)}", lab, "time"),
-                               _p(txt, lab, "para")]))
+            items.append(
+                Item(
+                    [
+                        _p(who, lab, "user"),
+                        _p(f"{who} {T.date(rng, 2)}", lab, "time"),
+                        _p(txt, lab, "para"),
+                    ]
+                )
+            )
         main += [Section("cmtform", "main", None, form), Section("comments", "main", head, items)]
     foot = _footer(rng, fam)
     side = _side(rng, pools, fam, ad_p=0.3 if n_ads else 0.05) if rng.random() < 0.5 else []
@@ -667,21 +920,39 @@ def _plan_blog(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]:
     items = _article_items(rng, pools, fam, a)
     items.insert(1, Item([_p(blogger, C, "user"), _p(" " + T.date(rng, 3), C, "time")]))
     main = [Section("article", "main", None, items)]
-    main.append(Section("share", "main", None, [_one(x, B, "widget") for x in [
-        f"阅读({rng.randint(10, 9999)})", f"评论({rng.randint(0, 50)})",
-        rng.choice(["收藏", "转载", "喜欢"]), rng.choice(["分享", "举报", "打印"])]]))
+    main.append(
+        Section(
+            "share",
+            "main",
+            None,
+            [
+                _one(x, B, "widget")
+                for x in [
+                    f"阅读({rng.randint(10, 9999)})",
+                    f"评论({rng.randint(0, 50)})",
+                    rng.choice(["收藏", "转载", "喜欢"]),
+                    rng.choice(["分享", "举报", "打印"]),
+                ]
+            ],
+        )
+    )
     main += _article_tail(rng, pools, fam)
     if rng.random() < 0.6:
-        main += _comments(rng, pools, fam, n=rng.randint(0, 8),
-                          spam=1 if rng.random() < 0.12 else 0)
+        main += _comments(
+            rng, pools, fam, n=rng.randint(0, 8), spam=1 if rng.random() < 0.12 else 0
+        )
     side = []
     bs = [_one(_fmt(rng, x, fam), B) for x in _pick(rng, T.BLOG_SIDE, rng.randint(3, 8))]
     side.append(Section("blogside", "side", _p(blogger, B, "heading"), bs))
     if rng.random() < 0.5:
-        side.append(Section("hot", "side", _p(rng.choice(["最新文章", "博主推荐", "文章列表"]), R,
-                                              "heading"),
-                            [_one(pools.headline(), R, "title", True)
-                             for _ in range(rng.randint(3, 8))]))
+        side.append(
+            Section(
+                "hot",
+                "side",
+                _p(rng.choice(["最新文章", "博主推荐", "文章列表"]), R, "heading"),
+                [_one(pools.headline(), R, "title", True) for _ in range(rng.randint(3, 8))],
+            )
+        )
     if rng.random() < 0.08:
         side.append(_adslot(rng, pools, "side"))
     return _assemble(fam, rng, _top(fam, rng, nav_p=0.6), main, side, _bottom(fam, rng))
@@ -694,14 +965,33 @@ def _plan_forum(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]
     op = T.user_name(rng)
     posts: list[Item] = []
     title = a.title if rng.random() < 0.6 else _truncate(pools.headline(), rng, 10, 30)
-    thread_head = [_one(title, C, "title"),
-                   Item([_p(f"查看: {rng.randint(50, 99999)}", B, "widget"),
-                         _p(f"|回复: {rng.randint(0, 300)}", B, "widget")])]
+    thread_head = [
+        _one(title, C, "title"),
+        Item(
+            [
+                _p(f"查看: {rng.randint(50, 99999)}", B, "widget"),
+                _p(f"|回复: {rng.randint(0, 300)}", B, "widget"),
+            ]
+        ),
+    ]
     op_parts = [_p(op, C, "user", True)]
     if rng.random() < 0.6:
-        op_parts += [_p(_fmt(rng, x, fam, a=rng.randint(1, 9999), b=rng.randint(1, 99999),
-                             c=rng.randint(1, 500), lv=rng.choice(T.USER_LEVELS)), B, "widget")
-                     for x in _pick(rng, T.USER_STATS, rng.randint(1, 4))]
+        op_parts += [
+            _p(
+                _fmt(
+                    rng,
+                    x,
+                    fam,
+                    a=rng.randint(1, 9999),
+                    b=rng.randint(1, 99999),
+                    c=rng.randint(1, 500),
+                    lv=rng.choice(T.USER_LEVELS),
+                ),
+                B,
+                "widget",
+            )
+            for x in _pick(rng, T.USER_STATS, rng.randint(1, 4))
+        ]
     op_parts.append(_p(rng.choice(["楼主", "1#", "1楼"]), B, "widget"))
     op_parts.append(_p("发表于 " + T.date(rng, 1), C, "time"))
     if rng.random() < 0.5 or not pools.c.forum_replies:
@@ -716,30 +1006,66 @@ def _plan_forum(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]
         is_spam = spam and k == rng.randint(0, n)
         lab = AD if is_spam else CM
         floor = rng.choice(T.FLOOR_NAMES).format(n=k + 2)
-        parts = [_p(T.user_name(rng), lab, "user", True), _p(floor, B, "widget"),
-                 _p("发表于 " + T.date(rng, 1), lab, "time")]
+        parts = [
+            _p(T.user_name(rng), lab, "user", True),
+            _p(floor, B, "widget"),
+            _p("发表于 " + T.date(rng, 1), lab, "time"),
+        ]
         if is_spam:
             parts.append(_p(T.spam_comment(rng) if rng.random() < 0.5 else pools.ad(), AD, "para"))
         else:
             if rng.random() < 0.15:
                 parts.append(_p(f"回复 {k + 1}# {T.user_name(rng)} 的帖子", CM, "text"))
-            parts.append(_p(pools.reply() if rng.random() < 0.6 else pools.comment(game), CM,
-                            "para"))
+            parts.append(
+                _p(pools.reply() if rng.random() < 0.6 else pools.comment(game), CM, "para")
+            )
         if rng.random() < 0.5:
-            parts += [_p(w, B, "widget", True) for w in _pick(rng, T.FORUM_WIDGETS, rng.randint(1, 4))]
+            parts += [
+                _p(w, B, "widget", True) for w in _pick(rng, T.FORUM_WIDGETS, rng.randint(1, 4))
+            ]
         posts.append(Item(parts))
-    main = [Section("forumbar", "main", None, [_one(x, B, "link", True) for x in
-                                               _pick(rng, T.FORUM_WIDGETS[:3], rng.randint(1, 3))]),
-            Section("thread", "main", None, thread_head + posts)]
+    main = [
+        Section(
+            "forumbar",
+            "main",
+            None,
+            [_one(x, B, "link", True) for x in _pick(rng, T.FORUM_WIDGETS[:3], rng.randint(1, 3))],
+        ),
+        Section("thread", "main", None, thread_head + posts),
+    ]
     if n > 8 and rng.random() < 0.6:
-        main.append(Section("pagination", "main", None, [
-            _one(_fmt(rng, x, fam), B, "link", True) for x in ["上一页", "1", "2", "3", "下一页"]]))
+        main.append(
+            Section(
+                "pagination",
+                "main",
+                None,
+                [
+                    _one(_fmt(rng, x, fam), B, "link", True)
+                    for x in ["上一页", "1", "2", "3", "下一页"]
+                ],
+            )
+        )
     if rng.random() < 0.5:
-        main.append(Section("cmtform", "main", None, [_one(x, B, "widget") for x in
-                                                      ["快速回复", "发表回复", "回帖后跳转到最后一页"]]))
+        main.append(
+            Section(
+                "cmtform",
+                "main",
+                None,
+                [_one(x, B, "widget") for x in ["快速回复", "发表回复", "回帖后跳转到最后一页"]],
+            )
+        )
     if rng.random() < 0.4:
-        main.append(_related(rng, pools, fam, n=rng.randint(3, 8), ads=0, snippets=False,
-                             heading=rng.choice(["相关帖子", "推荐主题", "热门帖子"])))
+        main.append(
+            _related(
+                rng,
+                pools,
+                fam,
+                n=rng.randint(3, 8),
+                ads=0,
+                snippets=False,
+                heading=rng.choice(["相关帖子", "推荐主题", "热门帖子"]),
+            )
+        )
     side = _side(rng, pools, fam, ad_p=0.1) if rng.random() < 0.4 else []
     return _assemble(fam, rng, _top(fam, rng), main, side, _bottom(fam, rng))
 
@@ -748,17 +1074,39 @@ def _plan_list(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]:
     """A channel page: headline teasers only (no content but an optional intro)."""
     main = []
     if rng.random() < 0.3:
-        main.append(Section("listintro", "main", None, [
-            _one(_fmt(rng, rng.choice(T.LIST_INTROS), fam), B)]))
+        main.append(
+            Section("listintro", "main", None, [_one(_fmt(rng, rng.choice(T.LIST_INTROS), fam), B)])
+        )
     for _ in range(rng.randint(1, 3)):
-        main.append(_related(rng, pools, fam, n=rng.randint(8, 25),
-                             ads=1 if rng.random() < 0.1 else 0,
-                             snippets=rng.random() < 0.4,
-                             heading=rng.choice(fam.channels) if rng.random() < 0.6 else None,
-                             role="list"))
-    main.append(Section("pagination", "main", None, [
-        _one(_fmt(rng, x, fam), B, "link", True) for x in
-        ["首页", "上一页", *[str(i) for i in range(1, rng.randint(3, 9))], "下一页", "尾页"]]))
+        main.append(
+            _related(
+                rng,
+                pools,
+                fam,
+                n=rng.randint(8, 25),
+                ads=1 if rng.random() < 0.1 else 0,
+                snippets=rng.random() < 0.4,
+                heading=rng.choice(fam.channels) if rng.random() < 0.6 else None,
+                role="list",
+            )
+        )
+    main.append(
+        Section(
+            "pagination",
+            "main",
+            None,
+            [
+                _one(_fmt(rng, x, fam), B, "link", True)
+                for x in [
+                    "首页",
+                    "上一页",
+                    *[str(i) for i in range(1, rng.randint(3, 9))],
+                    "下一页",
+                    "尾页",
+                ]
+            ],
+        )
+    )
     side = _side(rng, pools, fam, ad_p=0.1)
     return _assemble(fam, rng, _top(fam, rng), main, side, _bottom(fam, rng))
 
@@ -787,9 +1135,14 @@ def _plan_adpage(fam: Family, pools: _Pools, rng: random.Random) -> list[Section
     if rng.random() < 0.5:
         main += _article_tail(rng, pools, fam)
     if rng.random() < 0.6:  # more of the same, as teasers: still ads
-        main.append(Section("related", "main", _p(rng.choice(T.SECTION_RELATED), R, "heading"),
-                            [_card(rng, *pools.ad_card()[:1], AD, None)
-                             for _ in range(rng.randint(3, 8))]))
+        main.append(
+            Section(
+                "related",
+                "main",
+                _p(rng.choice(T.SECTION_RELATED), R, "heading"),
+                [_card(rng, *pools.ad_card()[:1], AD, None) for _ in range(rng.randint(3, 8))],
+            )
+        )
         if rng.random() < 0.4:
             main[-1].items += [_card(rng, pools.headline(), R, None) for _ in range(2)]
     if rng.random() < 0.3:
@@ -801,8 +1154,9 @@ def _plan_adpage(fam: Family, pools: _Pools, rng: random.Random) -> list[Section
 # --------------------------------------------------------------------------- text rendering
 
 
-def render_text(fam: Family, sections: list[Section], rng: random.Random
-                ) -> tuple[str, list[tuple[int, int, str]]]:
+def render_text(
+    fam: Family, sections: list[Section], rng: random.Random
+) -> tuple[str, list[tuple[int, int, str]]]:
     """Plain text like an extractor's dump; returns the text and (start, end, label) spans."""
     buf: list[str] = []
     spans: list[tuple[int, int, str]] = []
@@ -828,17 +1182,56 @@ def render_text(fam: Family, sections: list[Section], rng: random.Random
 
     for sec in sections:
         role = sec.role
-        if role in ("topbar", "nav", "subnav", "header", "breadcrumb", "gotop", "pagination",
-                    "forumbar", "share") and fam.text_nav == 0 and role != "share":
+        if (
+            role
+            in (
+                "topbar",
+                "nav",
+                "subnav",
+                "header",
+                "breadcrumb",
+                "gotop",
+                "pagination",
+                "forumbar",
+                "share",
+            )
+            and fam.text_nav == 0
+            and role != "share"
+        ):
             continue  # most text dumps have no navigation left
         if sec.heading:
             line(sec.heading.text, sec.heading.label)
             gap()
-        if role in ("nav", "subnav", "topbar", "breadcrumb", "footer", "share", "pagination",
-                    "tags", "forumbar", "tagcloud", "gotop", "header", "blogside", "follow",
-                    "cmtform", "tail", "listintro") or (role == "nav" and fam.text_nav == 1):
-            joined = (role in ("nav", "subnav", "topbar", "breadcrumb", "share", "pagination",
-                               "tagcloud", "forumbar") and fam.text_nav != 2)
+        if role in (
+            "nav",
+            "subnav",
+            "topbar",
+            "breadcrumb",
+            "footer",
+            "share",
+            "pagination",
+            "tags",
+            "forumbar",
+            "tagcloud",
+            "gotop",
+            "header",
+            "blogside",
+            "follow",
+            "cmtform",
+            "tail",
+            "listintro",
+        ) or (role == "nav" and fam.text_nav == 1):
+            joined = role in (
+                "nav",
+                "subnav",
+                "topbar",
+                "breadcrumb",
+                "share",
+                "pagination",
+                "tagcloud",
+                "forumbar",
+                "tags",
+            ) and (fam.text_nav != 2 or role == "tags")
             if joined:
                 parts = [p for it in sec.items for p in it.parts]
                 sep = rng.choice([" | ", " ", "  ", " · "]) if role != "breadcrumb" else ""
@@ -851,8 +1244,11 @@ def render_text(fam: Family, sections: list[Section], rng: random.Random
             else:
                 for it in sec.items:
                     for p in it.parts:
-                        line(p.text, p.label, fam.sub_indent if role == "footer" and
-                             rng.random() < 0.2 else "")
+                        line(
+                            p.text,
+                            p.label,
+                            fam.sub_indent if role == "footer" and rng.random() < 0.2 else "",
+                        )
                         gap()
             continue
         if role in ("article", "thread"):
@@ -926,8 +1322,9 @@ class _Html:
         self.out: list[str] = []
         self.stream: list[tuple[str, str]] = []
 
-    def open(self, tag: str, cls: str | None = None, id_: str | None = None,
-             extra: str = "") -> None:
+    def open(
+        self, tag: str, cls: str | None = None, id_: str | None = None, extra: str = ""
+    ) -> None:
         a = f' id="{id_}"' if id_ else ""
         a += f' class="{cls}"' if cls else ""
         self.out.append(f"<{tag}{a}{extra}>")
@@ -942,8 +1339,9 @@ class _Html:
     def raw(self, s: str) -> None:
         self.out.append(s)
 
-    def leaf(self, tag: str, s: str, label: str, cls: str | None = None,
-             href: str | None = None) -> None:
+    def leaf(
+        self, tag: str, s: str, label: str, cls: str | None = None, href: str | None = None
+    ) -> None:
         self.open(tag, cls)
         if href is not None:
             self.out.append(f'<a href="{href}" target="_blank">')
@@ -958,27 +1356,42 @@ class _Html:
 
 def _href(rng: random.Random, fam: Family, label: str) -> str:
     if label == AD:
-        return rng.choice([f"http://www.{rng.choice(T.CASINO_X).lower()}{rng.randint(1, 999)}.com/",
-                           "javascript:;", f"https://{fam.host}/go.php?id={rng.randint(1, 999)}",
-                           f"http://dl.{rng.randint(100, 999)}app.cn/down"])
-    return rng.choice([f"/{rng.choice(['news', 'a', 'article', 'p', 'html'])}/"
-                       f"{rng.randint(2018, 2026)}{rng.randint(1, 12):02d}/{rng.randint(1000, 99999)}"
-                       ".html", f"https://{fam.host}/{rng.randint(100, 9999)}.shtml", "#",
-                       "javascript:void(0)", f"/list/{rng.randint(1, 99)}/"])
+        return rng.choice(
+            [
+                f"http://www.{rng.choice(T.CASINO_X).lower()}{rng.randint(1, 999)}.com/",
+                "javascript:;",
+                f"https://{fam.host}/go.php?id={rng.randint(1, 999)}",
+                f"http://dl.{rng.randint(100, 999)}app.cn/down",
+            ]
+        )
+    return rng.choice(
+        [
+            f"/{rng.choice(['news', 'a', 'article', 'p', 'html'])}/"
+            f"{rng.randint(2018, 2026)}{rng.randint(1, 12):02d}/{rng.randint(1000, 99999)}"
+            ".html",
+            f"https://{fam.host}/{rng.randint(100, 9999)}.shtml",
+            "#",
+            "javascript:void(0)",
+            f"/list/{rng.randint(1, 99)}/",
+        ]
+    )
 
 
 _SCRIPTS = [
     "var _hmt = _hmt || [];(function(){var hm=document.createElement('script');})();",
-    "window.__INITIAL_STATE__={\"page\":1,\"list\":[]};",
+    'window.__INITIAL_STATE__={"page":1,"list":[]};',
     "document.write('<div class=\"ad\">'+'</div>');",
     "$(function(){ $('.gotop').click(function(){ $('html,body').animate({scrollTop:0}); }); });",
 ]
-_STYLES = ["body{font-family:'Microsoft YaHei';margin:0}.clearfix:after{content:'';clear:both}",
-           ".nav li{float:left;padding:0 10px}.footer{color:#999;text-align:center}"]
+_STYLES = [
+    "body{font-family:'Microsoft YaHei';margin:0}.clearfix:after{content:'';clear:both}",
+    ".nav li{float:left;padding:0 10px}.footer{color:#999;text-align:center}",
+]
 
 
-def _render_parts(h: _Html, rng: random.Random, fam: Family, parts: list[Part],
-                  inline: bool) -> None:
+def _render_parts(
+    h: _Html, rng: random.Random, fam: Family, parts: list[Part], inline: bool
+) -> None:
     """Parts of one item: inline spans/links, or one element each when not inline."""
     for i, p in enumerate(parts):
         if p.link:
@@ -988,18 +1401,19 @@ def _render_parts(h: _Html, rng: random.Random, fam: Family, parts: list[Part],
             h.text(p.text, p.label)
             h.raw("</a>")
         elif inline:
-            h.raw("<span>" if rng.random() < 0.6 else f'<span class="{p.role}">')
+            h.raw(f'<span class="{p.role}">' if fam.span_cls and rng.random() < 0.6 else "<span>")
             h.text(p.text, p.label)
             h.raw("</span>")
             if rng.random() < 0.5:
                 h.raw(" ")
         else:
             tag = {"snippet": "p", "para": "p", "title": "h4"}.get(p.role, "div")
-            h.leaf(tag, p.text, p.label, cls=p.role if rng.random() < 0.4 else None)
+            h.leaf(
+                tag, p.text, p.label, cls=p.role if fam.span_cls and rng.random() < 0.6 else None
+            )
 
 
-def _render_list(h: _Html, rng: random.Random, fam: Family, sec: Section, item_role: str
-                 ) -> None:
+def _render_list(h: _Html, rng: random.Random, fam: Family, sec: Section, item_role: str) -> None:
     style = fam.list_style if sec.role != "hot" or rng.random() < 0.7 else "ul"
     icls = fam.cls(item_role)
     if style == "table":
@@ -1013,19 +1427,28 @@ def _render_list(h: _Html, rng: random.Random, fam: Family, sec: Section, item_r
             h.close("tr")
         h.close("table")
         return
-    outer, inner = {"ul": ("ul", "li"), "ol": ("ol", "li"), "div": ("div", "div"),
-                    "dl": ("dl", "dd")}[style]
+    outer, inner = {
+        "ul": ("ul", "li"),
+        "ol": ("ol", "li"),
+        "div": ("div", "div"),
+        "dl": ("dl", "dd"),
+    }[style]
     h.open(outer, fam.cls("list") if sec.role == "list" else None)
     for it in sec.items:
         h.open(inner, icls)
         big = len(it.parts) > 2 and any(p.role in ("snippet", "para") for p in it.parts)
         if big and rng.random() < 0.7:
             _render_parts(h, rng, fam, it.parts[:1], inline=True)
-            _render_parts(h, rng, fam, [p for p in it.parts[1:] if p.role in ("snippet", "para")],
-                          inline=False)
+            _render_parts(
+                h,
+                rng,
+                fam,
+                [p for p in it.parts[1:] if p.role in ("snippet", "para")],
+                inline=False,
+            )
             rest = [p for p in it.parts[1:] if p.role not in ("snippet", "para")]
             if rest:
-                h.open("div", "info" if rng.random() < 0.5 else None)
+                h.open("div", "info" if fam.span_cls and rng.random() < 0.6 else None)
                 _render_parts(h, rng, fam, rest, inline=True)
                 h.close("div")
         else:
@@ -1036,13 +1459,28 @@ def _render_list(h: _Html, rng: random.Random, fam: Family, sec: Section, item_r
 
 def _render_section(h: _Html, rng: random.Random, fam: Family, sec: Section) -> None:
     role = sec.role
-    cls_role = {"subnav": "subnav", "listintro": "box", "forumbar": "box", "tagcloud": "box",
-                "blogside": "box", "cmtform": "cmtform", "thread": "thread", "list": "related",
-                "adslot": "ad"}.get(role, role)
+    cls_role = {
+        "subnav": "subnav",
+        "listintro": "box",
+        "forumbar": "box",
+        "tagcloud": "box",
+        "blogside": "box",
+        "cmtform": "cmtform",
+        "thread": "thread",
+        "list": "related",
+        "adslot": "ad",
+    }.get(role, role)
     tag = "div"
     if fam.html5:
-        tag = {"nav": "nav", "footer": "footer", "article": "article", "header": "header",
-               "related": "section", "comments": "section", "hot": "aside"}.get(role, "div")
+        tag = {
+            "nav": "nav",
+            "footer": "footer",
+            "article": "article",
+            "header": "header",
+            "related": "section",
+            "comments": "section",
+            "hot": "aside",
+        }.get(role, "div")
     h.open(tag, fam.cls(cls_role), fam.id_(cls_role))
     if sec.heading:
         ht = fam.heading_tag
@@ -1056,7 +1494,21 @@ def _render_section(h: _Html, rng: random.Random, fam: Family, sec: Section) -> 
             h.close("div")
         else:
             h.leaf(ht, sec.heading.text, sec.heading.label)
-    if role in ("nav", "subnav") and fam.list_style in ("ul", "ol") and rng.random() < 0.8:
+    if role == "nav" and any(len(it.parts) > 1 for it in sec.items):
+        dl = rng.random() < 0.5
+        for it in sec.items:
+            if dl:
+                h.open("dl")
+                h.leaf("dt", it.parts[0].text, it.parts[0].label, href=_href(rng, fam, B))
+                h.open("dd")
+                _render_parts(h, rng, fam, it.parts[1:], inline=True)
+                h.close("dd")
+                h.close("dl")
+            else:
+                h.open("div", fam.cls("row"))
+                _render_parts(h, rng, fam, it.parts, inline=True)
+                h.close("div")
+    elif role in ("nav", "subnav") and fam.list_style in ("ul", "ol") and rng.random() < 0.8:
         h.open("ul")
         for it in sec.items:
             h.open("li")
@@ -1068,17 +1520,37 @@ def _render_section(h: _Html, rng: random.Random, fam: Family, sec: Section) -> 
     elif role == "thread":
         _render_thread(h, rng, fam, sec)
     elif role in ("related", "list", "hot", "comments"):
-        _render_list(h, rng, fam, sec, {"related": "relitem", "list": "listitem",
-                                        "hot": "hotitem", "comments": "cmtitem"}[role])
+        _render_list(
+            h,
+            rng,
+            fam,
+            sec,
+            {"related": "relitem", "list": "listitem", "hot": "hotitem", "comments": "cmtitem"}[
+                role
+            ],
+        )
     elif role == "footer":
         for it in sec.items:
             t = "p" if rng.random() < 0.6 else "div"
-            h.open(t, fam.cls("copyright")
-                   if any("ICP" in p.text or "©" in p.text for p in it.parts) else None)
+            h.open(
+                t,
+                fam.cls("copyright")
+                if any("ICP" in p.text or "©" in p.text for p in it.parts)
+                else None,
+            )
             _render_parts(h, rng, fam, it.parts, inline=True)
             h.close(t)
-    elif role in ("topbar", "breadcrumb", "share", "tags", "pagination", "forumbar", "gotop",
-                  "header", "tagcloud"):
+    elif role in (
+        "topbar",
+        "breadcrumb",
+        "share",
+        "tags",
+        "pagination",
+        "forumbar",
+        "gotop",
+        "header",
+        "tagcloud",
+    ):
         if role == "topbar":
             h.open("div", fam.cls("wrap"))
         _render_parts(h, rng, fam, [p for it in sec.items for p in it.parts], inline=True)
@@ -1137,9 +1609,18 @@ def _render_article(h: _Html, rng: random.Random, fam: Family, sec: Section) -> 
         h.open(tag, extra=' style="text-indent:2em"' if rng.random() < 0.2 else "")
         if p.link:
             h.raw(f'<a href="{_href(rng, fam, p.label)}">')
-        h.text(p.text, p.label)
-        if p.link:
+            h.text(p.text, p.label)
             h.raw("</a>")
+        elif len(p.text) > 30 and rng.random() < 0.12:  # an in-text keyword link
+            a = rng.randint(0, len(p.text) - 6)
+            b = a + rng.randint(2, 5)
+            h.text(p.text[:a], p.label)
+            h.raw(f'<a href="{_href(rng, fam, B)}" class="keylink">')
+            h.text(p.text[a:b], p.label)
+            h.raw("</a>")
+            h.text(p.text[b:], p.label)
+        else:
+            h.text(p.text, p.label)
         for q in it.parts[1:]:
             h.text(q.text, q.label)
         h.close(tag)
@@ -1155,8 +1636,11 @@ def _render_thread(h: _Html, rng: random.Random, fam: Family, sec: Section) -> N
     h.close("div")
     table = rng.random() < 0.4
     for it in items[2:]:
-        head = [p for p in it.parts if p.role in ("user", "widget") and it.parts.index(p) < 6
-                and p.role != "para"][:6]
+        head = [
+            p
+            for p in it.parts
+            if p.role in ("user", "widget") and it.parts.index(p) < 6 and p.role != "para"
+        ][:6]
         body = [p for p in it.parts if p not in head]
         if table:
             h.open("table", fam.cls("post"))
@@ -1192,8 +1676,9 @@ def _render_thread(h: _Html, rng: random.Random, fam: Family, sec: Section) -> N
             h.close("div")
 
 
-def render_html(fam: Family, sections: list[Section], rng: random.Random, title: str
-                ) -> tuple[str, list[tuple[str, str]]]:
+def render_html(
+    fam: Family, sections: list[Section], rng: random.Random, title: str
+) -> tuple[str, list[tuple[str, str]]]:
     """An HTML page of `fam`'s template; returns the markup and the labelled visible text."""
     h = _Html()
     h.raw('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">')
@@ -1207,14 +1692,22 @@ def render_html(fam: Family, sections: list[Section], rng: random.Random, title:
     wrapper = fam.content_wrapper
     in_main = False
     in_side = False
-    main_tag = "div"
-    side_tag = "aside" if fam.html5 else "div"
+    in_table = False
+    table = fam.table_layout
+    main_tag = "td" if table else "div"
+    side_tag = "td" if table else ("aside" if fam.html5 else "div")
     for sec in sections:
+        mid = sec.region in ("main", "side")
+        if table and mid and not in_table:
+            h.raw('<table width="980" border="0" cellpadding="0" cellspacing="0" align="center">')
+            h.raw("<tr>")
+            in_table = True
         if sec.region == "main" and not in_main:
             if in_side:
                 h.close(side_tag)
                 in_side = False
-            main_tag = "main" if fam.html5 and rng.random() < 0.5 else "div"
+            if not table:
+                main_tag = "main" if fam.html5 and rng.random() < 0.5 else "div"
             h.open(main_tag, fam.cls("main") or ("content" if wrapper else None), fam.id_("main"))
             in_main = True
         elif sec.region != "main" and in_main:
@@ -1226,6 +1719,9 @@ def render_html(fam: Family, sections: list[Section], rng: random.Random, title:
         elif sec.region != "side" and in_side:
             h.close(side_tag)
             in_side = False
+        if in_table and not mid:
+            h.raw("</tr></table>")
+            in_table = False
         if rng.random() < 0.06:
             h.raw(f"<script>{rng.choice(_SCRIPTS)}</script>")
         if rng.random() < 0.04:  # hidden markup (not visible, not in the stream)
@@ -1235,6 +1731,8 @@ def render_html(fam: Family, sections: list[Section], rng: random.Random, title:
         h.close(main_tag)
     if in_side:
         h.close(side_tag)
+    if in_table:
+        h.raw("</tr></table>")
     h.close("div")
     h.raw(f"<script>{rng.choice(_SCRIPTS)}</script>")
     h.close("body")
@@ -1261,8 +1759,9 @@ def _weight(purity: float) -> float:
     return 1.0 if purity >= 0.85 else (0.5 if purity >= 0.6 else 0.2)
 
 
-def align_text(page: Page, text: str, spans: list[tuple[int, int, str]]
-               ) -> tuple[list[str], list[float]]:
+def align_text(
+    page: Page, text: str, spans: list[tuple[int, int, str]]
+) -> tuple[list[str], list[float]]:
     """Labels for a text page from character spans of `text` (which `page.text` should equal)."""
     char = [""] * len(text)
     for s, e, lab in spans:
@@ -1338,12 +1837,15 @@ class ComposedPage:
     raw: str
 
 
-def compose_page(fam: Family, corp: Corpora, rng: random.Random,
-                 page_type: str | None = None) -> ComposedPage:
+def compose_page(
+    fam: Family, corp: Corpora, rng: random.Random, page_type: str | None = None
+) -> ComposedPage:
     """Plan, render (in the family's kind), read and label one page."""
     ptype, sections = plan_page(fam, corp, rng, page_type)
-    title = next((s.items[0].parts[0].text for s in sections
-                  if s.role in ("article", "thread") and s.items), fam.site)
+    title = next(
+        (s.items[0].parts[0].text for s in sections if s.role in ("article", "thread") and s.items),
+        fam.site,
+    )
     if fam.kind == "html":
         raw, stream = render_html(fam, sections, rng, title)
         page = segment(raw, "html")
@@ -1353,8 +1855,15 @@ def compose_page(fam: Family, corp: Corpora, rng: random.Random,
         page = segment(raw, "text")
         labels, weights = align_text(page, raw, spans)
     assert all(lab in LABELS for lab in labels)
-    page = Page(text=page.text, kind=page.kind, encoding=page.encoding, blocks=page.blocks,
-                source=f"synthetic:{fam.fid}", url=f"https://{fam.host}/", notes=page.notes)
+    page = Page(
+        text=page.text,
+        kind=page.kind,
+        encoding=page.encoding,
+        blocks=page.blocks,
+        source=f"synthetic:{fam.fid}",
+        url=f"https://{fam.host}/",
+        notes=page.notes,
+    )
     return ComposedPage(page, tuple(labels), tuple(weights), fam.host, fam.fid, ptype, raw)
 
 

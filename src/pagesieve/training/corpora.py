@@ -38,15 +38,15 @@ import csv
 import json
 import random
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
     "HARD_NEGATIVE_RE",
     "Article",
-    "Corpora",
     "Caps",
+    "Corpora",
     "load_ad_cheat",
     "load_ad_gamble",
     "load_ad_spam",
@@ -72,7 +72,13 @@ _FULLWIDTH[0x3000] = 0x20
 # Full-width digits/letters only (keep Chinese punctuation such as ，。（）as it is).
 _FW_ALNUM = {
     c: c - 0xFEE0
-    for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B), 0xFF0E, 0xFF05]
+    for c in [
+        *range(0xFF10, 0xFF1A),
+        *range(0xFF21, 0xFF3B),
+        *range(0xFF41, 0xFF5B),
+        0xFF0E,
+        0xFF05,
+    ]
 }
 # In-article promo links of the sina corpus: "[新浪球通专家团助你足彩红单！][特惠充值]".
 _PROMO_RE = re.compile(r"\[[^\[\]]{2,30}\](?=\s*\[|\s*$)")
@@ -145,17 +151,28 @@ def _jsonl(path: Path) -> Iterator[dict[str, object]]:
                     yield row
 
 
-def _sample(items: Iterable[str], n: int, rng: random.Random) -> tuple[str, ...]:
-    """Dedup (order kept), then a seeded sample of at most `n`, in the original order."""
-    seen: dict[str, None] = {}
-    for it in items:
-        if it and it not in seen:
-            seen[it] = None
-    uniq = list(seen)
-    if len(uniq) <= n:
-        return tuple(uniq)
-    keep = sorted(rng.sample(range(len(uniq)), n))
-    return tuple(uniq[i] for i in keep)
+def _sample(
+    items: Iterable[str],
+    n: int,
+    rng: random.Random,
+    keep: Callable[[str], bool] | None = None,
+    clean: Callable[[str], str] | None = None,
+) -> tuple[str, ...]:
+    """A seeded sample of at most `n` distinct items passing `keep`, in their original order.
+
+    Items are visited in a seeded random order and cleaned/filtered lazily, so a big corpus
+    costs only as much work as the sample needs.
+    """
+    pool = list(items)
+    order = rng.sample(range(len(pool)), len(pool))
+    chosen: dict[str, int] = {}
+    for i in order:
+        x = clean(pool[i]) if clean else pool[i]
+        if x and x not in chosen and (keep is None or keep(x)):
+            chosen[x] = i
+            if len(chosen) >= n:
+                break
+    return tuple(sorted(chosen, key=chosen.__getitem__))
 
 
 def _cjk_ratio(s: str) -> float:
@@ -242,6 +259,8 @@ def _thuc(data: Path, rng: random.Random) -> Iterator[Article]:
         # stand-in trimmed at a comma (a lede-like title).
         body = sents[1:]
         title = re.split(r"[，,：:]", body[0])[0][:28].rstrip("。！？")
+        if len(title) < 8:
+            title = body[0][:24].rstrip("。！？，")
         ps = _good_paragraphs(_group_sentences(body, rng))
         if ps:
             yield Article(title, ps, "thucnews-fulltext-mini", str(row.get("label") or ""))
@@ -280,8 +299,9 @@ def load_headlines(data: Path, rng: random.Random, cap: int = 7000) -> tuple[str
             for row in csv.reader(fh, delimiter="\t"):
                 if len(row) >= 3 and row[0] != "split":
                     lines.append(row[2])
-    good = [_clean(x) for x in lines]
-    return _sample((x for x in good if 6 <= len(x) <= 60 and _cjk_ratio(x) > 0.4), cap, rng)
+    return _sample(
+        lines, cap, rng, keep=lambda x: 6 <= len(x) <= 60 and _cjk_ratio(x) > 0.4, clean=_clean
+    )
 
 
 def load_neg_titles(data: Path, rng: random.Random, cap: int = 5000) -> tuple[str, ...]:
@@ -292,8 +312,8 @@ def load_neg_titles(data: Path, rng: random.Random, cap: int = 5000) -> tuple[st
     with path.open(encoding="utf-8") as fh:
         for row in csv.reader(fh, delimiter="\t"):
             if len(row) >= 2 and row[0] != "label":
-                out.append(_clean(row[1]))
-    return _sample((x for x in out if len(x) >= 6 and _cjk_ratio(x) > 0.4), cap, rng)
+                out.append(row[1])
+    return _sample(out, cap, rng, keep=lambda x: len(x) >= 6 and _cjk_ratio(x) > 0.4, clean=_clean)
 
 
 # --------------------------------------------------------------------------- comments
@@ -308,24 +328,31 @@ def load_comments(data: Path, rng: random.Random, cap: int = 9000) -> tuple[str,
         if not f.exists():
             continue
         with f.open(encoding="utf-8-sig") as fh:
-            pools.append([_clean(r.get("review") or "") for r in csv.DictReader(fh)])
+            pools.append([r.get("review") or "" for r in csv.DictReader(fh)])
     ep = data / "fewclue-eprstmt"
     if ep.exists():
         pool: list[str] = []
         for f in sorted(ep.glob("*.json")):
-            pool.extend(_clean(str(r.get("sentence") or "")) for r in _jsonl(f))
+            pool.extend(str(r.get("sentence") or "") for r in _jsonl(f))
         pools.append(pool)
     wb = data / "weibo-comments-osm2022" / "comments.jsonl"
     if wb.exists():
-        wpool = [_clean(str(r.get("text") or "")) for r in _jsonl(wb)]
+        wpool = [str(r.get("text") or "") for r in _jsonl(wb)]
         pools.extend([wpool, wpool])  # the closest to news comments: weigh it double
     if not pools:
         return ()
     share = max(1, cap // len(pools))
     out: list[str] = []
     for p in pools:
-        good = (x for x in p if 4 <= len(x) <= 300 and _cjk_ratio(x) > 0.3)
-        out.extend(_sample(good, share, rng))
+        out.extend(
+            _sample(
+                p,
+                share,
+                rng,
+                keep=lambda x: 4 <= len(x) <= 300 and _cjk_ratio(x) > 0.3,
+                clean=_clean,
+            )
+        )
     return _sample(out, cap, rng)
 
 
@@ -366,9 +393,9 @@ def _mc_lines(data: Path) -> list[tuple[str, int]]:
         if not f.exists():
             continue
         for ln in f.read_text(encoding="utf-8", errors="replace").splitlines():
-            text, sep, lab = ln.rpartition("==")
-            if sep and lab.strip() in ("0", "1"):
-                out.append((_clean(text), int(lab)))
+            text, sep, tag = ln.rpartition("==")
+            if sep and tag.strip() in ("0", "1"):
+                out.append((_clean(text), int(tag)))
     for name, lab in (("learning_ads.txt", 1), ("learning_chatting.txt", 0)):
         f = d / name
         if f.exists():
@@ -389,9 +416,7 @@ _SELL_RE = re.compile(
 
 
 def load_ad_cheat(data: Path, rng: random.Random, cap: int = 600) -> tuple[str, ...]:
-    good = (
-        t for t, lab in _mc_lines(data) if lab == 1 and len(t) >= 8 and _SELL_RE.search(t)
-    )
+    good = (t for t, lab in _mc_lines(data) if lab == 1 and len(t) >= 8 and _SELL_RE.search(t))
     return _sample(good, cap, rng)
 
 

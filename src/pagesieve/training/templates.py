@@ -17,49 +17,260 @@ R = random.Random
 # --------------------------------------------------------------------------- sites
 
 SITE_PREFIX = [
-    ("东方", "dongfang"), ("华夏", "huaxia"), ("九州", "jiuzhou"), ("星海", "xinghai"),
-    ("云端", "yunduan"), ("前沿", "qianyan"), ("新锐", "xinrui"), ("今日", "jinri"),
-    ("掌上", "zhangshang"), ("天天", "tiantian"), ("民生", "minsheng"), ("晨光", "chenguang"),
-    ("经纬", "jingwei"), ("环宇", "huanyu"), ("南方", "nanfang"), ("北国", "beiguo"),
-    ("长江", "changjiang"), ("中原", "zhongyuan"), ("齐鲁", "qilu"), ("岭南", "lingnan"),
-    ("视听", "shiting"), ("知趣", "zhiqu"), ("看点", "kandian"), ("速递", "sudi"),
-    ("百姓", "baixing"), ("城市", "chengshi"), ("蓝鲸", "lanjing"), ("凤鸣", "fengming"),
-    ("金台", "jintai"), ("海峡", "haixia"), ("西部", "xibu"), ("江南", "jiangnan"),
-    ("易读", "yidu"), ("乐享", "lexiang"), ("万象", "wanxiang"), ("极客", "jike"),
+    ("东方", "dongfang"),
+    ("华夏", "huaxia"),
+    ("九州", "jiuzhou"),
+    ("星海", "xinghai"),
+    ("云端", "yunduan"),
+    ("前沿", "qianyan"),
+    ("新锐", "xinrui"),
+    ("今日", "jinri"),
+    ("掌上", "zhangshang"),
+    ("天天", "tiantian"),
+    ("民生", "minsheng"),
+    ("晨光", "chenguang"),
+    ("经纬", "jingwei"),
+    ("环宇", "huanyu"),
+    ("南方", "nanfang"),
+    ("北国", "beiguo"),
+    ("长江", "changjiang"),
+    ("中原", "zhongyuan"),
+    ("齐鲁", "qilu"),
+    ("岭南", "lingnan"),
+    ("视听", "shiting"),
+    ("知趣", "zhiqu"),
+    ("看点", "kandian"),
+    ("速递", "sudi"),
+    ("百姓", "baixing"),
+    ("城市", "chengshi"),
+    ("蓝鲸", "lanjing"),
+    ("凤鸣", "fengming"),
+    ("金台", "jintai"),
+    ("海峡", "haixia"),
+    ("西部", "xibu"),
+    ("江南", "jiangnan"),
+    ("易读", "yidu"),
+    ("乐享", "lexiang"),
+    ("万象", "wanxiang"),
+    ("极客", "jike"),
 ]
 SITE_SUFFIX = [
-    ("资讯网", "news", "com"), ("新闻网", "xinwen", "com.cn"), ("头条", "toutiao", "com"),
-    ("在线", "online", "net"), ("财经网", "caijing", "com"), ("科技网", "tech", "cn"),
-    ("生活网", "life", "com"), ("号", "hao", "com"), ("门户", "portal", "com.cn"),
-    ("快报", "kuaibao", "cn"), ("论坛", "bbs", "net"), ("社区", "club", "com"),
-    ("博客", "blog", "net"), ("日报网", "daily", "com.cn"), ("视界", "view", "cn"),
-    ("百科", "baike", "com"), ("网", "wang", "cn"), ("传媒", "media", "com"),
+    ("资讯网", "news", "com"),
+    ("新闻网", "xinwen", "com.cn"),
+    ("头条", "toutiao", "com"),
+    ("在线", "online", "net"),
+    ("财经网", "caijing", "com"),
+    ("科技网", "tech", "cn"),
+    ("生活网", "life", "com"),
+    ("号", "hao", "com"),
+    ("门户", "portal", "com.cn"),
+    ("快报", "kuaibao", "cn"),
+    ("论坛", "bbs", "net"),
+    ("社区", "club", "com"),
+    ("博客", "blog", "net"),
+    ("日报网", "daily", "com.cn"),
+    ("视界", "view", "cn"),
+    ("百科", "baike", "com"),
+    ("网", "wang", "cn"),
+    ("传媒", "media", "com"),
 ]
 
 CHANNELS = [
-    "首页", "新闻", "国内", "国际", "社会", "财经", "股票", "基金", "理财", "科技", "互联网",
-    "手机", "数码", "汽车", "房产", "家居", "教育", "留学", "考研", "健康", "养生", "体育",
-    "NBA", "中超", "娱乐", "明星", "电影", "音乐", "游戏", "动漫", "旅游", "美食", "时尚",
-    "女性", "亲子", "文化", "读书", "历史", "军事", "评论", "图片", "视频", "直播", "专题",
-    "本地", "政务", "公益", "法治", "三农", "招聘", "二手", "问答", "博客", "论坛", "更多",
-    "原创", "深度", "要闻", "热点", "滚动", "独家", "大数据", "人工智能", "创业", "职场",
+    "首页",
+    "新闻",
+    "国内",
+    "国际",
+    "社会",
+    "财经",
+    "股票",
+    "基金",
+    "理财",
+    "科技",
+    "互联网",
+    "手机",
+    "数码",
+    "汽车",
+    "房产",
+    "家居",
+    "教育",
+    "留学",
+    "考研",
+    "健康",
+    "养生",
+    "体育",
+    "NBA",
+    "中超",
+    "娱乐",
+    "明星",
+    "电影",
+    "音乐",
+    "游戏",
+    "动漫",
+    "旅游",
+    "美食",
+    "时尚",
+    "女性",
+    "亲子",
+    "文化",
+    "读书",
+    "历史",
+    "军事",
+    "评论",
+    "图片",
+    "视频",
+    "直播",
+    "专题",
+    "本地",
+    "政务",
+    "公益",
+    "法治",
+    "三农",
+    "招聘",
+    "二手",
+    "问答",
+    "博客",
+    "论坛",
+    "更多",
+    "原创",
+    "深度",
+    "要闻",
+    "热点",
+    "滚动",
+    "独家",
+    "大数据",
+    "人工智能",
+    "创业",
+    "职场",
+]
+SUBCHANNELS = [
+    "滚动新闻",
+    "图片新闻",
+    "视频新闻",
+    "新闻排行",
+    "时政",
+    "港澳",
+    "台湾",
+    "国际观察",
+    "环球视野",
+    "A股",
+    "港股",
+    "美股",
+    "期货",
+    "外汇",
+    "黄金",
+    "银行",
+    "保险",
+    "信托",
+    "宏观",
+    "产业",
+    "公司",
+    "新车",
+    "导购",
+    "试驾",
+    "用车",
+    "二手车",
+    "车型库",
+    "新房",
+    "二手房",
+    "楼盘",
+    "装修",
+    "家装",
+    "手机评测",
+    "笔记本",
+    "相机",
+    "家电",
+    "智能硬件",
+    "电竞",
+    "手游",
+    "网游",
+    "单机",
+    "综艺",
+    "电视剧",
+    "八卦",
+    "星座",
+    "情感",
+    "育儿",
+    "高考",
+    "中考",
+    "出国",
+    "公务员",
+    "医疗",
+    "饮食",
+    "景点",
+    "攻略",
+    "酒店",
+    "机票",
+    "足球",
+    "篮球",
+    "综合体育",
+    "彩票",
+    "直播间",
+    "专栏",
+    "访谈",
 ]
 TOPBAR = [
-    "登录", "注册", "免费注册", "设为首页", "加入收藏", "收藏本站", "手机版", "移动版", "客户端",
-    "下载APP", "网站导航", "无障碍浏览", "繁體", "English", "帮助中心", "会员中心", "我的订阅",
-    "退出", "个人中心", "消息", "投稿", "反馈",
+    "登录",
+    "注册",
+    "免费注册",
+    "设为首页",
+    "加入收藏",
+    "收藏本站",
+    "手机版",
+    "移动版",
+    "客户端",
+    "下载APP",
+    "网站导航",
+    "无障碍浏览",
+    "繁體",
+    "English",
+    "帮助中心",
+    "会员中心",
+    "我的订阅",
+    "退出",
+    "个人中心",
+    "消息",
+    "投稿",
+    "反馈",
 ]
 BREAD_SEP = [">", "»", "/", "›", "-", ">>", "＞"]
 BREAD_HERE = ["正文", "当前位置：", "您的位置：", "所在位置：", "位置："]
 
 SHARE = [
-    "分享到：", "分享", "微信", "微博", "QQ空间", "QQ好友", "朋友圈", "复制链接", "豆瓣", "抖音",
-    "打印", "收藏", "举报", "纠错", "点赞", "字号：", "大", "中", "小", "A+", "A-",
+    "分享到：",
+    "分享",
+    "微信",
+    "微博",
+    "QQ空间",
+    "QQ好友",
+    "朋友圈",
+    "复制链接",
+    "豆瓣",
+    "抖音",
+    "打印",
+    "收藏",
+    "举报",
+    "纠错",
+    "点赞",
+    "字号：",
+    "大",
+    "中",
+    "小",
+    "A+",
+    "A-",
 ]
 FOLLOW = [
-    "关注我们", "扫码关注官方微信", "下载{site}APP，阅读更多精彩内容", "关注{site}公众号",
-    "打开APP，看更多精彩内容", "扫一扫，手机看新闻", "微信扫一扫 关注我们", "官方微博",
-    "{site}客户端下载", "订阅我们的每日早报", "打开APP阅读全文", "点击下载客户端 更多资讯",
+    "关注我们",
+    "扫码关注官方微信",
+    "下载{site}APP，阅读更多精彩内容",
+    "关注{site}公众号",
+    "打开APP，看更多精彩内容",
+    "扫一扫，手机看新闻",
+    "微信扫一扫 关注我们",
+    "官方微博",
+    "{site}客户端下载",
+    "订阅我们的每日早报",
+    "打开APP阅读全文",
+    "点击下载客户端 更多资讯",
 ]
 DISCLAIMER = [
     "本文来自作者[{author}]投稿，不代表{site}立场，如若转载，请注明出处：{url}",
@@ -75,9 +286,28 @@ DISCLAIMER = [
     "转载请注明来源：{site} {url}",
 ]
 FOOTER_LINKS = [
-    "关于我们", "联系我们", "广告服务", "商务合作", "招聘英才", "网站地图", "免责声明", "隐私政策",
-    "用户协议", "意见反馈", "投稿须知", "友情链接", "帮助中心", "版权声明", "法律顾问", "网站律师",
-    "诚聘英才", "服务条款", "RSS订阅", "合作伙伴", "会员服务", "举报中心",
+    "关于我们",
+    "联系我们",
+    "广告服务",
+    "商务合作",
+    "招聘英才",
+    "网站地图",
+    "免责声明",
+    "隐私政策",
+    "用户协议",
+    "意见反馈",
+    "投稿须知",
+    "友情链接",
+    "帮助中心",
+    "版权声明",
+    "法律顾问",
+    "网站律师",
+    "诚聘英才",
+    "服务条款",
+    "RSS订阅",
+    "合作伙伴",
+    "会员服务",
+    "举报中心",
 ]
 PROVINCES_SHORT = "京沪津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川贵云陕甘青宁新蒙藏"
 EMAIL_DOMAINS = ["163.com", "126.com", "qq.com", "sina.com", "{host}", "foxmail.com", "yeah.net"]
@@ -89,19 +319,76 @@ WORK_HOURS = [
     "在线时间：周一至周六 10:00-19:00",
 ]
 BOILER_MISC = [
-    "返回顶部", "回到顶部", "意见反馈", "我要纠错", "返回首页", "更多>>", "更多", "查看更多",
-    "加载更多", "点击加载更多", "展开全文", "阅读全文", "全文", "收起", "换一换", "刷新",
-    "我要投稿", "(0)", "本站作者后才能评论", "登录后才能发表评论", "验证码：", "提交",
+    "返回顶部",
+    "回到顶部",
+    "意见反馈",
+    "我要纠错",
+    "返回首页",
+    "更多>>",
+    "更多",
+    "查看更多",
+    "加载更多",
+    "点击加载更多",
+    "展开全文",
+    "阅读全文",
+    "全文",
+    "收起",
+    "换一换",
+    "刷新",
+    "我要投稿",
+    "(0)",
+    "本站作者后才能评论",
+    "登录后才能发表评论",
+    "验证码：",
+    "提交",
 ]
 
 # --------------------------------------------------------------------------- class names
 
 ROLES = [
-    "topbar", "header", "logo", "search", "nav", "subnav", "breadcrumb", "main", "article",
-    "title", "meta", "body", "caption", "editor", "share", "tail", "tags", "prevnext",
-    "related", "relitem", "comments", "cmtitem", "cmtform", "sidebar", "hot", "hotitem",
-    "ad", "follow", "footer", "footlinks", "copyright", "pagination", "list", "listitem",
-    "thread", "post", "userinfo", "floor", "wrap", "row", "col", "box", "gotop",
+    "topbar",
+    "header",
+    "logo",
+    "search",
+    "nav",
+    "subnav",
+    "breadcrumb",
+    "main",
+    "article",
+    "title",
+    "meta",
+    "body",
+    "caption",
+    "editor",
+    "share",
+    "tail",
+    "tags",
+    "prevnext",
+    "related",
+    "relitem",
+    "comments",
+    "cmtitem",
+    "cmtform",
+    "sidebar",
+    "hot",
+    "hotitem",
+    "ad",
+    "follow",
+    "footer",
+    "footlinks",
+    "copyright",
+    "pagination",
+    "list",
+    "listitem",
+    "thread",
+    "post",
+    "userinfo",
+    "floor",
+    "wrap",
+    "row",
+    "col",
+    "box",
+    "gotop",
 ]
 CLASS_VOCAB: dict[str, dict[str, list[str]]] = {
     "semantic": {
@@ -150,40 +437,94 @@ CLASS_VOCAB: dict[str, dict[str, list[str]]] = {
         "gotop": ["gotop", "back-top", "to-top", "feedback"],
     },
     "pinyin": {
-        "topbar": ["dingbu", "top"], "header": ["toubu", "tou"], "logo": ["logo"],
-        "search": ["sousuo", "ss"], "nav": ["daohang", "dh", "lanmu"], "subnav": ["erji", "zdh"],
-        "breadcrumb": ["weizhi", "dqwz", "mianbaoxie"], "main": ["zhuti", "zt"],
-        "article": ["wenzhang", "neirong", "wz"], "title": ["biaoti", "bt", "wzbt"],
-        "meta": ["xinxi", "laiyuan", "shijian"], "body": ["zhengwen", "nr", "wznr"],
-        "caption": ["tushuo", "tupian"], "editor": ["zebian", "bianji"],
-        "share": ["fenxiang", "fx"], "tail": ["shengming", "sm"], "tags": ["biaoqian", "bq"],
-        "prevnext": ["shangxia", "sxp"], "related": ["xiangguan", "tuijian", "xgwz", "xgyd"],
-        "relitem": ["tiao", "li"], "comments": ["pinglun", "pl", "liuyan"],
-        "cmtitem": ["pl-item", "plnr"], "cmtform": ["fabiao", "fbpl"], "sidebar": ["cebian", "cb"],
-        "hot": ["remen", "rmwz", "paihang", "redian"], "hotitem": ["ph", "rm"],
-        "ad": ["guanggao", "gg", "tg"], "follow": ["guanzhu", "erweima"],
-        "footer": ["dibu", "db", "jiaobu"], "footlinks": ["guanyu", "lianjie"],
-        "copyright": ["banquan", "bq", "beian"], "pagination": ["fenye", "fy"],
-        "list": ["liebiao", "lb"], "listitem": ["lbx", "tiao"], "thread": ["tiezi", "tz"],
-        "post": ["huitie", "ht"], "userinfo": ["yonghu", "yh"], "floor": ["louceng", "lc"],
-        "wrap": ["zong", "kuang"], "row": ["hang"], "col": ["zuo", "you"], "box": ["mk", "kuai"],
+        "topbar": ["dingbu", "top"],
+        "header": ["toubu", "tou"],
+        "logo": ["logo"],
+        "search": ["sousuo", "ss"],
+        "nav": ["daohang", "dh", "lanmu"],
+        "subnav": ["erji", "zdh"],
+        "breadcrumb": ["weizhi", "dqwz", "mianbaoxie"],
+        "main": ["zhuti", "zt"],
+        "article": ["wenzhang", "neirong", "wz"],
+        "title": ["biaoti", "bt", "wzbt"],
+        "meta": ["xinxi", "laiyuan", "shijian"],
+        "body": ["zhengwen", "nr", "wznr"],
+        "caption": ["tushuo", "tupian"],
+        "editor": ["zebian", "bianji"],
+        "share": ["fenxiang", "fx"],
+        "tail": ["shengming", "sm"],
+        "tags": ["biaoqian", "bq"],
+        "prevnext": ["shangxia", "sxp"],
+        "related": ["xiangguan", "tuijian", "xgwz", "xgyd"],
+        "relitem": ["tiao", "li"],
+        "comments": ["pinglun", "pl", "liuyan"],
+        "cmtitem": ["pl-item", "plnr"],
+        "cmtform": ["fabiao", "fbpl"],
+        "sidebar": ["cebian", "cb"],
+        "hot": ["remen", "rmwz", "paihang", "redian"],
+        "hotitem": ["ph", "rm"],
+        "ad": ["guanggao", "gg", "tg"],
+        "follow": ["guanzhu", "erweima"],
+        "footer": ["dibu", "db", "jiaobu"],
+        "footlinks": ["guanyu", "lianjie"],
+        "copyright": ["banquan", "bq", "beian"],
+        "pagination": ["fenye", "fy"],
+        "list": ["liebiao", "lb"],
+        "listitem": ["lbx", "tiao"],
+        "thread": ["tiezi", "tz"],
+        "post": ["huitie", "ht"],
+        "userinfo": ["yonghu", "yh"],
+        "floor": ["louceng", "lc"],
+        "wrap": ["zong", "kuang"],
+        "row": ["hang"],
+        "col": ["zuo", "you"],
+        "box": ["mk", "kuai"],
         "gotop": ["fanhui", "dingbu"],
     },
     "abbrev": {
-        "topbar": ["tb", "tbar"], "header": ["hd", "hdr"], "logo": ["lg"], "search": ["srch", "sch"],
-        "nav": ["nv", "mn", "nvg"], "subnav": ["snv", "sn"], "breadcrumb": ["bc", "pos", "loc"],
-        "main": ["mn", "mc", "bd"], "article": ["art", "atc", "cnt"], "title": ["tit", "tt", "h"],
-        "meta": ["inf", "mt", "src"], "body": ["cnt", "txt", "bd", "ctn"], "caption": ["cap", "pd"],
-        "editor": ["ed", "au"], "share": ["shr", "sh"], "tail": ["stmt", "decl"],
-        "tags": ["tg", "kw"], "prevnext": ["pn", "nxt"], "related": ["rel", "rec", "rlt"],
-        "relitem": ["it", "ri"], "comments": ["cmt", "cmts", "rpl"], "cmtitem": ["ci", "rp"],
-        "cmtform": ["cf", "pf"], "sidebar": ["sd", "sdb", "asd"], "hot": ["ht", "rk", "top"],
-        "hotitem": ["hi", "ri"], "ad": ["ad", "adv", "spn"], "follow": ["fl", "qr"],
-        "footer": ["ft", "ftr", "bt"], "footlinks": ["fl", "lk"], "copyright": ["cr", "cp", "icp"],
-        "pagination": ["pg", "pgn"], "list": ["ls", "lst"], "listitem": ["li", "it"],
-        "thread": ["th", "tpc"], "post": ["pst", "fl"], "userinfo": ["ui", "usr"],
-        "floor": ["flr", "no"], "wrap": ["w", "wp"], "row": ["r", "cf"], "col": ["l", "r", "c"],
-        "box": ["bx", "md"], "gotop": ["gt", "bt"],
+        "topbar": ["tb", "tbar"],
+        "header": ["hd", "hdr"],
+        "logo": ["lg"],
+        "search": ["srch", "sch"],
+        "nav": ["nv", "mn", "nvg"],
+        "subnav": ["snv", "sn"],
+        "breadcrumb": ["bc", "pos", "loc"],
+        "main": ["mn", "mc", "bd"],
+        "article": ["art", "atc", "cnt"],
+        "title": ["tit", "tt", "h"],
+        "meta": ["inf", "mt", "src"],
+        "body": ["cnt", "txt", "bd", "ctn"],
+        "caption": ["cap", "pd"],
+        "editor": ["ed", "au"],
+        "share": ["shr", "sh"],
+        "tail": ["stmt", "decl"],
+        "tags": ["tg", "kw"],
+        "prevnext": ["pn", "nxt"],
+        "related": ["rel", "rec", "rlt"],
+        "relitem": ["it", "ri"],
+        "comments": ["cmt", "cmts", "rpl"],
+        "cmtitem": ["ci", "rp"],
+        "cmtform": ["cf", "pf"],
+        "sidebar": ["sd", "sdb", "asd"],
+        "hot": ["ht", "rk", "top"],
+        "hotitem": ["hi", "ri"],
+        "ad": ["ad", "adv", "spn"],
+        "follow": ["fl", "qr"],
+        "footer": ["ft", "ftr", "bt"],
+        "footlinks": ["fl", "lk"],
+        "copyright": ["cr", "cp", "icp"],
+        "pagination": ["pg", "pgn"],
+        "list": ["ls", "lst"],
+        "listitem": ["li", "it"],
+        "thread": ["th", "tpc"],
+        "post": ["pst", "fl"],
+        "userinfo": ["ui", "usr"],
+        "floor": ["flr", "no"],
+        "wrap": ["w", "wp"],
+        "row": ["r", "cf"],
+        "col": ["l", "r", "c"],
+        "box": ["bx", "md"],
+        "gotop": ["gt", "bt"],
     },
 }
 _HEX = "0123456789abcdef"
@@ -196,9 +537,18 @@ def meaningless_class(rng: R) -> str:
     h = "".join(rng.choice(_HEX) for _ in range(rng.randint(4, 6)))
     a = "".join(rng.choice(string.ascii_letters) for _ in range(rng.randint(5, 7)))
     return [
-        f"c-x{n}", f"w{rng.choice([960, 980, 1000, 1200, 1180, 1240])}", rng.choice(["fl", "fr"]),
-        f"box{n % 30}", f"mod{n % 50}", f"col-md-{rng.randint(1, 12)}", "clearfix",
-        f"m{n % 20}", f"a{h}", f"_{a}", f"sc-{a}", f"css-{h}{n % 10}",
+        f"c-x{n}",
+        f"w{rng.choice([960, 980, 1000, 1200, 1180, 1240])}",
+        rng.choice(["fl", "fr"]),
+        f"box{n % 30}",
+        f"mod{n % 50}",
+        f"col-md-{rng.randint(1, 12)}",
+        "clearfix",
+        f"m{n % 20}",
+        f"a{h}",
+        f"_{a}",
+        f"sc-{a}",
+        f"css-{h}{n % 10}",
     ][k]
 
 
@@ -206,16 +556,107 @@ def meaningless_class(rng: R) -> str:
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建国红梅鹏飞宇浩然子轩欣怡梓涵晨雨思远嘉豪博文佳琪雅婷俊杰天翼文静海峰晓东丹丹志强春燕"  # noqa: E501
-HANDLE_A = ["快乐的", "孤独的", "奔跑的", "沉默的", "爱吃鱼的", "会飞的", "深夜", "南方的", "北漂",
-            "佛系", "认真的", "迷路的", "路过的", "吃瓜的", "老", "小", "大", "阿", "不吃香菜的"]
-HANDLE_B = ["小猫", "蜗牛", "星星", "码农", "咸鱼", "老王", "少年", "胖子", "大叔", "小白", "鹿",
-            "土豆", "阿杰", "老李", "月亮", "清风", "书生", "路人甲", "网友", "飞鸟", "橘子"]
-CITIES = ["北京", "上海", "广州", "深圳", "杭州", "成都", "武汉", "西安", "南京", "重庆", "天津",
-          "苏州", "长沙", "郑州", "沈阳", "青岛", "济南", "合肥", "昆明", "福州", "厦门", "南宁",
-          "石家庄", "太原", "哈尔滨", "长春", "贵阳", "兰州", "海口", "南昌", "无锡", "佛山"]
-MEDIA = ["北京日报", "新华社", "人民网", "中新网", "经济日报", "南方都市报", "澎湃新闻",
-         "第一财经", "央视新闻", "中国青年报", "光明日报", "每日经济新闻", "科技日报", "环球时报",
-         "新京报", "羊城晚报", "扬子晚报", "钱江晚报", "证券时报", "21世纪经济报道", "法治日报"]
+HANDLE_A = [
+    "快乐的",
+    "孤独的",
+    "奔跑的",
+    "沉默的",
+    "爱吃鱼的",
+    "会飞的",
+    "深夜",
+    "南方的",
+    "北漂",
+    "佛系",
+    "认真的",
+    "迷路的",
+    "路过的",
+    "吃瓜的",
+    "老",
+    "小",
+    "大",
+    "阿",
+    "不吃香菜的",
+]
+HANDLE_B = [
+    "小猫",
+    "蜗牛",
+    "星星",
+    "码农",
+    "咸鱼",
+    "老王",
+    "少年",
+    "胖子",
+    "大叔",
+    "小白",
+    "鹿",
+    "土豆",
+    "阿杰",
+    "老李",
+    "月亮",
+    "清风",
+    "书生",
+    "路人甲",
+    "网友",
+    "飞鸟",
+    "橘子",
+]
+CITIES = [
+    "北京",
+    "上海",
+    "广州",
+    "深圳",
+    "杭州",
+    "成都",
+    "武汉",
+    "西安",
+    "南京",
+    "重庆",
+    "天津",
+    "苏州",
+    "长沙",
+    "郑州",
+    "沈阳",
+    "青岛",
+    "济南",
+    "合肥",
+    "昆明",
+    "福州",
+    "厦门",
+    "南宁",
+    "石家庄",
+    "太原",
+    "哈尔滨",
+    "长春",
+    "贵阳",
+    "兰州",
+    "海口",
+    "南昌",
+    "无锡",
+    "佛山",
+]
+MEDIA = [
+    "北京日报",
+    "新华社",
+    "人民网",
+    "中新网",
+    "经济日报",
+    "南方都市报",
+    "澎湃新闻",
+    "第一财经",
+    "央视新闻",
+    "中国青年报",
+    "光明日报",
+    "每日经济新闻",
+    "科技日报",
+    "环球时报",
+    "新京报",
+    "羊城晚报",
+    "扬子晚报",
+    "钱江晚报",
+    "证券时报",
+    "21世纪经济报道",
+    "法治日报",
+]
 
 
 def person(rng: R) -> str:
@@ -260,17 +701,36 @@ def date(rng: R, style: int | None = None, year: int | None = None) -> str:
 
 
 def relative_time(rng: R) -> str:
-    return rng.choice([f"{rng.randint(1, 59)}分钟前", f"{rng.randint(1, 23)}小时前",
-                       f"{rng.randint(1, 6)}天前", "刚刚", "昨天 " + f"{rng.randint(0, 23):02d}:"
-                       f"{rng.randint(0, 59):02d}"])
+    return rng.choice(
+        [
+            f"{rng.randint(1, 59)}分钟前",
+            f"{rng.randint(1, 23)}小时前",
+            f"{rng.randint(1, 6)}天前",
+            "刚刚",
+            "昨天 " + f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}",
+        ]
+    )
 
 
 def count_text(rng: R) -> str:
     n = rng.choice([rng.randint(0, 200), rng.randint(100, 99999)])
-    return rng.choice([
-        str(n), f"({n})", f"阅读 {n}", f"{n}阅读", f"浏览：{n}次", f"阅读({n})", f"{n}人看过",
-        f"评论 {n}", f"{n}评", f"点击：{n}", f"{n}次浏览", f"人气：{n}", f"热度 {n}",
-    ])
+    return rng.choice(
+        [
+            str(n),
+            f"({n})",
+            f"阅读 {n}",
+            f"{n}阅读",
+            f"浏览：{n}次",
+            f"阅读({n})",
+            f"{n}人看过",
+            f"评论 {n}",
+            f"{n}评",
+            f"点击：{n}",
+            f"{n}次浏览",
+            f"人气：{n}",
+            f"热度 {n}",
+        ]
+    )
 
 
 def icp(rng: R) -> str:
@@ -280,7 +740,9 @@ def icp(rng: R) -> str:
     if k == 0:
         return f"{p}ICP备{n}号"
     if k == 1:
-        return f"{p}ICP备{rng.randint(2008, 2024)}{rng.randint(100000, 999999)}号-{rng.randint(1, 9)}"
+        return (
+            f"{p}ICP备{rng.randint(2008, 2024)}{rng.randint(100000, 999999)}号-{rng.randint(1, 9)}"
+        )
     if k == 2:
         return f"{p}ICP证{rng.randint(100000, 999999)}号"
     if k == 3:
@@ -290,15 +752,17 @@ def icp(rng: R) -> str:
 
 def copyright_line(rng: R, site: str, host: str) -> str:
     y1, y2 = rng.randint(1998, 2015), rng.randint(2016, 2026)
-    return rng.choice([
-        f"Copyright © {y1}-{y2} {host} All Rights Reserved.",
-        f"版权所有 © {y1}-{y2} {site}",
-        f"© {y2} {site} 版权所有",
-        f"Copyright©{y1}-{y2} {site}({host}) 版权所有 未经许可不得转载",
-        f"{site} 版权所有，未经书面授权禁止使用",
-        f"Copyright © {y2} {host}. All rights reserved. {site} 版权所有",
-        f"本网站由{site}主办 版权所有",
-    ])
+    return rng.choice(
+        [
+            f"Copyright © {y1}-{y2} {host} All Rights Reserved.",
+            f"版权所有 © {y1}-{y2} {site}",
+            f"© {y2} {site} 版权所有",
+            f"Copyright©{y1}-{y2} {site}({host}) 版权所有 未经许可不得转载",
+            f"{site} 版权所有，未经书面授权禁止使用",
+            f"Copyright © {y2} {host}. All rights reserved. {site} 版权所有",
+            f"本网站由{site}主办 版权所有",
+        ]
+    )
 
 
 def footer_contact(rng: R, site: str, host: str) -> list[str]:
@@ -310,37 +774,134 @@ def footer_contact(rng: R, site: str, host: str) -> list[str]:
         rng.choice(["邮件：", "邮箱：", "投稿邮箱：", "E-mail："]) + f"{user}@{dom}",
         rng.choice(WORK_HOURS),
         rng.choice(["电话：", "客服热线：", "举报电话：", "违法和不良信息举报电话："]) + phone,
-        rng.choice(["地址：", "通讯地址："]) + rng.choice(CITIES) + "市" +
-        rng.choice(["朝阳区", "海淀区", "天河区", "南山区", "西湖区", "高新区", "经开区"]) +
-        rng.choice(["建国路", "中关村大街", "科技园路", "人民路", "解放路", "创业大道"]) +
-        f"{rng.randint(1, 300)}号",
+        rng.choice(["地址：", "通讯地址："])
+        + rng.choice(CITIES)
+        + "市"
+        + rng.choice(["朝阳区", "海淀区", "天河区", "南山区", "西湖区", "高新区", "经开区"])
+        + rng.choice(["建国路", "中关村大街", "科技园路", "人民路", "解放路", "创业大道"])
+        + f"{rng.randint(1, 300)}号",
     ]
     return out
 
 
 # --------------------------------------------------------------------------- ads (own templates)
 
-GAMES = ["微乐麻将", "欢乐斗地主", "闲来麻将", "微乐掼蛋", "广东雀神", "四川血战麻将", "跑得快",
-         "炸金花", "德州扑克", "牛牛", "手机斗地主", "红中麻将", "天天爱消除", "十三水", "杭州麻将",
-         "边锋斗地主", "同城游", "哈灵麻将", "开心消消乐", "和平精英", "王者荣耀", "穿越火线"]
-CHEAT_THING = ["辅助器", "外挂", "透视挂", "开挂神器", "插件", "胡牌神器", "必赢软件", "作弊器",
-               "透视辅助", "自动挂", "万能开挂器", "辅助插件", "挂软件", "好牌设置"]
-CHEAT_PREFIX = ["实测教程", "玩家实测", "终于找到", "实测辅助", "亲测分享", "一分钟了解", "必看教程",
-                "玩家必看", "重大通报", "教程揭秘", "分享攻略", "详细教程", "科普一下", "今日推荐"]
-CHEAT_SUFFIX = ["助赢神器通用版", "免费下载", "开挂教程", "有挂实锤", "透视辅助", "必赢技巧",
-                "通用挂软件多少钱", "插件开挂免费", "赢的技巧系统规律", "可测试", "安卓苹果通用"]
+GAMES = [
+    "微乐麻将",
+    "欢乐斗地主",
+    "闲来麻将",
+    "微乐掼蛋",
+    "广东雀神",
+    "四川血战麻将",
+    "跑得快",
+    "炸金花",
+    "德州扑克",
+    "牛牛",
+    "手机斗地主",
+    "红中麻将",
+    "天天爱消除",
+    "十三水",
+    "杭州麻将",
+    "边锋斗地主",
+    "同城游",
+    "哈灵麻将",
+    "开心消消乐",
+    "和平精英",
+    "王者荣耀",
+    "穿越火线",
+]
+CHEAT_THING = [
+    "辅助器",
+    "外挂",
+    "透视挂",
+    "开挂神器",
+    "插件",
+    "胡牌神器",
+    "必赢软件",
+    "作弊器",
+    "透视辅助",
+    "自动挂",
+    "万能开挂器",
+    "辅助插件",
+    "挂软件",
+    "好牌设置",
+]
+CHEAT_PREFIX = [
+    "实测教程",
+    "玩家实测",
+    "终于找到",
+    "实测辅助",
+    "亲测分享",
+    "一分钟了解",
+    "必看教程",
+    "玩家必看",
+    "重大通报",
+    "教程揭秘",
+    "分享攻略",
+    "详细教程",
+    "科普一下",
+    "今日推荐",
+]
+CHEAT_SUFFIX = [
+    "助赢神器通用版",
+    "免费下载",
+    "开挂教程",
+    "有挂实锤",
+    "透视辅助",
+    "必赢技巧",
+    "通用挂软件多少钱",
+    "插件开挂免费",
+    "赢的技巧系统规律",
+    "可测试",
+    "安卓苹果通用",
+]
 CONTACT = [
-    "有需要的朋友可以加微信{wx}", "详情咨询QQ：{qq}", "添加客服微信{wx}了解详情", "扫码进群领取",
-    "加V：{wx} 备注来意", "联系电话{phone}", "需要的加我微信{wx}", "QQ群：{qq}", "私聊获取下载地址",
-    "认准官方客服微信{wx}", "点击链接立即下载", "咨询热线{phone}（24小时）", "加微下单立减",
+    "有需要的朋友可以加微信{wx}",
+    "详情咨询QQ：{qq}",
+    "添加客服微信{wx}了解详情",
+    "扫码进群领取",
+    "加V：{wx} 备注来意",
+    "联系电话{phone}",
+    "需要的加我微信{wx}",
+    "QQ群：{qq}",
+    "私聊获取下载地址",
+    "认准官方客服微信{wx}",
+    "点击链接立即下载",
+    "咨询热线{phone}（24小时）",
+    "加微下单立减",
 ]
 CASINO = ["澳门{x}娱乐城", "{x}国际", "{x}娱乐", "{x}真人", "{x}棋牌", "{x}彩票", "{x}体育"]
-CASINO_X = ["金沙", "威尼斯人", "新葡京", "永利", "银河", "太阳城", "皇冠", "博狗", "凯撒", "天博",
-            "金牛", "乐鱼", "开元", "鸿运", "大发", "万博"]
+CASINO_X = [
+    "金沙",
+    "威尼斯人",
+    "新葡京",
+    "永利",
+    "银河",
+    "太阳城",
+    "皇冠",
+    "博狗",
+    "凯撒",
+    "天博",
+    "金牛",
+    "乐鱼",
+    "开元",
+    "鸿运",
+    "大发",
+    "万博",
+]
 GAMBLE_PROMO = [
-    "首存送{n}%", "注册即送{m}元彩金", "真人百家乐 在线体验", "电子游艺 天天返水{r}%",
-    "官方直营 信誉保证", "提款秒到账", "百家乐龙虎斗 牛牛 任你玩", "老虎机 免费试玩",
-    "体育投注 赔率最高", "北京赛车 时时彩 稳赚计划", "每日签到送彩金", "充值即送 无需流水",
+    "首存送{n}%",
+    "注册即送{m}元彩金",
+    "真人百家乐 在线体验",
+    "电子游艺 天天返水{r}%",
+    "官方直营 信誉保证",
+    "提款秒到账",
+    "百家乐龙虎斗 牛牛 任你玩",
+    "老虎机 免费试玩",
+    "体育投注 赔率最高",
+    "北京赛车 时时彩 稳赚计划",
+    "每日签到送彩金",
+    "充值即送 无需流水",
 ]
 INVOICE = [
     "代开各地{kind}发票，点数优惠，可验证后付款，联系{phone}",
@@ -375,14 +936,27 @@ PRODUCT_AD = [
     "{thing}加盟 投资小回报高 总部扶持 电话{phone}",
     "减肥瘦身 {n}天瘦{m}斤 不反弹 咨询微信{wx}",
 ]
-PRODUCT_THING = ["净水器", "空气能热水器", "防水涂料", "包装箱", "招牌广告", "冰淇淋店", "奶茶店",
-                 "童装", "二手挖掘机", "钢结构厂房", "办公家具", "祛斑霜"]
+PRODUCT_THING = [
+    "净水器",
+    "空气能热水器",
+    "防水涂料",
+    "包装箱",
+    "招牌广告",
+    "冰淇淋店",
+    "奶茶店",
+    "童装",
+    "二手挖掘机",
+    "钢结构厂房",
+    "办公家具",
+    "祛斑霜",
+]
 AD_SLOT_HEAD = ["广告", "推广", "赞助商链接", "商业推广", "AD", "推荐商家"]
 
 
 def _fill(t: str, rng: R) -> str:
     wx = rng.choice(["wx", "vx", "V", ""]) + "".join(
-        rng.choice(string.ascii_lowercase + string.digits) for _ in range(rng.randint(6, 10)))
+        rng.choice(string.ascii_lowercase + string.digits) for _ in range(rng.randint(6, 10))
+    )
     return t.format(
         wx=wx,
         qq=rng.randint(10000000, 3999999999),
@@ -405,23 +979,35 @@ def cheat_title(rng: R) -> str:
     if k == 0:
         return f"{rng.choice(CHEAT_PREFIX)}“{g}{t}({rng.choice(CHEAT_SUFFIX)})"
     if k == 1:
-        return f"{g}{t}{rng.choice(['怎么下载', '在哪里买', '哪里有卖', '多少钱一个'])}" \
-               f"({rng.choice(CHEAT_SUFFIX)})"
+        return (
+            f"{g}{t}{rng.choice(['怎么下载', '在哪里买', '哪里有卖', '多少钱一个'])}"
+            f"({rng.choice(CHEAT_SUFFIX)})"
+        )
     if k == 2:
-        return f"{rng.choice(['揭秘', '曝光', '分享'])}{g}{rng.choice(['有挂吗', '怎么赢', '必胜技巧'])}" \
-               f"（{rng.choice(CHEAT_SUFFIX)}）"
-    return f"{g}{t}{rng.choice(['免费版', '最新版', '苹果版', '安卓版'])}下载-{g}{rng.choice(CHEAT_THING)}"
+        return (
+            f"{rng.choice(['揭秘', '曝光', '分享'])}{g}"
+            f"{rng.choice(['有挂吗', '怎么赢', '必胜技巧'])}（{rng.choice(CHEAT_SUFFIX)}）"
+        )
+    ver = rng.choice(["免费版", "最新版", "苹果版", "安卓版"])
+    return f"{g}{t}{ver}下载-{g}{rng.choice(CHEAT_THING)}"
 
 
 def cheat_snippet(rng: R) -> str:
     g, t = rng.choice(GAMES), rng.choice(CHEAT_THING)
     parts = [
         rng.choice(["软件神器超绝！", "这神器绝了！", "亲测有效！", "不看后悔！", ""]),
-        f"{g}{t}是一款可以让玩家{rng.choice(['快速提高胜率', '看透对手手牌', '一直赢', '轻松上分'])}的"
+        f"{g}{t}是一款可以让玩家"
+        f"{rng.choice(['快速提高胜率', '看透对手手牌', '一直赢', '轻松上分'])}的"
         f"{rng.choice(['辅助工具', '神器', '软件', '插件'])}，",
-        rng.choice(["我们专注于各类软件定制开发，已成功研发多款实用的软件系统。",
-                    "支持安卓和苹果手机，安装简单，一键开启。", "不封号、不被发现，放心使用。",
-                    "已有上万玩家使用，好评如潮。", ""]),
+        rng.choice(
+            [
+                "我们专注于各类软件定制开发，已成功研发多款实用的软件系统。",
+                "支持安卓和苹果手机，安装简单，一键开启。",
+                "不封号、不被发现，放心使用。",
+                "已有上万玩家使用，好评如潮。",
+                "",
+            ]
+        ),
         _fill(rng.choice(CONTACT), rng),
     ]
     return "".join(parts)
@@ -433,15 +1019,31 @@ def gambling_line(rng: R) -> str:
     if k == 0:
         return f"{name}官方网站_{_fill(rng.choice(GAMBLE_PROMO), rng)}"
     if k == 1:
-        return f"{name} {_fill(rng.choice(GAMBLE_PROMO), rng)} {_fill(rng.choice(GAMBLE_PROMO), rng)}"
-    return f"{_fill(rng.choice(GAMBLE_PROMO), rng)}，{name}欢迎您，网址：{rng.choice(CASINO_X)}" \
-           f"{rng.randint(100, 9999)}.com"
+        return (
+            f"{name} {_fill(rng.choice(GAMBLE_PROMO), rng)} {_fill(rng.choice(GAMBLE_PROMO), rng)}"
+        )
+    return (
+        f"{_fill(rng.choice(GAMBLE_PROMO), rng)}，{name}欢迎您，网址：{rng.choice(CASINO_X)}"
+        f"{rng.randint(100, 9999)}.com"
+    )
 
 
 def ad_line(rng: R, kind: str | None = None) -> str:
-    """One advert line of a given family (cheat, gamble, invoice, loan, money, adult, seo, product)."""
-    kind = kind or rng.choice(["cheat", "cheat", "gamble", "gamble", "invoice", "loan", "money",
-                               "adult", "seo", "product"])
+    """One advert line of a kind: cheat, gamble, invoice, loan, money, adult, seo or product."""
+    kind = kind or rng.choice(
+        [
+            "cheat",
+            "cheat",
+            "gamble",
+            "gamble",
+            "invoice",
+            "loan",
+            "money",
+            "adult",
+            "seo",
+            "product",
+        ]
+    )
     if kind == "cheat":
         return cheat_title(rng) if rng.random() < 0.5 else cheat_snippet(rng)
     if kind == "gamble":
@@ -463,7 +1065,9 @@ def ad_line(rng: R, kind: str | None = None) -> str:
 def spam_comment(rng: R) -> str:
     k = rng.randrange(4)
     if k == 0:
-        return f"{rng.choice(['有需要的', '兄弟们', '老铁', '想赢钱的'])}" + _fill(rng.choice(CONTACT), rng)
+        return f"{rng.choice(['有需要的', '兄弟们', '老铁', '想赢钱的'])}" + _fill(
+            rng.choice(CONTACT), rng
+        )
     if k == 1:
         return _fill(rng.choice(MONEY + LOAN), rng)
     if k == 2:
@@ -518,44 +1122,179 @@ HARD_COMMENT = [
 def hard_line(rng: R, which: str) -> str:
     pool = {"content": HARD_CONTENT, "title": HARD_TITLE, "comment": HARD_COMMENT}[which]
     return rng.choice(pool).format(
-        city=rng.choice(CITIES), n=rng.randint(3, 40), m=rng.randint(2, 90),
-        qi=f"{rng.randint(2015, 2025)}{rng.randint(1, 150):03d}", k=rng.randint(1, 15),
+        city=rng.choice(CITIES),
+        n=rng.randint(3, 40),
+        m=rng.randint(2, 90),
+        qi=f"{rng.randint(2015, 2025)}{rng.randint(1, 150):03d}",
+        k=rng.randint(1, 15),
     )
 
 
 # --------------------------------------------------------------------------- misc content bits
 
-CAPTIONS = ["图为{x}现场。", "（资料图）", "图片来源：{m}", "▲{x}（受访者供图）", "图/视觉中国",
-            "{x}。记者 {p} 摄", "图为{x}。{m}记者 {p} 摄", "（图片来自网络）"]
+CAPTIONS = [
+    "图为{x}现场。",
+    "（资料图）",
+    "图片来源：{m}",
+    "▲{x}（受访者供图）",
+    "图/视觉中国",
+    "{x}。记者 {p} 摄",
+    "图为{x}。{m}记者 {p} 摄",
+    "（图片来自网络）",
+]
 SUBHEAD_WRAP = ["{x}", "【{x}】", "一、{x}", "▍{x}", "■ {x}", "{x}："]
-EDITOR = ["（责任编辑：{p}）", "责任编辑：{p}", "编辑：{p}", "【编辑：{p}】", "来源：{m}  编辑：{p}",
-          "作者：{p}", "本文作者：{p}", "文/{p}", "（记者 {p}）"]
-META = ["{d}  来源：{m}", "来源：{m} {d}", "{d} {m}", "{d}　来源：{m}　作者：{p}", "作者：{p}  {d}",
-        "发布时间：{d}  来源：{m}", "{m} 记者 {p}", "时间：{d} 来源：{m}", "{p} · {d}",
-        "{d} 发布于{city}"]
-SECTION_RELATED = ["相关阅读", "相关文章", "相关新闻", "文章推荐", "猜你喜欢", "推荐阅读", "延伸阅读",
-                   "为您推荐", "热门推荐", "大家都在看", "精彩推荐", "相关推荐", "你可能感兴趣",
-                   "更多精彩", "看了本文的人还看了"]
-SECTION_HOT = ["热门文章", "24小时热点", "热点排行", "阅读排行", "本周热门", "最新文章", "热门资讯",
-               "排行榜", "热搜榜", "今日热点", "编辑推荐", "图片新闻", "最新更新", "热门标签"]
-SECTION_COMMENTS = ["网友评论", "评论列表({n}条)", "全部评论({n})", "最新评论", "热门评论",
-                    "评论({n})", "已有{n}条评论", "共{n}条评论", "读者留言", "精彩评论"]
-COMMENT_FORM = ["发表回复", "发表评论", "我要评论", "写评论", "说两句", "文明上网理性发言，请遵守评论服务协议",
-                "登录后才能评论", "本站作者后才能评论", "请先登录后发表评论", "匿名发表", "已有账号？立即登录",
-                "网友评论仅供其表达个人看法，并不表明本站同意其观点", "评论内容不能为空",
-                "还可以输入{n}字", "发表", "提交评论", "取消", "表情"]
+EDITOR = [
+    "（责任编辑：{p}）",
+    "责任编辑：{p}",
+    "编辑：{p}",
+    "【编辑：{p}】",
+    "来源：{m}  编辑：{p}",
+    "作者：{p}",
+    "本文作者：{p}",
+    "文/{p}",
+    "（记者 {p}）",
+]
+META = [
+    "{d}  来源：{m}",
+    "来源：{m} {d}",
+    "{d} {m}",
+    "{d}　来源：{m}　作者：{p}",
+    "作者：{p}  {d}",
+    "发布时间：{d}  来源：{m}",
+    "{m} 记者 {p}",
+    "时间：{d} 来源：{m}",
+    "{p} · {d}",
+    "{d} 发布于{city}",
+]
+SECTION_RELATED = [
+    "相关阅读",
+    "相关文章",
+    "相关新闻",
+    "文章推荐",
+    "猜你喜欢",
+    "推荐阅读",
+    "延伸阅读",
+    "为您推荐",
+    "热门推荐",
+    "大家都在看",
+    "精彩推荐",
+    "相关推荐",
+    "你可能感兴趣",
+    "更多精彩",
+    "看了本文的人还看了",
+]
+SECTION_HOT = [
+    "热门文章",
+    "24小时热点",
+    "热点排行",
+    "阅读排行",
+    "本周热门",
+    "最新文章",
+    "热门资讯",
+    "排行榜",
+    "热搜榜",
+    "今日热点",
+    "编辑推荐",
+    "图片新闻",
+    "最新更新",
+    "热门标签",
+]
+SECTION_COMMENTS = [
+    "网友评论",
+    "评论列表({n}条)",
+    "全部评论({n})",
+    "最新评论",
+    "热门评论",
+    "评论({n})",
+    "已有{n}条评论",
+    "共{n}条评论",
+    "读者留言",
+    "精彩评论",
+]
+COMMENT_FORM = [
+    "发表回复",
+    "发表评论",
+    "我要评论",
+    "写评论",
+    "说两句",
+    "文明上网理性发言，请遵守评论服务协议",
+    "登录后才能评论",
+    "本站作者后才能评论",
+    "请先登录后发表评论",
+    "匿名发表",
+    "已有账号？立即登录",
+    "网友评论仅供其表达个人看法，并不表明本站同意其观点",
+    "评论内容不能为空",
+    "还可以输入{n}字",
+    "发表",
+    "提交评论",
+    "取消",
+    "表情",
+]
 COMMENT_WIDGET = ["回复", "赞", "举报", "点赞", "删除", "分享", "顶", "踩", "支持", "反对", "引用"]
 PAGINATION = ["上一页", "下一页", "首页", "尾页", "末页", "共{n}页", "跳转", "第{n}页"]
-PREV_NEXT = [("上一篇：", "下一篇："), ("上一篇", "下一篇"), ("« 上一篇", "下一篇 »"),
-             ("前一篇：", "后一篇："), ("上一条：", "下一条：")]
-FORUM_WIDGETS = ["返回列表", "发新帖", "回复", "只看该作者", "倒序浏览", "阅读模式", "使用道具", "举报",
-                 "收藏", "分享", "支持", "反对", "楼主", "电梯直达", "跳转到指定楼层", "快速回复"]
+PREV_NEXT = [
+    ("上一篇：", "下一篇："),
+    ("上一篇", "下一篇"),
+    ("« 上一篇", "下一篇 »"),
+    ("前一篇：", "后一篇："),
+    ("上一条：", "下一条："),
+]
+FORUM_WIDGETS = [
+    "返回列表",
+    "发新帖",
+    "回复",
+    "只看该作者",
+    "倒序浏览",
+    "阅读模式",
+    "使用道具",
+    "举报",
+    "收藏",
+    "分享",
+    "支持",
+    "反对",
+    "楼主",
+    "电梯直达",
+    "跳转到指定楼层",
+    "快速回复",
+]
 FLOOR_NAMES = ["沙发", "板凳", "地板", "{n}楼", "{n}#", "#{n}", "第{n}楼"]
-USER_STATS = ["帖子 {a}", "积分 {b}", "主题 {c}", "注册时间 {d}", "精华 {c}", "金币 {b}",
-              "在线时间{c}小时", "UID {a}", "等级：{lv}", "发消息", "加关注"]
+USER_STATS = [
+    "帖子 {a}",
+    "积分 {b}",
+    "主题 {c}",
+    "注册时间 {d}",
+    "精华 {c}",
+    "金币 {b}",
+    "在线时间{c}小时",
+    "UID {a}",
+    "等级：{lv}",
+    "发消息",
+    "加关注",
+]
 USER_LEVELS = ["新手上路", "初级会员", "中级会员", "高级会员", "金牌会员", "论坛元老", "版主"]
-BLOG_SIDE = ["个人资料", "博客等级：{n}", "博客积分：{m}", "访问：{m}", "关注人气：{n}", "文章分类",
-             "文章归档", "{y}年{mo}月 ({n})", "全部博文({m})", "最新评论", "友情链接", "博主推荐",
-             "加好友", "发纸条", "写留言", "订阅"]
-LIST_INTROS = ["本频道提供最新最全的{ch}资讯。", "{ch}频道 - 每日更新", "当前栏目：{ch}",
-               "{ch}新闻列表", "共有{m}篇文章"]
+BLOG_SIDE = [
+    "个人资料",
+    "博客等级：{n}",
+    "博客积分：{m}",
+    "访问：{m}",
+    "关注人气：{n}",
+    "文章分类",
+    "文章归档",
+    "{y}年{mo}月 ({n})",
+    "全部博文({m})",
+    "最新评论",
+    "友情链接",
+    "博主推荐",
+    "加好友",
+    "发纸条",
+    "写留言",
+    "订阅",
+]
+LIST_INTROS = [
+    "本频道提供最新最全的{ch}资讯。",
+    "{ch}频道 - 每日更新",
+    "当前栏目：{ch}",
+    "{ch}新闻列表",
+    "共有{m}篇文章",
+]

@@ -1,0 +1,116 @@
+"""`pagesieve clean` and `pagesieve spark` as plain functions: arguments in, exit code out.
+
+cli.py (typer) wires them; keeping them free of typer lets ``python -m pagesieve.batch`` and
+the tests drive the very same code. Exit codes: 0 the run completed (rejects included), 1 it
+stopped (disk full, a worker that keeps dying), 2 bad usage or input, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..limits import Limits
+from .runner import DEFAULT_SHARD_SIZE, RunConfig, RunError, RunSummary, run
+
+__all__ = ["clean_command", "format_summary", "spark_command"]
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def format_summary(s: RunSummary, *, gzip: bool = False) -> str:
+    """The end-of-run summary: what was read, written, rejected and skipped, and how fast."""
+    mins, secs = divmod(s.elapsed_s, 60)
+    lines = [
+        f"pagesieve clean: {s.pages:,} pages in {int(mins)}m{secs:04.1f}s "
+        f"({s.pages_per_s:,.1f} pages/s this run, {s.workers} worker"
+        f"{'s' if s.workers != 1 else ''})",
+        f"  records  {s.records:,} → {s.outdir}/part-*.jsonl{'.gz' if gzip else ''} "
+        f"({s.shards:,} shards"
+        + (f", {s.shards_resumed:,} finished by an earlier run" if s.shards_resumed else "")
+        + ")",
+        f"  rejects  {s.rejects:,} → {s.rejects_file}",
+        f"  skipped  {s.skipped:,} (not pages: WARC requests/metadata/revisits, non-2xx, "
+        "non-text responses)",
+    ]
+    if s.worker_restarts:
+        lines.append(f"  workers restarted {s.worker_restarts:,} times (crash or hard time limit)")
+    return "\n".join(lines)
+
+
+def clean_command(
+    inputs: list[Path],
+    outdir: Path,
+    blocks: bool = False,
+    keep: str = "content",
+    workers: int | None = None,
+    resume: bool = False,
+    rejects: Path | None = None,
+    model: Path | None = None,
+    gzip: bool = False,
+    *,
+    shard_size: int = DEFAULT_SHARD_SIZE,
+    max_seconds: float | None = None,
+    progress: bool | None = None,
+) -> int:
+    """Run `pagesieve clean`; print the summary (stderr) and return the exit code."""
+    limits = Limits.from_env()
+    if max_seconds is not None:
+        limits = Limits(limits.max_bytes, limits.max_blocks, limits.max_block_chars, max_seconds)
+    try:
+        keep_labels = tuple(k.strip() for k in keep.split(",") if k.strip())
+        config = RunConfig(
+            inputs=tuple(str(p) for p in inputs), outdir=Path(outdir), blocks=blocks,
+            keep=keep_labels, workers=workers, resume=resume, rejects=rejects, model=model,
+            gzip=gzip, shard_size=shard_size, limits=limits, progress=progress,
+        )
+        summary = run(config)
+    except ValueError as exc:  # an unknown label in --keep
+        _say(f"pagesieve: error: {exc}")
+        return 2
+    except RunError as exc:
+        _say(f"pagesieve: error: {exc}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _say("pagesieve: interrupted; finished shards are kept, rerun with --resume to finish")
+        return 130
+    _say(format_summary(summary, gzip=gzip))
+    return 0
+
+
+def spark_command(
+    inputs: list[str],
+    outdir: str,
+    master: str = "local[*]",
+    blocks: bool = False,
+    keep: str = "content",
+    model: Path | None = None,
+    *,
+    rejects: str | None = None,
+    gzip: bool = False,
+    partitions: int | None = None,
+    model_on_executors: bool = False,
+) -> int:
+    """Run `pagesieve spark`; pyspark is imported only here, with a clear error when missing."""
+    from ..spark_job import SparkJobError, run_spark
+
+    try:
+        summary = run_spark(
+            inputs, outdir, master=master, blocks=blocks, keep=keep, model=model,
+            rejects=rejects, gzip=gzip, partitions=partitions,
+            model_on_executors=model_on_executors,
+        )
+    except ValueError as exc:
+        _say(f"pagesieve: error: {exc}")
+        return 2
+    except SparkJobError as exc:
+        _say(f"pagesieve: error: {exc}")
+        return exc.exit_code
+    _say(
+        f"pagesieve spark: {summary['pages']:,} pages; records {summary['records']:,} → "
+        f"{outdir}; rejects {summary['rejects']:,} → {summary['rejects_file']}; "
+        f"skipped {summary['skipped']:,}; {summary['elapsed_s']:.1f}s"
+    )
+    return 0

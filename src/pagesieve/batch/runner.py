@@ -1,0 +1,744 @@
+"""The batch runner behind ``pagesieve clean``: many worker processes, resumable shards.
+
+Why it is shaped this way:
+
+- **Deterministic work units.** Each input (a container file, or one folder's loose pages) is
+  read in a fixed order and cut into shards of `shard_size` items, named ``<input>-<n>``. The
+  same inputs always give the same shards, so a rerun with ``--resume`` skips every shard that
+  has a marker and rewrites the others from scratch: every page comes out exactly once.
+- **Small batches, big shards.** The parent reads inputs and hands out batches of a few pages;
+  workers classify them and send back encoded JSON lines (already gzip-compressed with
+  ``--gzip``), which the parent appends in order to the shard's temp file. Batches balance the
+  load; shards keep the file count and the resume bookkeeping small.
+- **The model once per worker.** Workers are started with the model path and load it once.
+- **Bounded pages.** Sources cap page sizes; each page runs under a SIGALRM time limit in the
+  worker; a page stuck in C code past a hard limit gets its worker killed by the parent's
+  watchdog, the page is rejected with the reason, and the batch is redone by a fresh worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing as mp
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..limits import Limits
+from ..model import default_model_path, manifest_path, sha256_file
+from ..verdict import normalize_keep
+from .process import classify_record
+from .sources import InputUnit, Item, Reject, Skipped, SourceRecord, discover, iter_unit
+from .writer import AtomicFile, ShardStore, encode_records, write_json_atomic
+
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "DEFAULT_SHARD_SIZE",
+    "RunConfig",
+    "RunError",
+    "RunSummary",
+    "default_workers",
+    "run",
+]
+
+#: Items per output shard: the unit of resume (a kill loses at most one shard per worker).
+DEFAULT_SHARD_SIZE = 2000
+#: Items per batch handed to a worker: the unit of load balancing.
+DEFAULT_BATCH_SIZE = 16
+_BATCH_MAX_BYTES = 8 * 1024 * 1024
+_RETRIES = 2
+
+
+class RunError(Exception):
+    """A run that cannot start or had to stop; the message is for a person."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    inputs: tuple[str, ...]
+    outdir: Path
+    blocks: bool = False
+    keep: tuple[str, ...] = ("content",)
+    workers: int | None = None
+    resume: bool = False
+    rejects: Path | None = None
+    model: Path | None = None
+    gzip: bool = False
+    shard_size: int = DEFAULT_SHARD_SIZE
+    batch_size: int = DEFAULT_BATCH_SIZE
+    limits: Limits = field(default_factory=Limits.from_env)
+    #: Progress bar on stderr: None means "when stderr is a terminal".
+    progress: bool | None = None
+    #: Seconds past `limits.max_seconds` before the watchdog kills a worker stuck on a page
+    #: (one that the in-worker alarm could not stop, e.g. inside C code).
+    hard_grace_s: float = 10.0
+
+
+@dataclass
+class RunSummary:
+    outdir: str
+    rejects_file: str
+    workers: int
+    pages: int = 0
+    records: int = 0
+    rejects: int = 0
+    skipped: int = 0
+    shards: int = 0
+    shards_resumed: int = 0
+    pages_this_run: int = 0
+    elapsed_s: float = 0.0
+    worker_restarts: int = 0
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.pages_this_run / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["pages_per_s"] = round(self.pages_per_s, 2)
+        out["elapsed_s"] = round(self.elapsed_s, 3)
+        return out
+
+
+# --------------------------------------------------------------------------------------------
+# the plan: inputs cut into shards and batches, lazily
+
+
+@dataclass
+class _Batch:
+    id: int
+    unit: str
+    shard: str
+    seq: int
+    items: list[Item]
+    poison: dict[int, str] = field(default_factory=dict)
+    retries: int = 0
+
+
+@dataclass(frozen=True)
+class _ShardEnd:
+    shard: str
+    unit: str
+    n_batches: int
+
+
+@dataclass(frozen=True)
+class _UnitEnd:
+    unit: str
+    shards: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Resumed:
+    """A shard (or, with `unit` None, a whole unit) finished by an earlier run, and its counts."""
+
+    unit: str | None
+    shards: tuple[str, ...]
+    stats: dict[str, int]
+
+
+_Event = _Batch | _ShardEnd | _UnitEnd | _Resumed
+
+
+def _item_bytes(item: Item) -> int:
+    if isinstance(item, SourceRecord):
+        return len(item.data) if isinstance(item.data, bytes) else 3 * len(item.data)
+    return 64
+
+
+def _plan(
+    units: Sequence[InputUnit],
+    store: ShardStore,
+    *,
+    shard_size: int,
+    batch_size: int,
+    limits: Limits,
+) -> Iterator[_Event]:
+    """Batches, shard ends and unit ends, in input order, reading each input only as needed."""
+    batch_id = 0
+    for unit in units:
+        done = store.unit_done(unit.key)
+        if done is not None:
+            yield _Resumed(None, tuple(done.get("shards", ())), _stats_of(done))
+            continue
+        names: list[str] = []
+        items = iter_unit(unit, limits)
+        k = 0
+        exhausted = False
+        while not exhausted:
+            name = f"{unit.key}-{k:05d}"
+            marker = store.shard_done(name)
+            n_items = n_batches = 0
+            batch: list[Item] = []
+            size = 0
+            for item in items:
+                n_items += 1
+                if marker is None:
+                    batch.append(item)
+                    size += _item_bytes(item)
+                    if len(batch) >= batch_size or size >= _BATCH_MAX_BYTES:
+                        yield _Batch(batch_id, unit.key, name, n_batches, batch)
+                        batch_id += 1
+                        n_batches += 1
+                        batch, size = [], 0
+                if n_items >= shard_size:
+                    break
+            else:
+                exhausted = True
+            if n_items == 0:
+                break
+            names.append(name)
+            k += 1
+            if marker is not None:
+                yield _Resumed(unit.key, (name,), _stats_of(marker))
+                continue
+            if batch:
+                yield _Batch(batch_id, unit.key, name, n_batches, batch)
+                batch_id += 1
+                n_batches += 1
+            yield _ShardEnd(name, unit.key, n_batches)
+        yield _UnitEnd(unit.key, tuple(names))
+
+
+_STAT_KEYS = ("records", "rejects", "skipped")
+
+
+def _stats_of(marker: dict[str, Any]) -> dict[str, int]:
+    return {k: int(marker.get(k, 0)) for k in _STAT_KEYS}
+
+
+# --------------------------------------------------------------------------------------------
+# workers
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies, so no orphan writes after kill -9."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            libc = ctypes.CDLL("libc.so.6", use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _worker_main(
+    wid: int,
+    conn: Connection,
+    busy_since: Any,
+    cur_batch: Any,
+    cur_index: Any,
+    model_path: str,
+    keep: tuple[str, ...],
+    blocks: bool,
+    limits: Limits,
+    gzip: bool,
+) -> None:
+    """Load the model once, then classify batches until told to stop (None) or orphaned."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+    from ..errors import PagesieveError
+    from ..model import load_model
+
+    try:
+        model = load_model(model_path)
+    except PagesieveError as exc:
+        conn.send(("fatal", None, f"{exc.__class__.__name__}: {exc}"))
+        return
+    except Exception as exc:  # an incompatible or broken model file
+        conn.send(("fatal", None, f"could not load the model {model_path}: "
+                                  f"{exc.__class__.__name__}: {exc}"))
+        return
+    conn.send(("ready", wid, os.getpid()))
+    while True:
+        try:
+            batch = conn.recv()
+        except (EOFError, OSError):
+            return
+        if batch is None:
+            return
+        records: list[dict[str, Any]] = []
+        rejects: list[dict[str, Any]] = []
+        skipped = 0
+        for i, item in enumerate(batch.items):
+            if isinstance(item, Skipped):
+                skipped += 1
+                continue
+            if isinstance(item, Reject):
+                rejects.append(item.to_dict())
+                continue
+            if i in batch.poison:
+                rejects.append(Reject(item.source, item.offset, batch.poison[i], id=item.id,
+                                      url=item.url, record_id=item.record_id).to_dict())
+                continue
+            cur_batch[wid] = batch.id
+            cur_index[wid] = i
+            busy_since[wid] = time.monotonic()
+            out = classify_record(item, model=model, keep=keep, blocks=blocks, limits=limits)
+            busy_since[wid] = 0.0
+            if isinstance(out, Reject):
+                rejects.append(out.to_dict())
+            else:
+                records.append(out)
+        data = encode_records(records, gzip=gzip)
+        try:
+            conn.send(("done", batch.id, data, rejects, len(records), skipped))
+        except (EOFError, OSError):
+            return
+
+
+@dataclass
+class _Worker:
+    wid: int
+    proc: Any
+    conn: Connection
+    batch: _Batch | None = None
+
+
+@dataclass
+class _OpenShard:
+    name: str
+    unit: str
+    file: AtomicFile | None = None
+    next_seq: int = 0
+    n_batches: int | None = None
+    buffered: dict[int, tuple[bytes, list[dict[str, Any]], int, int]] = field(default_factory=dict)
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+    records: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class _OpenUnit:
+    key: str
+    pending: set[str] = field(default_factory=set)
+    shards: tuple[str, ...] | None = None
+    stats: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_STAT_KEYS, 0))
+
+
+# --------------------------------------------------------------------------------------------
+# the parent
+
+
+class _Progress:
+    """A one-line rich progress display on a terminal; nothing otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._p: Any = None
+        self._task: Any = None
+        self._last = 0.0
+        self._first: tuple[float, int] | None = None
+        if enabled:
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._p = Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                console=Console(stderr=True), transient=False,
+            )
+            self._p.start()
+            self._task = self._p.add_task("starting workers…", total=None)
+
+    def update(self, s: RunSummary, started: float, *, force: bool = False) -> None:
+        if self._p is None:
+            return
+        now = time.monotonic()
+        if not force and now - self._last < 0.2:
+            return
+        self._last = now
+        if s.pages_this_run and self._first is None:
+            self._first = (now, s.pages_this_run)  # rate counted from the first batch done
+        rate = 0.0
+        if self._first is not None and now > self._first[0]:
+            rate = (s.pages_this_run - self._first[1]) / (now - self._first[0])
+        self._p.update(
+            self._task,
+            description=f"pages [bold]{s.pages:,}[/] · {rate:,.1f} pages/s · "
+            f"rejects {s.rejects:,} · shards {s.shards:,}",
+        )
+
+    def stop(self) -> None:
+        if self._p is not None:
+            self._p.stop()
+
+
+class _Runner:
+    def __init__(self, config: RunConfig, units: list[InputUnit], store: ShardStore,
+                 model_path: Path, workers: int, target: Callable[..., None]) -> None:
+        self.c = config
+        self.target = target
+        self.units = units
+        self.store = store
+        self.model_path = model_path
+        self.n_workers = workers
+        self.ctx = _mp_context()
+        self.busy_since = self.ctx.Array("d", workers, lock=False)
+        self.cur_batch = self.ctx.Array("q", workers, lock=False)
+        self.cur_index = self.ctx.Array("i", workers, lock=False)
+        self.workers: list[_Worker] = []
+        self.retry: deque[_Batch] = deque()
+        self.ready: deque[_Batch] = deque()
+        self.inflight: dict[int, _Batch] = {}
+        self.shards: dict[str, _OpenShard] = {}
+        self.units_open: dict[str, _OpenUnit] = {}
+        self.shard_order: list[str] = []
+        self.rejects_dest = config.rejects or (config.outdir / "_rejects.jsonl")
+        self.summary = RunSummary(str(config.outdir), str(self.rejects_dest), workers)
+        lim = config.limits.max_seconds
+        self.hard_limit = lim + max(config.hard_grace_s, lim / 2) if lim > 0 else 0.0
+
+    # -- workers ----------------------------------------------------------------------------
+    def _spawn(self, wid: int) -> _Worker:
+        parent, child = self.ctx.Pipe(duplex=True)
+        self.busy_since[wid] = 0.0
+        proc = self.ctx.Process(
+            target=self.target,
+            args=(wid, child, self.busy_since, self.cur_batch, self.cur_index,
+                  str(self.model_path), self.c.keep, self.c.blocks, self.c.limits, self.c.gzip),
+            name=f"pagesieve-worker-{wid}",
+            daemon=True,
+        )
+        proc.start()
+        child.close()
+        return _Worker(wid, proc, parent)
+
+    def _kill(self, w: _Worker) -> None:
+        with contextlib.suppress(Exception):
+            w.proc.kill()
+        w.proc.join(5)
+        with contextlib.suppress(Exception):
+            w.conn.close()
+
+    def _on_death(self, w: _Worker, why: str) -> None:
+        """A worker died or was killed: reject the page it was on, redo its batch, replace it."""
+        page_running = self.busy_since[w.wid] > 0
+        idx = self.cur_index[w.wid]
+        owner = self.cur_batch[w.wid]
+        self._kill(w)
+        code = w.proc.exitcode
+        batch, w.batch = w.batch, None
+        if batch is not None:
+            self.inflight.pop(batch.id, None)
+            if page_running and owner == batch.id:
+                batch.poison[idx] = (
+                    why if why else f"worker died (exit code {code}) while classifying this page"
+                )
+            else:
+                batch.retries += 1
+                if batch.retries > _RETRIES:
+                    raise RunError(
+                        f"a worker died {batch.retries} times on a batch of {batch.shard} "
+                        f"(exit code {code}); stopping"
+                    )
+            self.retry.appendleft(batch)
+        self.summary.worker_restarts += 1
+        self.workers[w.wid] = self._spawn(w.wid)
+
+    # -- results ----------------------------------------------------------------------------
+    def _on_result(self, w: _Worker, msg: tuple[Any, ...]) -> None:
+        kind = msg[0]
+        if kind == "ready":
+            return
+        if kind == "fatal":
+            raise RunError(f"worker could not start: {msg[2]}", 2)
+        _, batch_id, data, rejects, n_records, n_skipped = msg
+        batch = self.inflight.pop(batch_id)
+        w.batch = None
+        shard = self.shards[batch.shard]
+        shard.buffered[batch.seq] = (data, rejects, n_records, n_skipped)
+        s = self.summary
+        s.records += n_records
+        s.rejects += len(rejects)
+        s.skipped += n_skipped
+        s.pages += n_records + len(rejects)
+        s.pages_this_run += n_records + len(rejects)
+        self._flush(shard)
+
+    def _flush(self, shard: _OpenShard) -> None:
+        while shard.next_seq in shard.buffered:
+            data, rejects, n_records, n_skipped = shard.buffered.pop(shard.next_seq)
+            if data:
+                if shard.file is None:
+                    shard.file = self.store.open_shard(shard.name)
+                shard.file.write(data)
+            shard.rejects.extend(rejects)
+            shard.records += n_records
+            shard.skipped += n_skipped
+            shard.next_seq += 1
+        if shard.n_batches is not None and shard.next_seq == shard.n_batches:
+            stats = {"records": shard.records, "rejects": len(shard.rejects),
+                     "skipped": shard.skipped}
+            self.store.finish_shard(shard.name, shard.file, shard.rejects, stats)
+            del self.shards[shard.name]
+            self.summary.shards += 1
+            unit = self.units_open[shard.unit]
+            unit.pending.discard(shard.name)
+            for k in _STAT_KEYS:
+                unit.stats[k] += stats[k]
+            self._maybe_finish_unit(unit)
+
+    def _maybe_finish_unit(self, unit: _OpenUnit) -> None:
+        if unit.shards is not None and not unit.pending:
+            self.store.mark_unit(unit.key, {"shards": list(unit.shards), **unit.stats})
+            del self.units_open[unit.key]
+
+    # -- the plan ---------------------------------------------------------------------------
+    def _pull(self, plan: Iterator[_Event]) -> bool:
+        """Take the next plan event and book it (in plan order); False when the plan is done."""
+        ev = next(plan, None)
+        if ev is None:
+            return False
+        if isinstance(ev, _Batch):
+            if ev.shard not in self.shards:
+                self.shards[ev.shard] = _OpenShard(ev.shard, ev.unit)
+                self.units_open.setdefault(ev.unit, _OpenUnit(ev.unit)).pending.add(ev.shard)
+                self.shard_order.append(ev.shard)
+            self.ready.append(ev)
+        elif isinstance(ev, _ShardEnd):
+            shard = self.shards[ev.shard]
+            shard.n_batches = ev.n_batches
+            self._flush(shard)
+        elif isinstance(ev, _UnitEnd):
+            unit = self.units_open.setdefault(ev.unit, _OpenUnit(ev.unit))
+            unit.shards = ev.shards
+            self._maybe_finish_unit(unit)
+        else:
+            s = self.summary
+            s.records += ev.stats["records"]
+            s.rejects += ev.stats["rejects"]
+            s.skipped += ev.stats["skipped"]
+            s.pages += ev.stats["records"] + ev.stats["rejects"]
+            s.shards += len(ev.shards)
+            s.shards_resumed += len(ev.shards)
+            self.shard_order.extend(ev.shards)
+            if ev.unit is not None:
+                unit = self.units_open.setdefault(ev.unit, _OpenUnit(ev.unit))
+                for k in _STAT_KEYS:
+                    unit.stats[k] += ev.stats[k]
+        return True
+
+    def _send(self, w: _Worker, batch: _Batch) -> None:
+        w.batch = batch
+        self.inflight[batch.id] = batch
+        try:
+            w.conn.send(batch)
+        except (OSError, EOFError):
+            self._on_death(w, "")
+
+    # -- the loop ---------------------------------------------------------------------------
+    def run(self, progress: _Progress) -> RunSummary:
+        started = time.monotonic()
+        plan = _plan(self.units, self.store, shard_size=self.c.shard_size,
+                     batch_size=self.c.batch_size, limits=self.c.limits)
+        plan_done = False
+        # start workers only once there is work: a finished run resumes without loading a model
+        while not self.ready and not plan_done:
+            plan_done = not self._pull(plan)
+        if self.ready:
+            self.workers = [self._spawn(i) for i in range(self.n_workers)]
+        try:
+            while self.workers:
+                # hand a batch to every idle worker (redone batches first)
+                for wid in range(self.n_workers):
+                    if self.workers[wid].batch is not None:
+                        continue
+                    while not self.ready and not self.retry and not plan_done:
+                        plan_done = not self._pull(plan)
+                    if self.retry:
+                        self._send(self.workers[wid], self.retry.popleft())
+                    elif self.ready:
+                        self._send(self.workers[wid], self.ready.popleft())
+                if plan_done and not (self.inflight or self.retry or self.ready):
+                    break
+                # read ahead while the workers are busy, so none waits for the parent
+                timeout = 0.25
+                if not plan_done and len(self.ready) < self.n_workers:
+                    plan_done = not self._pull(plan)
+                    timeout = 0.0
+                self._poll(timeout)
+                self.summary.elapsed_s = time.monotonic() - started
+                progress.update(self.summary, started)
+        finally:
+            self._stop_workers()
+            for shard in self.shards.values():
+                if shard.file is not None:
+                    shard.file.abort()
+        self.summary.elapsed_s = time.monotonic() - started
+        progress.update(self.summary, started, force=True)
+        return self.summary
+
+    def _poll(self, timeout: float) -> None:
+        by_conn = {w.conn: w for w in self.workers}
+        by_sentinel = {w.proc.sentinel: w for w in self.workers}
+        ready = wait([*by_conn, *by_sentinel], timeout=timeout)
+        dead: list[_Worker] = []
+        # messages first: a worker's last words ("fatal", a finished batch) come before its death
+        for obj in ready:
+            w = by_conn.get(obj)  # type: ignore[call-overload]
+            if w is None:
+                continue
+            messages = []
+            try:
+                while w.conn.poll():
+                    messages.append(w.conn.recv())
+            except (EOFError, OSError):
+                dead.append(w)
+            # outside the try: a failed write here (a full disk) must stop the run, not pass
+            # for a dead worker
+            for msg in messages:
+                self._on_result(w, msg)
+        dead.extend(by_sentinel[o] for o in ready if o in by_sentinel)
+        for w in dead:
+            if self.workers[w.wid] is w:
+                self._on_death(w, "")
+        if self.hard_limit:
+            now = time.monotonic()
+            for w in list(self.workers):
+                since = self.busy_since[w.wid]
+                if w.batch is not None and since > 0 and now - since > self.hard_limit:
+                    self._on_death(
+                        w, f"time limit: page ran over {self.hard_limit:g}s; worker killed"
+                    )
+
+    def _stop_workers(self) -> None:
+        for w in self.workers:
+            with contextlib.suppress(Exception):
+                w.conn.send(None)
+        deadline = time.monotonic() + 5
+        for w in self.workers:
+            w.proc.join(max(0.0, deadline - time.monotonic()))
+            if w.proc.is_alive():
+                self._kill(w)
+            with contextlib.suppress(Exception):
+                w.conn.close()
+
+
+#: Imported once by the fork server, so each worker starts warm (sklearn alone takes seconds).
+_PRELOAD = [
+    "pagesieve.batch.runner",
+    "pagesieve.classify",
+    "sklearn.pipeline",
+    "sklearn.compose",
+    "sklearn.calibration",
+    "sklearn.linear_model",
+    "sklearn.feature_extraction.text",
+    "joblib",
+    "rjieba",
+]
+
+
+def _mp_context() -> Any:
+    """forkserver: workers fork from a clean, thread-free process with pagesieve preloaded."""
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(_PRELOAD)
+        return ctx
+    return mp.get_context("spawn")
+
+
+# --------------------------------------------------------------------------------------------
+# entry point
+
+
+def _settings(config: RunConfig, model_path: Path) -> dict[str, Any]:
+    try:
+        import json
+
+        digest = json.loads(manifest_path(model_path).read_text(encoding="utf-8"))["sha256"]
+    except Exception:
+        digest = sha256_file(model_path) if model_path.is_file() else None
+    lim = config.limits
+    return {
+        "inputs": list(config.inputs),
+        "keep": list(config.keep),
+        "blocks": config.blocks,
+        "gzip": config.gzip,
+        "shard_size": config.shard_size,
+        "model_sha256": digest,
+        "limits": {"max_bytes": lim.max_bytes, "max_blocks": lim.max_blocks,
+                   "max_block_chars": lim.max_block_chars},
+        "pagesieve": __version__,
+    }
+
+
+def _prepare(config: RunConfig, store: ShardStore, settings: dict[str, Any]) -> None:
+    if store.has_output():
+        if not config.resume:
+            raise RunError(
+                f"{config.outdir} already holds output of a run; pass --resume to finish it, "
+                "or choose an empty folder", 2,
+            )
+        previous = store.read_marker(store.run_path)
+        if previous is not None and previous != settings:
+            diff = sorted(k for k in settings if previous.get(k) != settings[k])
+            raise RunError(
+                f"{config.outdir} holds a run with other settings ({', '.join(diff)} differ); "
+                "resume it with the same command, or use another folder", 2,
+            )
+        store.remove_temp_files()
+    config.outdir.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(store.run_path, settings)
+
+
+def run(
+    config: RunConfig,
+    *,
+    on_start: Callable[[RunSummary], None] | None = None,
+    worker_target: Callable[..., None] | None = None,
+) -> RunSummary:
+    """Classify every page of `config.inputs` into `config.outdir`. Raises `RunError`.
+
+    `worker_target` replaces the worker's main function (tests wrap it to crash or hang).
+    """
+    keep = normalize_keep(config.keep)
+    if config.shard_size < 1 or config.batch_size < 1:
+        raise RunError("shard and batch sizes must be at least 1", 2)
+    config = replace(config, keep=keep)
+    model_path = Path(config.model) if config.model is not None else default_model_path()
+    if not model_path.is_file():
+        raise RunError(f"model file not found: {model_path}", 2)
+    try:
+        units = discover(config.inputs)
+    except FileNotFoundError as exc:
+        raise RunError(str(exc), 2) from None
+    store = ShardStore(config.outdir, gzip=config.gzip)
+    _prepare(config, store, _settings(config, model_path))
+    workers = config.workers if config.workers and config.workers > 0 else default_workers()
+    runner = _Runner(config, units, store, model_path, workers, worker_target or _worker_main)
+    if on_start is not None:
+        on_start(runner.summary)
+    show = sys.stderr.isatty() if config.progress is None else config.progress
+    progress = _Progress(show)
+    try:
+        summary = runner.run(progress)
+    except OSError as exc:
+        raise RunError(
+            f"run stopped: {exc}. Finished shards are safe; fix the cause and rerun with "
+            "--resume", 1,
+        ) from None
+    finally:
+        progress.stop()
+    try:
+        store.merge_rejects(runner.shard_order, runner.rejects_dest)
+        store.write_success(summary.to_dict())
+    except OSError as exc:
+        raise RunError(f"run finished but its summary could not be written: {exc}", 1) from None
+    return summary

@@ -1,0 +1,290 @@
+"""``pagesieve spark``: the batch cleaning of ``pagesieve clean`` on a Spark cluster.
+
+The same sources (`batch.sources`) and the same per-page step (`batch.process.classify_record`)
+run inside the executors, so a page gives the same record as with ``clean``. The model goes to
+the executors as broadcast bytes (sha256-checked there before unpickling) or, with
+`model_on_executors`, is loaded from a path every executor can read; either way it is loaded once
+per executor Python process and cached.
+
+Inputs: local paths (files or folders, read by the executors from the same path — local mode or
+a shared file system) keep exactly the `source` strings of ``clean``; URIs (``s3a://``,
+``hdfs://``, ``gs://``...) are read with Spark's own file systems (`binaryFiles`), one file per
+record of the RDD, and keep the URI as `source`. pyspark is an optional extra: it is imported
+only here, and its absence is a clear error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from .batch.process import classify_record
+from .batch.sources import (
+    InputUnit,
+    Item,
+    Reject,
+    Skipped,
+    SourceRecord,
+    discover,
+    input_kind,
+    iter_unit,
+)
+from .batch.writer import AtomicFile, dumps_record
+from .errors import ModelError
+from .limits import Limits
+from .model import default_model_path, load_model, manifest_path
+from .verdict import normalize_keep
+
+__all__ = ["SparkJobError", "run_spark", "spark_command"]
+
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_GZIP_CODEC = "org.apache.hadoop.io.compress.GzipCodec"
+
+
+def spark_command(*args: Any, **kwargs: Any) -> int:
+    """`pagesieve spark`: `batch.cli_commands.spark_command`, re-exported where cli.py looks."""
+    from .batch.cli_commands import spark_command as command
+
+    return command(*args, **kwargs)
+
+
+class SparkJobError(Exception):
+    """The Spark job could not run; the message is for a person."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+# --------------------------------------------------------------------------------------------
+# executor side (module-level functions: they are pickled by reference)
+
+_MODELS: dict[str, Any] = {}
+
+
+def _executor_model(spec: dict[str, Any]) -> Any:
+    """The model for `spec`, loaded once per executor process and checked against its hash."""
+    digest = spec["sha256"]
+    model = _MODELS.get(digest)
+    if model is not None:
+        return model
+    if spec.get("path"):
+        model = load_model(spec["path"])
+        if model.manifest.get("sha256") != digest:
+            raise ModelError(f"model at {spec['path']} on this executor is not the driver's "
+                             f"(sha256 {model.manifest.get('sha256')} != {digest})")
+    else:
+        data: bytes = spec["model_bytes"]
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise ModelError("broadcast model bytes do not match their sha256; refusing them")
+        folder = Path(tempfile.mkdtemp(prefix="pagesieve-model-"))
+        path = folder / spec["name"]
+        path.write_bytes(data)
+        manifest_path(path).write_bytes(spec["manifest_bytes"])
+        model = load_model(path)  # checks the hash against the manifest again
+    _MODELS[digest] = model
+    return model
+
+
+def _unit_items(unit: InputUnit, limits: Limits) -> Iterator[Item]:
+    return iter_unit(unit, limits)
+
+
+def _blob_items(uri: str, data: bytes, limits: Limits) -> Iterator[Item]:
+    """Items of one file that Spark read for us (object storage)."""
+    kind = input_kind(uri)
+    if kind in ("jsonl", "warc"):
+        unit = InputUnit(uri, kind, (uri,))
+    elif kind in ("html", "text"):
+        unit = InputUnit(uri, "pages", (uri,))
+    else:
+        return iter(())  # folders hold other files too; like `discover`, ignore them
+
+    def opener(path: str) -> IO[bytes]:
+        return io.BytesIO(data)
+
+    return iter_unit(unit, limits, opener=opener)
+
+
+def _classify_partition(
+    items: Iterable[Item],
+    model_spec: Any,
+    keep: tuple[str, ...],
+    blocks: bool,
+    limits: Limits,
+) -> Iterator[tuple[str, str]]:
+    """("r", record line) / ("x", reject line) per item, and one ("s", count) of skips."""
+    model = None
+    skipped = 0
+    for item in items:
+        if isinstance(item, Skipped):
+            skipped += 1
+            continue
+        if isinstance(item, Reject):
+            yield "x", dumps_record(item.to_dict())
+            continue
+        if model is None:
+            model = _executor_model(model_spec.value)
+        assert isinstance(item, SourceRecord)
+        out = classify_record(item, model=model, keep=keep, blocks=blocks, limits=limits)
+        if isinstance(out, Reject):
+            yield "x", dumps_record(out.to_dict())
+        else:
+            yield "r", dumps_record(out)
+    if skipped:
+        yield "s", str(skipped)
+
+
+# --------------------------------------------------------------------------------------------
+# driver side
+
+
+def _model_spec(model: Path | None, on_executors: bool) -> dict[str, Any]:
+    path = Path(model) if model is not None else default_model_path()
+    mpath = manifest_path(path)
+    try:
+        data = path.read_bytes()
+        manifest_bytes = mpath.read_bytes()
+        manifest = json.loads(manifest_bytes)
+    except (OSError, ValueError) as exc:
+        raise SparkJobError(f"model unreadable: {exc}", 2) from None
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != manifest.get("sha256"):
+        raise SparkJobError(f"model file {path} does not match its manifest (sha256); "
+                            "refusing to ship it", 2)
+    if on_executors:
+        return {"sha256": digest, "path": str(path.resolve())}
+    return {"sha256": digest, "name": path.name, "model_bytes": data,
+            "manifest_bytes": manifest_bytes}
+
+
+def _split_inputs(inputs: Sequence[str]) -> tuple[list[str], list[str]]:
+    local, remote = [], []
+    for raw in inputs:
+        s = str(raw)
+        if s.startswith("file://"):
+            local.append(str(Path(s[len("file://"):])))
+        elif _URI.match(s):
+            remote.append(s)
+        else:
+            local.append(str(Path(s)))  # normalised as `clean` gets it (a Path)
+    return local, remote
+
+
+def run_spark(
+    inputs: Sequence[str],
+    outdir: str,
+    *,
+    master: str | None = "local[*]",
+    blocks: bool = False,
+    keep: str | Sequence[str] = "content",
+    model: Path | None = None,
+    rejects: str | None = None,
+    gzip: bool = False,
+    partitions: int | None = None,
+    model_on_executors: bool = False,
+    limits: Limits | None = None,
+    stop: bool = True,
+) -> dict[str, Any]:
+    """Clean `inputs` into `outdir` (Spark text output: ``part-*`` JSONL files + ``_SUCCESS``).
+
+    Rejects go to `rejects` (a local file) or, by default, to the dataset ``OUTDIR/_rejects``.
+    Returns the counts. Raises `SparkJobError` (and `ValueError` for an unknown label).
+    """
+    keep_labels = normalize_keep(keep)
+    try:
+        from pyspark import StorageLevel
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise SparkJobError(
+            f"pyspark is not installed ({exc}); pip install 'pagesieve[spark]'", 2
+        ) from None
+    lim = limits or Limits.from_env()
+    local, remote = _split_inputs(inputs)
+    out_local = outdir[len("file://"):] if outdir.startswith("file://") else outdir
+    if not _URI.match(outdir) and Path(out_local).exists():
+        raise SparkJobError(f"{outdir} already exists; choose a new output folder", 2)
+    try:
+        units = discover(local)
+    except FileNotFoundError as exc:
+        raise SparkJobError(str(exc), 2) from None
+    spec = _model_spec(model, model_on_executors)
+    # executors run the driver's interpreter unless told otherwise (the venv with pagesieve)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName("pagesieve")
+    if master:
+        builder = builder.master(master)
+        if master.startswith("local"):
+            builder = builder.config("spark.ui.enabled", "false")
+    started = time.monotonic()
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:  # Java missing, bad master URL...
+        raise SparkJobError(f"could not start Spark: {exc}", 1) from None
+    sc = spark.sparkContext
+    try:
+        bc = sc.broadcast(spec)
+        rdds = []
+        if units:
+            rdds.append(sc.parallelize(units, len(units)).flatMap(
+                lambda u: _unit_items(u, lim)))
+        if remote:
+            rdds.append(sc.binaryFiles(",".join(remote)).flatMap(
+                lambda kv: _blob_items(kv[0], kv[1], lim)))
+        if not rdds:
+            raise SparkJobError("no inputs", 2)
+        items = rdds[0] if len(rdds) == 1 else sc.union(rdds)
+        n = partitions or (sc.defaultParallelism
+                           if items.getNumPartitions() < sc.defaultParallelism else None)
+        if n:
+            items = items.repartition(n)
+        results = items.mapPartitions(
+            lambda part: _classify_partition(part, bc, keep_labels, blocks, lim)
+        ).persist(StorageLevel.MEMORY_AND_DISK)
+        codec = _GZIP_CODEC if gzip else None
+        results.filter(lambda t: t[0] == "r").map(lambda t: t[1]).saveAsTextFile(
+            outdir, compressionCodecClass=codec
+        )
+        counts = dict(
+            results.map(lambda t: (t[0], int(t[1]) if t[0] == "s" else 1))
+            .reduceByKey(lambda a, b: a + b).collect()
+        )
+        reject_lines = results.filter(lambda t: t[0] == "x").map(lambda t: t[1])
+        if rejects:
+            with AtomicFile(Path(rejects)) as fh:
+                for line in reject_lines.toLocalIterator():
+                    fh.write((line + "\n").encode("utf-8"))
+                fh.commit()
+            rejects_file = rejects
+        else:
+            rejects_file = outdir.rstrip("/") + "/_rejects"
+            reject_lines.coalesce(1).saveAsTextFile(rejects_file)
+        results.unpersist()
+    except SparkJobError:
+        raise
+    except Exception as exc:
+        text = str(exc)
+        if "FileAlreadyExists" in text or "already exists" in text:
+            raise SparkJobError(f"{outdir} already exists; choose a new output folder", 2) from None
+        raise SparkJobError(f"Spark job failed: {text.splitlines()[0] if text else exc!r}"
+                            ) from None
+    finally:
+        if stop:
+            spark.stop()
+    return {
+        "pages": counts.get("r", 0) + counts.get("x", 0),
+        "records": counts.get("r", 0),
+        "rejects": counts.get("x", 0),
+        "skipped": counts.get("s", 0),
+        "rejects_file": rejects_file,
+        "elapsed_s": time.monotonic() - started,
+    }

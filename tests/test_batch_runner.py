@@ -1,0 +1,400 @@
+"""The batch runner with real workers, the real `classify_page` and the shipped model.
+
+Covers: records identical to `classify_page`, rejects with source/offset/reason, --blocks,
+--keep, --gzip, refusing to mix runs, a per-page time limit and a hard watchdog, a crashing
+worker, a full disk, and `kill -9` in the middle followed by --resume (every page exactly once).
+"""
+
+from __future__ import annotations
+
+import errno
+import gzip
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pagesieve.batch import runner as runner_mod
+from pagesieve.batch import writer as writer_mod
+from pagesieve.batch.cli_commands import clean_command
+from pagesieve.batch.runner import RunConfig, RunError, run
+from pagesieve.batch.writer import dumps_record
+from pagesieve.classify import classify_page
+from pagesieve.limits import Limits
+from pagesieve.model import default_model_path, load_model
+
+pytest.importorskip("fastwarc")
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+REPO = Path(__file__).resolve().parents[1]
+
+TOPICS = ["城市交通", "乡村教育", "科技创新", "文化遗产", "体育赛事", "医疗改革", "环境保护"]
+
+
+def page_html(n: int) -> str:
+    topic = TOPICS[n % len(TOPICS)]
+    return (
+        f"<html><head><title>{topic}报道之{n}</title></head><body>"
+        f'<div class="nav"><a href="/">首页</a> <a href="/news">新闻</a> '
+        f'<a href="/about">关于</a></div>'
+        f'<div class="article"><h1>{topic}的新进展（第{n}期）</h1>'
+        f"<p>记者从有关部门获悉，{topic}工作在今年取得了明显成效，第{n}项措施已经落地实施。</p>"
+        f"<p>专家表示，相关政策还需要进一步完善，群众的获得感正在不断增强。</p></div>"
+        f'<div class="comments"><p>网友评论：这篇关于{topic}的文章写得很好。</p></div>'
+        f'<ul class="related"><li><a href="/a{n}">相关阅读：{topic}的历史回顾</a></li></ul>'
+        f'<div class="footer">版权所有 © 2024 示例新闻网 京ICP备00000000号</div>'
+        f"</body></html>"
+    )
+
+
+def page_text(n: int) -> str:
+    topic = TOPICS[n % len(TOPICS)]
+    return (f"{topic}观察（{n}）\n\n今年以来，{topic}领域出现了许多新变化。\n\n"
+            "相关部门表示将继续推进。")
+
+
+@pytest.fixture(scope="module")
+def model_path() -> Path:
+    path = default_model_path()
+    if not path.is_file():
+        pytest.skip(f"no trained model at {path} (run `make model`)")
+    return path
+
+
+def read_records(out: Path) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    for p in sorted(out.glob("part-*.jsonl*")):
+        opener: Any = gzip.open if p.name.endswith(".gz") else open
+        with opener(p, "rt", encoding="utf-8") as fh:
+            records.extend(json.loads(line) for line in fh)
+    return records
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def key(rec: dict[str, Any]) -> tuple[str, str]:
+    return rec["source"], str(rec.get("id", rec.get("warc_record_id", "")))
+
+
+def make_inputs(root: Path, n_html: int = 12, n_jsonl: int = 12, n_warc: int = 6) -> Path:
+    """A folder of html/txt pages, a JSONL file with bad lines, a truncated .warc.gz."""
+    inp = root / "in"
+    (inp / "pages").mkdir(parents=True)
+    for n in range(n_html):
+        (inp / "pages" / f"p{n:03d}.html").write_bytes(page_html(n).encode("gb18030"))
+    (inp / "pages" / "note.txt").write_text(page_text(99), encoding="utf-8")
+    lines = [json.dumps({"id": f"j{n}", "url": f"http://j/{n}", "html": page_html(100 + n)},
+                        ensure_ascii=False) for n in range(n_jsonl)]
+    lines.insert(3, '{"id": "broken", "html": ')
+    lines.insert(6, '{"id": "nul", "text": null}')
+    lines.append(json.dumps({"id": "jt", "text": page_text(7)}, ensure_ascii=False))
+    (inp / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=True)
+    for n in range(n_warc):
+        w.write_record(w.create_warc_record(
+            f"http://w/{n}", "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")
+        ))
+        h = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                             protocol="HTTP/1.1")
+        w.write_record(w.create_warc_record(
+            f"http://w/{n}", "response", payload=io.BytesIO(page_html(200 + n).encode()),
+            http_headers=h,
+        ))
+    blob = buf.getvalue()
+    # cut inside the last member: the last response
+    (inp / "crawl.warc.gz").write_bytes(blob[: len(blob) - 150])
+    return inp
+
+
+def test_clean_records_match_classify_page_and_rejects_are_recorded(
+    tmp_path: Path, model_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inp = make_inputs(tmp_path)
+    # binary bytes labelled text/html reach the core, which refuses them: rejects, not crashes
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=False)
+    noise = bytes(range(256)) * 8
+    for uri, body in (("http://b/doc.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + noise),
+                      ("http://b/img.png", b"\x89PNG\r\n\x1a\n" + noise)):
+        h = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        w.write_record(w.create_warc_record(uri, "response", payload=io.BytesIO(body),
+                                            http_headers=h))
+    (inp / "binary.warc").write_bytes(buf.getvalue())
+    out = tmp_path / "out"
+    code = clean_command([inp], out, workers=2, model=model_path, shard_size=5)
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "pagesieve clean:" in err and "rejects" in err
+
+    records = read_records(out)
+    counts = Counter(key(r) for r in records)
+    assert max(counts.values()) == 1  # no page twice
+    sources = Counter(r["source"] for r in records)
+    assert sources[str(inp / "feed.jsonl")] == 13
+    assert sources[str(inp / "crawl.warc.gz")] == 5  # the cut sixth record is a reject
+    assert sum(1 for s in sources if s.endswith((".html", ".txt"))) == 13
+
+    model = load_model(model_path)
+    feed = [json.loads(x) for x in (inp / "feed.jsonl").read_text().splitlines()
+            if x.startswith('{"id": "j')]
+    by_key = {key(r): r for r in records}
+    for obj in feed[:4]:
+        want = classify_page(
+            obj["html"], kind="html", source=str(inp / "feed.jsonl"), url=obj["url"],
+            extra={"id": obj["id"], "url": obj["url"]}, model=model, explain=False,
+        ).to_dict(blocks=False, why=False)
+        assert by_key[(str(inp / "feed.jsonl"), obj["id"])] == json.loads(dumps_record(want))
+    html_path = inp / "pages" / "p001.html"
+    want = classify_page(html_path.read_bytes(), kind="html", source=str(html_path),
+                         model=model, explain=False).to_dict(blocks=False, why=False)
+    assert by_key[(str(html_path), "")] == json.loads(dumps_record(want))
+    assert want["encoding"] == "gb18030"
+    warc_rec = next(r for r in records if r["source"].endswith(".warc.gz"))
+    assert list(warc_rec)[:3] == ["source", "url", "warc_record_id"]
+
+    rejects = read_jsonl(out / "_rejects.jsonl")
+    assert {(r["source"], r["offset"]) for r in rejects} >= {
+        (str(inp / "feed.jsonl"), 4), (str(inp / "feed.jsonl"), 7)
+    }
+    assert all(set(r) >= {"source", "offset", "reason"} for r in rejects)
+    assert any(r["source"].endswith(".warc.gz") and "cut short" in r["reason"] for r in rejects)
+    binary = [r for r in rejects if r["source"].endswith("binary.warc")]
+    assert [r["url"] for r in binary] == ["http://b/doc.pdf", "http://b/img.png"]
+    assert all("DecodeError" in r["reason"] and r["warc_record_id"] for r in binary)
+    summary = json.loads((out / "_SUCCESS").read_text())
+    assert summary["records"] == len(records) == 31
+    assert summary["rejects"] == len(rejects) == 5
+    assert summary["skipped"] == 6  # the WARC request records
+    assert summary["pages"] == 36
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_blocks_keep_and_gzip(tmp_path: Path, model_path: Path) -> None:
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for n in range(4):
+        (inp / f"{n}.html").write_text(page_html(n), encoding="utf-8")
+    out = tmp_path / "out"
+    summary = run(RunConfig(inputs=(str(inp),), outdir=out, blocks=True,
+                            keep=("content", "comment"), workers=1, gzip=True, model=model_path))
+    assert summary.records == 4
+    assert all(p.name.endswith(".jsonl.gz") for p in out.glob("part-*"))
+    records = read_records(out)
+    model = load_model(model_path)
+    for rec in records:
+        want = classify_page(Path(rec["source"]).read_bytes(), kind="html", source=rec["source"],
+                             keep=("content", "comment"), model=model, explain=False)
+        assert rec == json.loads(dumps_record(want.to_dict(blocks=True, why=False)))
+        assert rec["blocks"] and all("xpath" in b and "why" not in b for b in rec["blocks"])
+
+
+def test_an_existing_run_is_not_mixed_with_another(tmp_path: Path, model_path: Path) -> None:
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.txt").write_text(page_text(1), encoding="utf-8")
+    out = tmp_path / "out"
+    cfg = RunConfig(inputs=(str(inp),), outdir=out, workers=1, model=model_path)
+    run(cfg)
+    with pytest.raises(RunError, match="--resume") as exc:
+        run(cfg)
+    assert exc.value.exit_code == 2
+    with pytest.raises(RunError, match="keep"):
+        run(RunConfig(inputs=(str(inp),), outdir=out, workers=1, model=model_path,
+                      keep=("comment",), resume=True))
+    again = run(RunConfig(inputs=(str(inp),), outdir=out, workers=1, model=model_path,
+                          resume=True))
+    assert again.records == 1 and again.shards_resumed == 1 and again.pages_this_run == 0
+    assert clean_command([tmp_path / "missing"], tmp_path / "o2", model=model_path) == 2
+    assert clean_command([inp], tmp_path / "o3", keep="content,spam", model=model_path) == 2
+
+
+# --------------------------------------------------------------------------------------------
+# limits, crashes, full disks — workers wrapped to misbehave on marked pages
+
+
+def misbehaving_worker(*args: Any) -> None:
+    """The real worker loop, but a page containing HANG blocks SIGALRM and sleeps (as if stuck
+    in C code), SLOW sleeps (the alarm can stop it), and CRASH kills the worker outright."""
+    real = runner_mod.classify_record
+
+    def classify(item: Any, **kw: Any) -> Any:
+        data = item.data if isinstance(item.data, str) else item.data.decode("utf-8", "replace")
+        if "HANG" in data:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(3600)
+        if "CRASH" in data:
+            os.kill(os.getpid(), signal.SIGKILL)
+        if "SLOW" in data:
+            import pagesieve.batch.process as process
+
+            real_classify = process.classify_page
+
+            def slow(*a: Any, **k: Any) -> Any:
+                time.sleep(3600)
+                return real_classify(*a, **k)
+
+            process.classify_page = slow  # type: ignore[assignment]
+            try:
+                return real(item, **kw)
+            finally:
+                process.classify_page = real_classify
+        return real(item, **kw)
+
+    runner_mod.classify_record = classify  # type: ignore[assignment]
+    runner_mod._worker_main(*args)
+
+
+def test_time_limits_and_crashes_reject_one_page_and_the_run_goes_on(
+    tmp_path: Path, model_path: Path
+) -> None:
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for n in range(12):
+        (inp / f"{n:02d}.txt").write_text(page_text(n), encoding="utf-8")
+    (inp / "03.txt").write_text("SLOW " + page_text(3), encoding="utf-8")
+    (inp / "06.txt").write_text("HANG " + page_text(6), encoding="utf-8")
+    (inp / "09.txt").write_text("CRASH " + page_text(9), encoding="utf-8")
+    out = tmp_path / "out"
+    t0 = time.monotonic()
+    summary = run(
+        RunConfig(inputs=(str(inp),), outdir=out, workers=2, model=model_path, batch_size=4,
+                  limits=Limits(max_seconds=1.0), hard_grace_s=2.0),
+        worker_target=misbehaving_worker,
+    )
+    assert time.monotonic() - t0 < 60
+    assert summary.records == 9 and summary.rejects == 3
+    assert summary.worker_restarts == 2  # the hung one (killed) and the crashed one
+    reasons = {Path(r["source"]).name: r["reason"] for r in read_jsonl(out / "_rejects.jsonl")}
+    assert "time limit: page took longer than 1s" in reasons["03.txt"]
+    assert "worker killed" in reasons["06.txt"]
+    assert "worker died" in reasons["09.txt"]
+    names = sorted(Path(r["source"]).name for r in read_records(out))
+    assert names == [f"{n:02d}.txt" for n in range(12) if n not in (3, 6, 9)]
+
+
+def test_disk_full_stops_the_run_and_resume_finishes_it(
+    tmp_path: Path, model_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for n in range(20):
+        (inp / f"{n:02d}.txt").write_text(page_text(n), encoding="utf-8")
+    out = tmp_path / "out"
+    real_commit = writer_mod.AtomicFile.commit
+    calls = {"n": 0}
+
+    def commit(self: writer_mod.AtomicFile) -> Path:
+        if self.path.name.startswith("part-"):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                self.abort()
+                raise OSError(errno.ENOSPC, "No space left on device")
+        return real_commit(self)
+
+    monkeypatch.setattr(writer_mod.AtomicFile, "commit", commit)
+    code = clean_command([inp], out, workers=1, model=model_path, shard_size=5)
+    assert code == 1
+    assert not (out / "_SUCCESS").exists()
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert len(list(out.glob("part-*"))) == 1
+    monkeypatch.setattr(writer_mod.AtomicFile, "commit", real_commit)
+    assert clean_command([inp], out, workers=1, model=model_path, shard_size=5,
+                         resume=True) == 0
+    names = [Path(r["source"]).name for r in read_records(out)]
+    assert sorted(names) == [f"{n:02d}.txt" for n in range(20)]
+
+
+# --------------------------------------------------------------------------------------------
+# kill -9 mid-run, then --resume
+
+
+def _clean_cmd(inp: Path, out: Path, model: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "pagesieve.batch", "clean", str(inp), "-o", str(out),
+            "--workers", "2", "--shard-size", "8", "--model", str(model), *extra]
+
+
+def test_kill_9_mid_run_then_resume_gives_every_page_exactly_once(
+    tmp_path: Path, model_path: Path
+) -> None:
+    psutil = pytest.importorskip("psutil")
+    inp = make_inputs(tmp_path, n_html=150, n_jsonl=150, n_warc=20)
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    log = (tmp_path / "run1.log").open("wb")
+    proc = subprocess.Popen(_clean_cmd(inp, out, model_path), stdout=log, stderr=log, env=env)
+    done_dir = out / "_state" / "done"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if done_dir.is_dir() and any(p.name.endswith("-00000.json") for p in done_dir.iterdir()):
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run finished before it could be killed"
+    family = psutil.Process(proc.pid).children(recursive=True)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    # no orphans keep writing: the workers die with the run
+    _gone, alive = psutil.wait_procs(family, timeout=15)
+    assert not alive
+    assert not (out / "_SUCCESS").exists()
+    # what is visible is whole: every part file parses to the end
+    partial = read_records(out)
+    markers = [p for p in done_dir.iterdir() if not p.name.endswith(".unit.json")]
+    assert 0 < len(partial) < 321 and markers
+
+    resumed = subprocess.run(_clean_cmd(inp, out, model_path, "--resume"), env=env,
+                             capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "finished by an earlier run" in resumed.stderr
+    assert "\x1b[" not in resumed.stderr  # no progress bar when stderr is not a terminal
+    records = read_records(out)
+    counts = Counter(key(r) for r in records)
+    assert max(counts.values()) == 1
+    assert len(records) == 150 + 1 + 151 + 19  # html+txt, jsonl, warc minus the cut record
+    summary = json.loads((out / "_SUCCESS").read_text())
+    assert summary["records"] == len(records) and summary["shards_resumed"] >= 1
+    rejects = read_jsonl(out / "_rejects.jsonl")
+    assert len(rejects) == summary["rejects"] == 3
+    assert len({(r["source"], r["offset"]) for r in rejects}) == 3
+
+    # and byte for byte what an uninterrupted run writes
+    fresh = tmp_path / "fresh"
+    subprocess.run(_clean_cmd(inp, fresh, model_path), env=env, check=True,
+                   capture_output=True, timeout=300)
+    assert sorted(p.name for p in out.glob("part-*")) == sorted(
+        p.name for p in fresh.glob("part-*"))
+    for p in fresh.glob("part-*"):
+        assert (out / p.name).read_bytes() == p.read_bytes(), p.name
+    assert (out / "_rejects.jsonl").read_bytes() == (fresh / "_rejects.jsonl").read_bytes()
+
+
+def test_pagesieve_clean_command_line(tmp_path: Path, model_path: Path) -> None:
+    exe = Path(sys.executable).with_name("pagesieve")
+    if not exe.exists():
+        pytest.skip("the pagesieve console script is not installed")
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.html").write_text(page_html(1), encoding="utf-8")
+    (inp / "b.jsonl").write_text('{"id": 1, "text": null}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    res = subprocess.run(
+        [str(exe), "clean", str(inp), "-o", str(out), "--workers", "1", "--model",
+         str(model_path), "--rejects", str(tmp_path / "rej.jsonl")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == ""
+    assert len(read_records(out)) == 1
+    [rej] = read_jsonl(tmp_path / "rej.jsonl")
+    assert rej["offset"] == 1 and rej["id"] == 1 and "null" in rej["reason"]

@@ -1,0 +1,462 @@
+"""Batch sources: every input shape becomes pages, rejects (with source/offset/reason) or skips.
+
+All fixtures are written here: own pages, own JSONL, WARC files made with warcio's writer (and a
+few deliberately broken byte sequences, since broken WARCs are the point of those tests).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zlib
+from pathlib import Path
+
+import pytest
+
+from pagesieve.batch.sources import (
+    Reject,
+    Skipped,
+    SourceRecord,
+    discover,
+    iter_jsonl,
+    iter_page_file,
+    iter_unit,
+    iter_warc,
+)
+from pagesieve.limits import Limits
+
+warcio = pytest.importorskip("warcio")
+pytest.importorskip("fastwarc")
+
+from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
+from warcio.warcwriter import WARCWriter  # noqa: E402
+
+PAGE = "<html><head><title>测试</title></head><body><p>第{n}篇：城市发展的故事。</p></body></html>"
+
+
+# --------------------------------------------------------------------------------------------
+# WARC fixture builders
+
+
+class Warc:
+    """Builds a WARC with warcio's writer, one call per record."""
+
+    def __init__(self, gz: bool) -> None:
+        self.buf = io.BytesIO()
+        self.w = WARCWriter(self.buf, gzip=gz)
+        self.w.write_record(self.w.create_warcinfo_record("test.warc", {"software": "tests"}))
+
+    def response(
+        self,
+        uri: str,
+        body: bytes,
+        headers: list[tuple[str, str]] | None = None,
+        status: str = "200 OK",
+    ) -> None:
+        h = StatusAndHeaders(status, headers or [("Content-Type", "text/html")],
+                             protocol="HTTP/1.1")
+        self.w.write_record(
+            self.w.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=h)
+        )
+
+    def request(self, uri: str) -> None:
+        raw = b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"
+        self.w.write_record(self.w.create_warc_record(uri, "request", payload=io.BytesIO(raw)))
+
+    def metadata(self, uri: str) -> None:
+        raw = b"via: http://example.com/\r\n"
+        self.w.write_record(self.w.create_warc_record(
+            uri, "metadata", payload=io.BytesIO(raw), warc_content_type="application/warc-fields"
+        ))
+
+    def revisit(self, uri: str) -> None:
+        self.w.write_record(self.w.create_revisit_record(
+            uri, "sha1:AAAA", uri, "2024-01-01T00:00:00Z"
+        ))
+
+    def bytes(self) -> bytes:
+        return self.buf.getvalue()
+
+
+def raw_record(uri: str, block: bytes) -> bytes:
+    """A WARC response record around `block` as is (for HTTP header blocks warcio would fix)."""
+    head = (
+        "WARC/1.0\r\nWARC-Type: response\r\n"
+        f"WARC-Record-ID: <urn:uuid:raw-{abs(hash(uri))}>\r\nWARC-Target-URI: {uri}\r\n"
+        "WARC-Date: 2024-01-01T00:00:00Z\r\n"
+        "Content-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(block)}\r\n\r\n"
+    ).encode()
+    return head + block + b"\r\n\r\n"
+
+
+def kinds(items: list) -> list[str]:
+    return [type(i).__name__ for i in items]
+
+
+def pages_of(items: list) -> list[SourceRecord]:
+    return [i for i in items if isinstance(i, SourceRecord)]
+
+
+def rejects_of(items: list) -> list[Reject]:
+    return [i for i in items if isinstance(i, Reject)]
+
+
+# --------------------------------------------------------------------------------------------
+# discovery and loose files
+
+
+def test_discover_walks_folders_in_a_stable_order(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / "a" / "2.html").write_text("x")
+    (tmp_path / "a" / "1.htm").write_text("x")
+    (tmp_path / "a" / "notes.md").write_text("x")  # other suffixes in folders are ignored
+    (tmp_path / "b" / "p.txt").write_text("x")
+    (tmp_path / "b" / "c.jsonl.gz").write_bytes(gzip.compress(b""))
+    (tmp_path / "b" / "w.warc").write_bytes(b"")
+    (tmp_path / ".hidden" / "x.html").write_text("x")
+    (tmp_path / "a" / ".swap.html").write_text("x")
+
+    units = discover([tmp_path])
+    assert [(u.kind, [Path(p).name for p in u.paths]) for u in units] == [
+        ("jsonl", ["c.jsonl.gz"]),
+        ("warc", ["w.warc"]),
+        ("pages", ["1.htm", "2.html"]),
+        ("pages", ["p.txt"]),
+    ]
+    # the same paths give the same unit keys (shard names depend on them)
+    assert [u.key for u in discover([tmp_path])] == [u.key for u in units]
+    # a file named twice is read once
+    again = discover([tmp_path / "a" / "1.htm", tmp_path / "a"])
+    assert sum(len(u.paths) for u in again) == 2
+
+
+def test_discover_missing_input_and_unsupported_file(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="input not found"):
+        discover([tmp_path / "nope"])
+    odd = tmp_path / "data.csv"
+    odd.write_text("a,b")
+    [unit] = discover([odd])
+    assert unit.kind == "unsupported"
+    [item] = list(iter_unit(unit))
+    assert isinstance(item, Reject)
+    assert item.source == str(odd) and item.offset == 0 and "unsupported input type" in item.reason
+
+
+def test_loose_pages_kinds_limits_and_a_vanished_file(tmp_path: Path) -> None:
+    html = tmp_path / "a.html"
+    html.write_bytes(PAGE.format(n=1).encode("gb18030"))
+    txt = tmp_path / "b.txt"
+    txt.write_text("纯文本。", encoding="utf-8")
+    big = tmp_path / "c.html"
+    big.write_bytes(b"<p>" + b"x" * 2000 + b"</p>")
+
+    [rec] = list(iter_page_file(str(html)))
+    assert isinstance(rec, SourceRecord)
+    assert (rec.source, rec.offset, rec.kind, rec.data) == (
+        str(html), 0, "html", PAGE.format(n=1).encode("gb18030")
+    )
+    [rec] = list(iter_page_file(str(txt)))
+    assert isinstance(rec, SourceRecord) and rec.kind == "text"
+    [rej] = list(iter_page_file(str(big), Limits(max_bytes=1000)))
+    assert isinstance(rej, Reject) and "over the limit of 1,000 bytes" in rej.reason
+
+    [unit] = discover([tmp_path])
+    html.unlink()  # vanishes between listing and reading
+    items = list(iter_unit(unit))
+    assert kinds(items) == ["Reject", "SourceRecord", "SourceRecord"]
+    assert items[0].source == str(html) and "vanished" in items[0].reason
+
+
+# --------------------------------------------------------------------------------------------
+# JSONL
+
+
+def _jsonl_lines() -> list[bytes]:
+    deep = "[" * 100_000 + "]" * 100_000
+    return [
+        b"\xef\xbb\xbf" + json.dumps(
+            {"id": 1, "url": "http://a/1", "html": PAGE.format(n=1)}, ensure_ascii=False
+        ).encode(),                                                        # 1 BOM: fine
+        json.dumps({"id": "t2", "text": "纯文本页面。"}, ensure_ascii=False).encode(),  # 2
+        b'{"id": "t3", "html": ',                                          # 3 broken
+        b'{"id": "t4", "text": "a"}{"id": "t5", "text": "b"}',             # 4 two objects
+        b'{"id": "t6", "html": null}',                                     # 5 null html
+        b'{"id": "t7", "text": NaN}',                                      # 6 NaN
+        b'{"id": "t8", "deep": ' + deep.encode() + b', "text": "x"}',      # 7 100k deep
+        b"[1, 2]",                                                         # 8 not an object
+        b"   ",                                                            # 9 blank: ignored
+        b'{"id": "t10", "url": 5, "text": "x"}',                           # 10 bad url type
+        b'{"id": "t11", "text": "\\ud800 lone surrogate"}',                # 11 fine
+        b'{"id": "t12"}',                                                  # 12 no page
+        b'{"id": "t13", "text": "\xff\xfe"}',                              # 13 not UTF-8
+        b'{"id": {"x": 1}, "text": "x"}',                                  # 14 bad id type
+        b'{"id": "t15", "html": ["<p>"]}',                                 # 15 html not str
+    ]
+
+
+EXPECTED_JSONL_REJECTS = {
+    3: "invalid JSON",
+    4: "two JSON values on one line",
+    5: "`html` is null",
+    6: "NaN is not valid JSON",
+    7: "nested too deeply",
+    8: "not a JSON object",
+    10: "`url` must be a string",
+    12: "no `html` or `text` field",
+    13: "not UTF-8",
+    14: "`id` must be a string or an integer",
+    15: "`html` must be a string",
+}
+
+
+def test_jsonl_good_lines_become_pages_and_bad_lines_rejects(tmp_path: Path) -> None:
+    path = tmp_path / "pages.jsonl"
+    path.write_bytes(b"\n".join(_jsonl_lines()) + b"\n")
+    items = list(iter_jsonl(str(path)))
+    pages = pages_of(items)
+    assert [(p.offset, p.id, p.url, p.kind) for p in pages] == [
+        (1, 1, "http://a/1", "html"),
+        (2, "t2", None, "text"),
+        (11, "t11", None, "text"),
+    ]
+    assert pages[0].data == PAGE.format(n=1)
+    rejects = rejects_of(items)
+    assert {r.offset: r.reason for r in rejects}.keys() == EXPECTED_JSONL_REJECTS.keys()
+    for r in rejects:
+        assert r.source == str(path)
+        assert EXPECTED_JSONL_REJECTS[r.offset] in r.reason, (r.offset, r.reason)
+    # a reject keeps the id when the line had a usable one
+    assert next(r for r in rejects if r.offset == 5).id == "t6"
+
+
+def test_jsonl_gz_and_a_truncated_gz(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": i, "text": f"第{i}行文本。" * 20}, ensure_ascii=False).encode()
+             for i in range(200)]
+    blob = gzip.compress(b"\n".join(lines) + b"\n")
+    ok = tmp_path / "ok.jsonl.gz"
+    ok.write_bytes(blob)
+    assert [p.id for p in pages_of(list(iter_jsonl(str(ok))))] == list(range(200))
+
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(blob[: len(blob) // 2])
+    items = list(iter_jsonl(str(cut)))
+    pages = pages_of(items)
+    assert 0 < len(pages) < 200
+    assert [p.id for p in pages] == list(range(len(pages)))  # the lines before the cut are kept
+    [rej] = rejects_of(items)
+    assert rej is items[-1]
+    assert rej.offset == len(pages) + 1 and "file cut?" in rej.reason
+
+
+def test_jsonl_line_over_the_byte_limit_is_rejected_and_reading_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    path.write_text(
+        json.dumps({"id": "big", "text": "x" * 5000}) + "\n" + json.dumps({"id": "ok", "text": "y"})
+        + "\n"
+    )
+    items = list(iter_jsonl(str(path), Limits(max_bytes=1000)))
+    assert kinds(items) == ["Reject", "SourceRecord"]
+    assert items[0].offset == 1 and "over the limit" in items[0].reason
+    assert items[1].id == "ok" and items[1].offset == 2
+
+
+# --------------------------------------------------------------------------------------------
+# WARC
+
+
+def _crawl(gz: bool) -> bytes:
+    w = Warc(gz)
+    for n in range(3):
+        w.request(f"http://example.com/{n}")
+        w.response(f"http://example.com/{n}", PAGE.format(n=n).encode("gbk"),
+                   [("Content-Type", "text/html; charset=gbk")])
+    w.metadata("http://example.com/0")
+    w.revisit("http://example.com/0")
+    w.response("http://example.com/missing", b"<p>not found</p>", status="404 Not Found")
+    w.response("http://example.com/logo.png", b"\x89PNG\r\n\x1a\n", [("Content-Type", "image/png")])
+    w.response("http://example.com/plain", "纯文本响应。".encode(),
+               [("Content-Type", "text/plain")])
+    return w.bytes()
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["warc", "warc.gz"])
+def test_warc_responses_are_pages_and_other_records_are_skipped(tmp_path: Path, gz: bool) -> None:
+    path = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
+    path.write_bytes(_crawl(gz))
+    items = list(iter_warc(str(path)))
+    assert not rejects_of(items)
+    pages = pages_of(items)
+    assert [p.url for p in pages] == [f"http://example.com/{n}" for n in range(3)] + [
+        "http://example.com/plain"
+    ]
+    assert [p.kind for p in pages] == ["html", "html", "html", "text"]
+    assert pages[0].data == PAGE.format(n=0).encode("gbk")
+    assert pages[0].http_charset == "gbk"
+    assert all(p.record_id and p.record_id.startswith("<urn:uuid:") for p in pages)
+    assert len({p.offset for p in pages}) == 4
+    reasons = [s.reason for s in items if isinstance(s, Skipped)]
+    for expected in ("warcinfo", "request", "metadata", "revisit", "HTTP status 404",
+                     "not a page: image/png"):
+        assert any(expected in r for r in reasons), (expected, reasons)
+    assert pages[0].extra() == {"url": "http://example.com/0",
+                                "warc_record_id": pages[0].record_id}
+
+
+def test_warc_payload_encodings_are_undone_with_a_bomb_cap(tmp_path: Path) -> None:
+    html = PAGE.format(n=7).encode("utf-8")
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(html), html)
+    bomb = gzip.compress(b"<p>" + b"a" * 3_000_000 + b"</p>")
+    w = Warc(gz=False)
+    w.response("http://e/gzip", gzip.compress(html), [("Content-Type", "text/html"),
+                                                      ("Content-Encoding", "gzip")])
+    w.response("http://e/deflate", zlib.compress(html), [("Content-Type", "text/html"),
+                                                         ("Content-Encoding", "deflate")])
+    w.response("http://e/chunked", chunked, [("Content-Type", "text/html"),
+                                             ("Transfer-Encoding", "chunked")])
+    w.response("http://e/header-lies", html, [("Content-Type", "text/html"),
+                                              ("Content-Encoding", "gzip")])
+    w.response("http://e/still-gzip", gzip.compress(html), [("Content-Type", "text/html")])
+    w.response("http://e/bomb", bomb, [("Content-Type", "text/html"),
+                                       ("Content-Encoding", "gzip")])
+    w.response("http://e/corrupt", gzip.compress(html)[:-12] + b"\x00" * 12,
+               [("Content-Type", "text/html"), ("Content-Encoding", "gzip")])
+    path = tmp_path / "enc.warc"
+    path.write_bytes(w.bytes())
+    items = [i for i in iter_warc(str(path), Limits(max_bytes=1_000_000))
+             if not isinstance(i, Skipped)]
+    got = {i.url: i for i in items}
+    for url in ("gzip", "deflate", "chunked", "header-lies", "still-gzip"):
+        rec = got[f"http://e/{url}"]
+        assert isinstance(rec, SourceRecord) and rec.data == html, url
+    assert isinstance(got["http://e/bomb"], Reject)
+    assert "decompression bomb" in got["http://e/bomb"].reason
+    assert isinstance(got["http://e/corrupt"], Reject)
+    assert "corrupt" in got["http://e/corrupt"].reason
+
+
+def test_warc_lf_only_http_headers_and_a_wrong_content_length(tmp_path: Path) -> None:
+    lf_page = PAGE.format(n=1).encode("gbk")
+    lf = raw_record(
+        "http://e/lf", b"HTTP/1.1 200 OK\nContent-Type: text/html; charset=gbk\n\n" + lf_page
+    )
+    w = Warc(gz=False)
+    w.response("http://e/before", PAGE.format(n=0).encode())
+    good = raw_record("http://e/after", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+                      + PAGE.format(n=2).encode())
+    # Content-Length 10 bytes short: the record's tail is garbage before the next record
+    short_block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + PAGE.format(n=3).encode()
+    short = raw_record("http://e/short", short_block).replace(
+        f"Content-Length: {len(short_block)}".encode(),
+        f"Content-Length: {len(short_block) - 10}".encode(),
+    )
+    path = tmp_path / "odd.warc"
+    path.write_bytes(w.bytes() + lf + short + good)
+    pages = pages_of(list(iter_warc(str(path))))
+    by_url = {p.url: p for p in pages}
+    assert by_url["http://e/lf"].data == lf_page
+    assert by_url["http://e/lf"].http_charset == "gbk"
+    assert by_url["http://e/lf"].kind == "html"
+    assert "http://e/short" in by_url  # read (10 bytes short), and the reader resynchronises
+    assert by_url["http://e/after"].data == PAGE.format(n=2).encode()
+    assert by_url["http://e/before"].data == PAGE.format(n=0).encode()
+
+
+def test_warc_truncated_record_is_still_a_page(tmp_path: Path) -> None:
+    """WARC-Truncated (the crawler stopped reading) is a complete record of a cut page: the
+    page is classified as it is, not rejected, even when cut inside a character."""
+    body = PAGE.format(n=5).encode("utf-8")
+    cut = body[: body.index("城".encode()) + 1]  # one byte into a three-byte character
+    w = Warc(gz=True)
+    h = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                         protocol="HTTP/1.1")
+    w.w.write_record(w.w.create_warc_record(
+        "http://e/cut", "response", payload=io.BytesIO(cut), http_headers=h,
+        warc_headers_dict={"WARC-Truncated": "length"},
+    ))
+    path = tmp_path / "t.warc.gz"
+    path.write_bytes(w.bytes())
+    [page] = pages_of(list(iter_warc(str(path))))
+    assert page.data == cut and page.url == "http://e/cut"
+
+
+def test_truncated_warc_gz_keeps_the_records_before_the_cut(tmp_path: Path) -> None:
+    w = Warc(gz=True)
+    for n in range(20):
+        w.response(f"http://e/{n}", (PAGE.format(n=n) * 20).encode())
+    blob = w.bytes()
+    cut_at = int(len(blob) * 0.7)
+    path = tmp_path / "cut.warc.gz"
+    path.write_bytes(blob[:cut_at])
+    items = list(iter_warc(str(path)))
+    pages = pages_of(items)
+    assert 5 < len(pages) < 20
+    assert [p.url for p in pages] == [f"http://e/{n}" for n in range(len(pages))]
+    [rej] = rejects_of(items)
+    assert rej is items[-1]
+    assert rej.source == str(path)
+    assert pages[-1].offset < rej.offset < cut_at
+    # FastWARC either hands over the cut record (rejected as cut short) or stops before it (the
+    # gzip tail check reports the cut member); both name the place of the cut
+    assert "cut short" in rej.reason and "truncated" in rej.reason
+
+
+def test_truncated_plain_warc_rejects_the_cut_record(tmp_path: Path) -> None:
+    w = Warc(gz=False)
+    for n in range(5):
+        w.response(f"http://e/{n}", (PAGE.format(n=n) * 5).encode())
+    blob = w.bytes()
+    path = tmp_path / "cut.warc"
+    path.write_bytes(blob[: blob.index(b"http://e/4")] + b"http://e/4\r\n")  # cut in a header
+    items = list(iter_warc(str(path)))
+    assert [p.url for p in pages_of(items)] == [f"http://e/{n}" for n in range(4)]
+    assert len(rejects_of(items)) == 1
+    body_cut = tmp_path / "body-cut.warc"
+    body_cut.write_bytes(blob[:-200])  # cut inside the last page
+    items = list(iter_warc(str(body_cut)))
+    assert [p.url for p in pages_of(items)] == [f"http://e/{n}" for n in range(4)]
+    [rej] = rejects_of(items)
+    assert rej.url == "http://e/4" and "cut short" in rej.reason
+
+
+def test_corrupt_gzip_member_is_rejected_and_reading_resumes_after_it(tmp_path: Path) -> None:
+    w = Warc(gz=True)
+    offsets = []
+    for n in range(6):
+        offsets.append(len(w.bytes()))
+        w.response(f"http://e/{n}", (PAGE.format(n=n) * 10).encode())
+    blob = bytearray(w.bytes())
+    mid = offsets[2] + (offsets[3] - offsets[2]) // 2
+    blob[mid:mid + 16] = b"\x00" * 16  # damage the third record's member
+    path = tmp_path / "damaged.warc.gz"
+    path.write_bytes(bytes(blob))
+    items = list(iter_warc(str(path)))
+    assert [p.url for p in pages_of(items)] == ["http://e/0", "http://e/1", "http://e/3",
+                                                 "http://e/4", "http://e/5"]
+    [rej] = rejects_of(items)
+    assert rej.offset == offsets[2] and "corrupt" in rej.reason
+
+
+def test_warc_limits_and_non_warc_input(tmp_path: Path) -> None:
+    w = Warc(gz=False)
+    w.response("http://e/big", b"<p>" + b"x" * 5000 + b"</p>")
+    w.response("http://e/small", b"<p>ok</p>")
+    path = tmp_path / "l.warc"
+    path.write_bytes(w.bytes())
+    items = [i for i in iter_warc(str(path), Limits(max_bytes=1000)) if not isinstance(i, Skipped)]
+    assert kinds(items) == ["Reject", "SourceRecord"]
+    assert items[0].url == "http://e/big" and "over the limit" in items[0].reason
+
+    junk = tmp_path / "junk.warc"
+    junk.write_bytes(b"this is not a WARC file\n" * 20)
+    [rej] = list(iter_warc(str(junk)))
+    assert isinstance(rej, Reject) and "no WARC records" in rej.reason
+    empty = tmp_path / "empty.warc.gz"
+    empty.write_bytes(b"")
+    assert list(iter_warc(str(empty))) == []
+    gone = tmp_path / "gone.warc"
+    [rej] = list(iter_warc(str(gone)))
+    assert isinstance(rej, Reject) and "vanished" in rej.reason

@@ -1,0 +1,183 @@
+"""`pagesieve spark`: the same records as `pagesieve clean`, in Spark executors (local[2])."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pagesieve.batch.cli_commands import clean_command, spark_command
+from pagesieve.batch.sources import SourceRecord, discover, iter_unit
+from pagesieve.batch.writer import dumps_record
+from pagesieve.errors import ModelError
+from pagesieve.model import default_model_path
+from pagesieve.spark_job import SparkJobError, _blob_items, _executor_model, _model_spec
+
+pytest.importorskip("fastwarc")
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+PAGE = (
+    "<html><body><div class='nav'><a href='/'>首页</a> <a href='/n'>新闻</a></div>"
+    "<div class='article'><h1>{t}（{n}）</h1>"
+    "<p>记者获悉，{t}工作取得了新的进展，第{n}项措施落地。</p>"
+    "<p>专家认为还需要进一步完善。</p></div><div class='comment'><p>网友：写得好！</p></div>"
+    "<div class='footer'>版权所有 © 2024 示例网</div></body></html>"
+)
+TOPICS = ["城市交通", "乡村教育", "科技创新", "文化遗产"]
+
+
+def page(n: int) -> str:
+    return PAGE.format(t=TOPICS[n % len(TOPICS)], n=n)
+
+
+@pytest.fixture(scope="module")
+def model_path() -> Path:
+    path = default_model_path()
+    if not path.is_file():
+        pytest.skip(f"no trained model at {path} (run `make model`)")
+    return path
+
+
+def make_inputs(root: Path) -> Path:
+    inp = root / "in"
+    (inp / "pages").mkdir(parents=True)
+    for n in range(8):
+        (inp / "pages" / f"{n}.html").write_bytes(page(n).encode("gb18030"))
+    (inp / "pages" / "t.txt").write_text("纯文本页面。\n\n第二段。", encoding="utf-8")
+    lines = [json.dumps({"id": n, "url": f"http://j/{n}", "html": page(10 + n)},
+                        ensure_ascii=False) for n in range(8)]
+    lines.insert(2, "{broken")
+    lines.append('{"id": 99, "text": null}')
+    (inp / "feed.jsonl.gz").write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=True)
+    for n in range(5):
+        h = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                             protocol="HTTP/1.1")
+        w.write_record(w.create_warc_record(f"http://w/{n}", "response",
+                                            payload=io.BytesIO(page(20 + n).encode()),
+                                            http_headers=h))
+        w.write_record(w.create_warc_record(f"http://w/{n}", "request",
+                                            payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")))
+    (inp / "crawl.warc.gz").write_bytes(buf.getvalue())
+    return inp
+
+
+def read_lines(paths: list[Path]) -> list[str]:
+    out: list[str] = []
+    for p in sorted(paths):
+        opener: Any = gzip.open if p.name.endswith(".gz") else open
+        with opener(p, "rt", encoding="utf-8") as fh:
+            out.extend(line.rstrip("\n") for line in fh if line.strip())
+    return out
+
+
+def spark_parts(folder: Path) -> list[Path]:
+    return [p for p in folder.glob("part-*") if not p.name.endswith(".crc")]
+
+
+@pytest.mark.slow
+def test_spark_local_gives_the_same_records_as_clean(
+    tmp_path: Path, model_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("pyspark")
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        pytest.skip("Spark needs Java (17+); none found")
+    from pagesieve.spark_job import run_spark
+
+    monkeypatch.chdir(tmp_path)  # relative inputs, as a user types them
+    inp = make_inputs(tmp_path)
+    keep = "content,comment"
+    clean_out = tmp_path / "clean"
+    assert clean_command([Path("in")], clean_out, workers=1, model=model_path, blocks=True,
+                         keep=keep) == 0
+    clean_blocks = read_lines(list(clean_out.glob("part-*")))
+    assert len(clean_blocks) == 8 + 1 + 8 + 5
+    # the same records without --blocks are the same dicts without "blocks"
+    clean_plain = [dumps_record({k: v for k, v in json.loads(x).items() if k != "blocks"})
+                   for x in clean_blocks]
+    clean_rejects = read_lines([clean_out / "_rejects.jsonl"])
+    clean_summary = json.loads((clean_out / "_SUCCESS").read_text())
+
+    summary = run_spark(["in"], str(tmp_path / "spark"), master="local[2]", model=model_path,
+                        keep=keep, rejects=str(tmp_path / "spark-rejects.jsonl"), stop=False)
+    spark_records = read_lines(spark_parts(tmp_path / "spark"))
+    assert sorted(spark_records) == sorted(clean_plain)
+    assert (tmp_path / "spark" / "_SUCCESS").exists()
+    assert sorted(read_lines([tmp_path / "spark-rejects.jsonl"])) == sorted(clean_rejects)
+    for k in ("pages", "records", "rejects", "skipped"):
+        assert summary[k] == clean_summary[k], k
+    assert {json.loads(x)["source"] for x in spark_records} >= {
+        "in/feed.jsonl.gz", "in/crawl.warc.gz", "in/pages/0.html"
+    }
+
+    # --blocks, gzip output, the model read from a path on the executors, the rejects dataset
+    summary = run_spark([str(inp)], str(tmp_path / "spark-blocks"), master="local[2]",
+                        model=model_path, blocks=True, keep=keep, gzip=True,
+                        model_on_executors=True, partitions=3)
+    parts = spark_parts(tmp_path / "spark-blocks")
+    assert parts and all(p.name.endswith(".gz") for p in parts)
+    got = read_lines(parts)
+    # absolute input path this time: compare with the sources made relative again
+    prefix = str(inp) + "/"
+    assert sorted(x.replace(prefix, "in/") for x in got) == sorted(clean_blocks)
+    assert all(json.loads(x)["blocks"] for x in got)
+    rejects = read_lines(spark_parts(tmp_path / "spark-blocks" / "_rejects"))
+    assert len(rejects) == summary["rejects"] == 2
+
+    # an existing output folder is refused, with exit code 2 from the command
+    code = spark_command(["in"], str(tmp_path / "spark"), master="local[2]", model=model_path)
+    assert code == 2
+
+
+def test_missing_pyspark_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    (tmp_path / "a.txt").write_text("文本", encoding="utf-8")
+    code = spark_command([str(tmp_path / "a.txt")], str(tmp_path / "out"), master="local[1]")
+    assert code == 2
+    assert "pip install 'pagesieve[spark]'" in capsys.readouterr().err
+
+
+def test_model_is_hash_checked_before_shipping_and_on_executors(
+    tmp_path: Path, model_path: Path
+) -> None:
+    spec = _model_spec(model_path, on_executors=False)
+    assert len(spec["sha256"]) == 64 and spec["model_bytes"]
+    model = _executor_model(spec)
+    assert _executor_model(spec) is model  # loaded once per executor process
+    with pytest.raises(ModelError):
+        _executor_model({**spec, "sha256": "0" * 64, "model_bytes": spec["model_bytes"] + b"x"})
+
+    tampered = tmp_path / model_path.name
+    tampered.write_bytes(model_path.read_bytes() + b"\x00")
+    shutil.copy(model_path.with_name(model_path.stem + ".manifest.json"), tmp_path)
+    with pytest.raises(SparkJobError, match="does not match its manifest"):
+        _model_spec(tampered, on_executors=False)
+
+
+def test_files_read_by_spark_give_the_same_items_as_local_files(tmp_path: Path) -> None:
+    inp = make_inputs(tmp_path)
+    for path in (inp / "feed.jsonl.gz", inp / "crawl.warc.gz", inp / "pages" / "3.html"):
+        [unit] = discover([path])
+        local = list(iter_unit(unit))
+        blob = list(_blob_items(str(path), path.read_bytes(), unit_limits()))
+        assert blob == local
+        assert any(isinstance(i, SourceRecord) for i in blob)
+    assert list(_blob_items("s3a://b/notes.md", b"x", unit_limits())) == []
+
+
+def unit_limits() -> Any:
+    from pagesieve.limits import DEFAULT_LIMITS
+
+    return DEFAULT_LIMITS
