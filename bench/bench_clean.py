@@ -7,6 +7,9 @@ and with 2 worker processes, reads every file, extracts, and writes JSONL; wall 
 start-up, like a user's run. The peers decode bytes their own way (trafilatura's `extract` on
 bytes; resiliparse's `detect_encoding` + `bytes_to_str`), pagesieve classifies every block.
 
+Wall time is what a user waits; CPU seconds (user + sys of the whole process tree, start-up
+included) are printed too, since they hold up when other jobs share the cores.
+
 A second part (--memory-pages, 0 to skip) runs `pagesieve clean` over a longer stream with 2
 workers and samples each worker's RSS, to show memory per worker stays flat.
 
@@ -112,13 +115,40 @@ def pagesieve_cmd(folder: Path, out: Path, workers: int) -> list[str]:
     return [*head, "clean", str(folder), "-o", str(out), "--workers", str(workers)]
 
 
-def timed(cmd: list[str]) -> float:
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + sys over the whole process tree) of one run.
+
+    CPU is sampled per process every 0.1 s (the last 0.1 s of each process can be missed);
+    rusage of children would miss workers that hang off a fork server.
+    """
+    import psutil
+
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    return time.perf_counter() - t0
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    cpu: dict[int, float] = {}
+    root = psutil.Process(proc.pid)
+    while proc.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            tree = []
+        for p in tree:
+            try:
+                t = p.cpu_times()
+                cpu[p.pid] = t.user + t.system
+            except psutil.Error:
+                pass
+        time.sleep(0.1)
+    wall = time.perf_counter() - t0
+    _, err = proc.communicate()
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed: {err.decode(errors='replace')[-2000:]}")
+    return wall, sum(cpu.values())
 
 
-def run_tool(tool: str, folder: Path, tmp: Path, workers: int, repeat: int) -> float:
+def run_tool(
+    tool: str, folder: Path, tmp: Path, workers: int, repeat: int
+) -> tuple[float, float]:
     times = []
     for r in range(repeat):
         out = tmp / f"out-{tool}-{workers}-{r}"
@@ -129,7 +159,7 @@ def run_tool(tool: str, folder: Path, tmp: Path, workers: int, repeat: int) -> f
                    "--out", str(out) + ".jsonl", "--workers", str(workers)]
         times.append(timed(cmd))
         shutil.rmtree(out, ignore_errors=True)
-    return statistics.median(times)
+    return (statistics.median(t[0] for t in times), statistics.median(t[1] for t in times))
 
 
 def count_output(out: Path) -> int:
@@ -224,12 +254,16 @@ def main() -> None:
         shutil.rmtree(check)
 
         rate: dict[tuple[str, int], float] = {}
-        print(f"\n{'tool':<14}{'workers':>8}{'seconds':>10}{'pages/s':>10}")
+        cpu_rate: dict[tuple[str, int], float] = {}
+        print(f"\n{'tool':<14}{'workers':>8}{'wall s':>10}{'pages/s':>10}{'cpu s':>10}"
+              f"{'pages/cpu-s':>13}")
         for workers in worker_counts:
             for tool in ("pagesieve", *PEERS):
-                secs = run_tool(tool, tmp / "pages", tmp, workers, args.repeat)
+                secs, cpu = run_tool(tool, tmp / "pages", tmp, workers, args.repeat)
                 rate[(tool, workers)] = n / secs
-                print(f"{tool:<14}{workers:>8}{secs:>10.2f}{n / secs:>10.1f}", flush=True)
+                cpu_rate[(tool, workers)] = n / cpu if cpu > 0 else 0.0
+                print(f"{tool:<14}{workers:>8}{secs:>10.2f}{n / secs:>10.1f}{cpu:>10.2f}"
+                      f"{cpu_rate[(tool, workers)]:>13.1f}", flush=True)
         print()
         ratios: dict[str, float] = {}
         for workers in worker_counts:
@@ -237,6 +271,8 @@ def main() -> None:
                 if ("pagesieve", workers) in rate and (peer, workers) in rate:
                     r = rate[("pagesieve", workers)] / rate[(peer, workers)]
                     ratios[f"pagesieve/{peer} ({workers}w)"] = r
+                    c = cpu_rate[("pagesieve", workers)] / cpu_rate[(peer, workers)]
+                    ratios[f"pagesieve/{peer} ({workers}w, per cpu-s)"] = c
         if 1 in worker_counts and 2 in worker_counts:
             for tool in ("pagesieve", *PEERS):
                 ratios[f"{tool} 2w/1w"] = rate[(tool, 2)] / rate[(tool, 1)]
@@ -253,6 +289,7 @@ def main() -> None:
             args.json.write_text(json.dumps({
                 "pages": n, "cores": os.cpu_count(),
                 "pages_per_s": {f"{t} {w}w": round(v, 2) for (t, w), v in rate.items()},
+                "pages_per_cpu_s": {f"{t} {w}w": round(v, 2) for (t, w), v in cpu_rate.items()},
                 "ratios": {k: round(v, 3) for k, v in ratios.items()},
                 "memory": mem,
             }, indent=1) + "\n")

@@ -227,7 +227,7 @@ def test_an_existing_run_is_not_mixed_with_another(tmp_path: Path, model_path: P
 def misbehaving_worker(*args: Any) -> None:
     """The real worker loop, but a page containing HANG blocks SIGALRM and sleeps (as if stuck
     in C code), SLOW sleeps (the alarm can stop it), and CRASH kills the worker outright."""
-    real = runner_mod.classify_record
+    real = runner_mod.classify_line
 
     def classify(item: Any, **kw: Any) -> Any:
         data = item.data if isinstance(item.data, str) else item.data.decode("utf-8", "replace")
@@ -252,7 +252,7 @@ def misbehaving_worker(*args: Any) -> None:
                 process.classify_page = real_classify
         return real(item, **kw)
 
-    runner_mod.classify_record = classify  # type: ignore[assignment]
+    runner_mod.classify_line = classify  # type: ignore[assignment]
     runner_mod._worker_main(*args)
 
 

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from pagesieve.model import default_model_path
+
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "notebooks" / "evaluation.ipynb"
 REPORT = REPO / "reports" / "evaluation.json"
-MODEL = REPO / "models" / "pagesieve.joblib"
+MODEL = default_model_path()  # $PAGESIEVE_MODEL or models/pagesieve.joblib
 FIGURES = ("confusion.png", "pr_curves.png", "per_site_rouge.png", "per_site_annotations.png")
 
 

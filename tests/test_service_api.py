@@ -602,8 +602,14 @@ def test_cross_site_form_posts_are_refused(client: TestClient) -> None:
     r = client.post("/", data={"page": "x"}, headers={"origin": "http://evil.example"})
     assert r.status_code == 403
     assert client.get("/v1/feedback/export").text == ""
+    r = client.post("/moderate/feedback", data=form, headers={"origin": "null"})
+    assert r.status_code == 403
+    r = client.post("/moderate/feedback", data=form, headers={"sec-fetch-site": "same-site"})
+    assert r.status_code == 403
     r = client.post("/moderate/feedback", data=form, headers={"origin": "http://testserver"})
     assert r.status_code == 200
+    same = {"origin": "http://testserver", "sec-fetch-site": "same-origin"}
+    assert client.post("/moderate/feedback", data=form, headers=same).status_code == 200
 
 
 # --- review queue -----------------------------------------------------------------------------

@@ -108,7 +108,13 @@ def test_labels_follow_the_section_a_text_came_from(corp: Corpora, families: lis
             page = segment(raw, "text")
             labels, _ = align_text(page, raw, spans)
         counts = Counter("".join(p.text.split()) for p in parts)
-        parts = [p for p in parts if counts["".join(p.text.split())] == 1]  # unambiguous only
+        ambiguous = [t for t, c in counts.items() if c > 1]
+        parts = [  # unambiguous only, and not quoted inside an ambiguous part
+            p
+            for p in parts
+            if counts["".join(p.text.split())] == 1
+            and not any("".join(p.text.split()) in t for t in ambiguous)
+        ]
         for b, lab in zip(page.blocks, labels, strict=True):
             bt = "".join(b.text.split())
             inside = [p for p in parts if "".join(p.text.split()) in bt]
@@ -224,3 +230,41 @@ def test_with_shared_corpora(shared_data: Path) -> None:
     labs = Counter(lab for cp in pages for lab in cp.labels)
     assert labs["content"] and labs["boilerplate"] and labs["related"]
     assert sum(w == 0 for cp in pages for w in cp.weights) == 0
+
+
+def test_new_ad_kinds_and_furniture_labels(corp: Corpora, families: list) -> None:
+    """Commercial ad slots, sponsored feeds, tag clouds, hot searches, stock widgets, quotes."""
+    seen: Counter[str] = Counter()
+    for i in range(120):
+        fam = families[i % len(families)]
+        _, sections = plan_page(fam, corp, random.Random(3000 + i), ("news", "forum")[i % 2])
+        for s in sections:
+            parts = [p for it in s.items for p in it.parts]
+            if s.role in ("tagcloud", "tags", "hotsearch", "stock"):
+                assert all(p.label == "boilerplate" for p in parts), s.role
+                seen[s.role] += 1
+            if s.role == "adslot":
+                assert all(p.label == "ad" for p in parts)
+                seen["adslot"] += 1
+            if s.role == "sponsored":
+                for it in s.items:
+                    if any(p.role == "meta" for p in it.parts):  # carries a sponsor name
+                        assert it.label == "ad"
+                seen["sponsored"] += 1
+            if s.role == "hotcmt":
+                assert all(p.label == "related" for p in parts)
+                seen["hotcmt"] += 1
+            for p in parts:
+                if p.role == "quote":
+                    assert p.label == "comment"
+                    seen["quote"] += 1
+                if p.text in T.AD_MARKERS and p.label == "ad":
+                    seen["marker"] += 1
+    for key in ("tagcloud", "adslot", "sponsored", "quote", "marker"):
+        assert seen[key], seen
+    # the helpers are deterministic and produce the advertised kinds
+    assert T.promo_line(random.Random(1), "stock") == T.promo_line(random.Random(1), "stock")
+    assert "老师" in T.promo_line(random.Random(2), "stock") or "财富" in T.promo_line(
+        random.Random(2), "stock"
+    )
+    assert "到" in T.sms_offer(random.Random(3)) or "包月" in T.sms_offer(random.Random(3))

@@ -39,6 +39,7 @@ import random
 import re
 import time
 import unicodedata
+import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -61,11 +62,13 @@ __all__ = [
     "merge_sites",
     "page_type",
     "quick_metrics",
+    "render_figures",
     "render_markdown",
     "rouge1",
     "run_evaluation",
     "seed_page_metrics",
     "summarize",
+    "targets",
     "text_found",
     "words",
     "write_report",
@@ -99,6 +102,11 @@ PAGESIEVE_CONTENT = "pagesieve[content]"
 HELDOUT = "pagesieve-heldout"
 HELDOUT_CONTENT = "pagesieve-heldout[content]"
 MAGIC_HTML_NOTE = "magic-html skipped: it requires Python >= 3.12 (this environment: Python 3.11)"
+
+#: Held-out folds of `evaluate_command`, and synthetic training pages per fold (the shipped
+#: model uses build_dataset's default, 1600): ~1-2 minutes a fold on two shared cores.
+DEFAULT_HELDOUT_FOLDS = 3
+DEFAULT_HELDOUT_SYNTHETIC = 400
 
 #: Matching thresholds (share of character 4-grams), see the module docstring.
 GRAM = 4
@@ -376,7 +384,7 @@ _TITLE_SPLIT = re.compile(r"\s[-_|:：·—–]+\s|[-_|·—–]{1,2}|::|[\[\]�
 _FORUM_FURNITURE = re.compile(
     r"回复此帖|引用此帖|收藏此帖|只看该作者|当值版主|楼层\s*[:：]|第\s*\d+\s*楼(?![盘房])"
 )
-_OP = re.compile(r"(?<!还珠)(?<!拜月)楼主")
+_OP = re.compile(r"楼主")
 
 
 def page_type(title: str | None, visible_text: str) -> str:
@@ -385,8 +393,8 @@ def page_type(title: str | None, visible_text: str) -> str:
     A simple documented rule: a part of the title other than the first (the site-name part,
     after a separator such as " - ", "_", "|", "::" or inside brackets) names a forum (论坛, 社区,
     BBS, Discuz, 贴吧, Archiver); or the visible text has thread furniture (回复此帖, 引用此帖,
-    收藏此帖, 只看该作者, 当值版主, "楼层:", "第 N 楼"), or says 楼主 at least twice (novel
-    names 还珠楼主 / 拜月楼主 excepted). Comment sections under news ("全部楼层") are not threads.
+    收藏此帖, 只看该作者, 当值版主, "楼层:", "第 N 楼"), or says 楼主 (original poster) at
+    least twice. A comment section under a news story ("全部楼层") does not make a thread.
     """
     if title:
         parts = [x for x in _TITLE_SPLIT.split(title) if x and x.strip()]
@@ -738,7 +746,10 @@ def _peer_page(name: str, page: EvalPage, annotation: Any | None, blocks: Sequen
 
 def _page_figures(page: EvalPage, run: Mapping[str, Any]) -> dict[str, Any]:
     """Figures (no text) for one extractor on one page."""
-    fig: dict[str, Any] = {"seconds": round(float(run["seconds"]), 6), "error": run.get("error")}
+    err = run.get("error")
+    # Only the exception type goes in the report: a message could quote the page.
+    fig: dict[str, Any] = {"seconds": round(float(run["seconds"]), 6),
+                           "error": str(err).split(":", 1)[0] if err else None}
     text = str(run.get("text") or "")
     if page.gold is not None:
         fig["rouge1"] = rouge1(text, page.gold).as_dict()
@@ -860,6 +871,11 @@ def _rouge_summary(entries: Sequence[Mapping[str, Any]], name: str, field_: str 
         }
 
     site_shares = {s: shares(c) for s, c in sorted(site_lines.items())}
+    per_page = [shares(f["lines"]) for _, f in rows if "lines" in f]
+    page_mean = {
+        f"page_mean_{k}": _mean(x[k] for x in per_page)
+        for k in ("content_lines_kept", "junk_lines_leaked")
+    }
     return {
         "pages": len(rows),
         "failures": sum(1 for _, f in rows if f.get("error")),
@@ -871,7 +887,7 @@ def _rouge_summary(entries: Sequence[Mapping[str, Any]], name: str, field_: str 
         },
         "by_site": per_site,
         "site_mean_rouge1_f1": site_mean,
-        "lines": {**shares(lines), **dict(lines)},
+        "lines": {**shares(lines), **page_mean, **dict(lines)},
         "lines_by_site": site_shares,
         "lines_site_mean": {
             k: _mean(v[k] for v in site_shares.values() if v[k] is not None)
@@ -1152,9 +1168,11 @@ def evaluate_heldout(
             log(f"fold {k + 1}/{len(fold_sites)}: {len(sites)} sites, {len(held)} pages held out; "
                 f"{len(data)} training pages ({dropped} more dropped by page id / host)")
         model = PageModel(random_state=seed)
-        model.fit([tp.page for tp in data], [tp.labels for tp in data],
-                  weights=[tp.weights for tp in data], groups=[tp.host for tp in data],
-                  progress=log)
+        with warnings.catch_warnings():  # convergence chatter from the per-fold fits
+            warnings.simplefilter("ignore")
+            model.fit([tp.page for tp in data], [tp.labels for tp in data],
+                      weights=[tp.weights for tp in data], groups=[tp.host for tp in data],
+                      progress=log)
         t_train = time.perf_counter() - t0
         res = _run_pages(held, model=model, peer_names=(), annotations=annotations,
                          pagesieve_name=HELDOUT, progress=progress,
@@ -1165,7 +1183,7 @@ def evaluate_heldout(
         fold_info.append({
             "fold": k, "sites": sites, "pages": len(held), "training_pages": len(data),
             "training_real_pages": sum(
-                1 for tp in data if getattr(tp, "origin", "") != "synthetic"
+                1 for tp in data if not str(getattr(tp, "origin", "")).startswith("synthetic")
             ),
             "dropped_after_build": dropped, "seconds": round(time.perf_counter() - t0, 1),
             "train_seconds": round(t_train, 1),
@@ -1308,6 +1326,7 @@ def run_evaluation(
         **summary,
         "seed_page": seed_fig,
     }
+    report["targets"] = targets(report)
     report["meta"]["seconds"] = round(time.perf_counter() - t_start, 1)
     report["meta"]["in_sample_warning"] = (
         "The shipped model was trained on these shared pages (gold-aligned real pages and the "
@@ -1370,7 +1389,7 @@ def _f(x: Any, pct: bool = False) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
     if pct:
-        return f"{100 * float(x):.1f} %"
+        return f"{100 * float(x):.1f}%"
     return f"{float(x):.3f}"
 
 
@@ -1395,8 +1414,8 @@ def _headline_rows(report: Mapping[str, Any]) -> list[list[str]]:
             _f(s.get("by_type", {}).get("article", {}).get("rouge1_f1")),
             _f(s.get("by_type", {}).get("forum", {}).get("rouge1_f1")),
             _f(s.get("site_mean_rouge1_f1")),
-            _f(s.get("lines", {}).get("content_lines_kept"), pct=True),
-            _f(s.get("lines", {}).get("junk_lines_leaked"), pct=True),
+            _f(s.get("lines", {}).get("page_mean_content_lines_kept"), pct=True),
+            _f(s.get("lines", {}).get("page_mean_junk_lines_leaked"), pct=True),
             _f(a.get("macro_f1")) if "macro_f1" in a else "n/a",
             f"{_f(keep.get('precision'))} / {_f(keep.get('recall'))}" if keep else "-",
             str(keep.get("ad_blocks_kept", "-")) if keep else "-",
@@ -1410,6 +1429,45 @@ HEADLINE_COLUMNS = [
     "extractor", "cwced R1-F1", "articles", "forums", "site mean", "content lines kept",
     "junk lines leaked", "annot. macro-F1", "annot. keep P / R", "ads kept", "pages/s", "failures",
 ]
+#: The same, short, for the terminal.
+_SHORT_COLUMNS = [
+    "extractor", "cwced R1", "article", "forum", "site μ", "lines kept", "junk leak",
+    "macro-F1", "keep P/R", "ads", "pages/s", "fail",
+]
+
+
+def targets(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The issue's "How well" targets against this report: held-out figures when present."""
+    name = HELDOUT if HELDOUT in report.get("all_gold_pages", {}) else PAGESIEVE
+    ag = report.get("all_gold_pages", {}).get(name, {})
+    ann = report.get("annotations", {}).get(name, {})
+    seed = report.get("seed_page") or {}
+    by_type = ag.get("by_type", {})
+    lines = ag.get("lines", {})
+    keep = ann.get("keep", {})
+    rows: list[tuple[str, float | int | None, str, float]] = [
+        ("ROUGE-1 F1, articles (human-gold pages)", by_type.get("article", {}).get("rouge1_f1"),
+         ">=", 0.96),
+        ("ROUGE-1 F1, forum threads, content+comment", by_type.get("forum", {}).get("rouge1_f1"),
+         ">=", 0.85),
+        ("content lines kept (mean over pages)", lines.get("page_mean_content_lines_kept"),
+         ">=", 0.95),
+        ("junk lines leaked (mean over pages)", lines.get("page_mean_junk_lines_leaked"),
+         "<=", 0.01),
+        ("content lines kept (pooled)", lines.get("content_lines_kept"), ">=", 0.95),
+        ("junk lines leaked (pooled)", lines.get("junk_lines_leaked"), "<=", 0.01),
+        ("third-party ad blocks kept (annotations)", keep.get("ad_blocks_kept"), "<=", 0),
+        ("macro-F1 on the hand annotations", ann.get("macro_f1"), ">=", 0.85),
+        ("macro-F1 on the seed page", seed.get("macro_f1"), ">=", 0.95),
+        ("seed page ad precision", seed.get("ad", {}).get("precision"), ">=", 0.95),
+        ("seed page ad recall", seed.get("ad", {}).get("recall"), ">=", 0.90),
+    ]
+    out = []
+    for what, value, op, goal in rows:
+        ok = None if value is None else (value >= goal if op == ">=" else value <= goal)
+        out.append({"what": what, "model": name if "seed" not in what else PAGESIEVE,
+                    "value": value, "target": f"{op} {goal:g}", "met": ok})
+    return out
 
 
 def _md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -1435,12 +1493,20 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     ]
     if meta.get("in_sample_warning"):
         lines += [f"> **In-sample warning.** {meta['in_sample_warning']}", ""]
+    tg = targets(report)
+    lines += ["## Targets (issue 3, \"How well\")", "",
+              _md_table(["criterion", "model", "measured", "target", "met"],
+                        [[t["what"], t["model"],
+                          str(t["value"]) if isinstance(t["value"], int) else _f(t["value"]),
+                          t["target"], {True: "yes", False: "**no**", None: "-"}[t["met"]]]
+                         for t in tg]), ""]
     lines += ["## Headline (cwced-zh main content, annotations, speed)", "",
               _md_table(HEADLINE_COLUMNS, _headline_rows(report)), ""]
     lines += [
         "ROUGE-1 F1 over jieba words, mean over pages; *site mean* = mean of per-site means. "
         "pagesieve keeps content (articles) / content+comment (forum threads); "
-        "`[content]` rows keep content only. Lines pooled over pages. Annotation keep P/R: "
+        "`[content]` rows keep content only. Line shares: mean over pages here (pooled over "
+        "pages in the per-data-set tables and the JSON). Annotation keep P/R: "
         "precision/recall of the wanted blocks (content; content+comment on forums) among the "
         "blocks an extractor keeps (a peer keeps a block when its text is in the peer's output).",
         "",
@@ -1467,8 +1533,8 @@ def render_markdown(report: Mapping[str, Any]) -> str:
                          _f(s["by_type"].get("article", {}).get("rouge1_f1")),
                          _f(s["by_type"].get("forum", {}).get("rouge1_f1")),
                          _f(s["site_mean_rouge1_f1"]),
-                         _f(s["lines"].get("content_lines_kept"), pct=True),
-                         _f(s["lines"].get("junk_lines_leaked"), pct=True),
+                         _f(s["lines"].get("page_mean_content_lines_kept"), pct=True),
+                         _f(s["lines"].get("page_mean_junk_lines_leaked"), pct=True),
                          _f(a.get("macro_f1")) if "macro_f1" in a else "n/a",
                          _f(a.get("site_mean_macro_f1")) if "macro_f1" in a else "n/a",
                          str(a.get("keep", {}).get("ad_blocks_kept", "-"))])
@@ -1492,8 +1558,9 @@ def render_markdown(report: Mapping[str, Any]) -> str:
                          _f(snip.get("with_found_share"), pct=True) if snip else "-",
                          _f(snip.get("without_found_share"), pct=True) if snip else "-",
                          str(s.get("failures", "-"))])
-        lines += [_md_table(["extractor", "pages", "R1-F1", "site mean", "content lines kept",
-                             "junk lines leaked", "must-have found", "must-not found",
+        lines += [_md_table(["extractor", "pages", "R1-F1", "site mean",
+                             "content lines kept (pooled)", "junk lines leaked (pooled)",
+                             "must-have found", "must-not found",
                              "failures"], rows), ""]
     ann = report.get("annotations", {})
     if ann:
@@ -1537,6 +1604,10 @@ def render_markdown(report: Mapping[str, Any]) -> str:
                   _md_table(["extractor", "pages", "seconds", "pages/s", "failures"],
                             [[n, str(v["pages"]), str(v["seconds"]), str(v["pages_per_s"]),
                               str(v["failures"])] for n, v in t.items()]), ""]
+    figs = meta.get("figures") or []
+    if figs:
+        lines += ["## Figures (`notebooks/evaluation.ipynb`)", ""]
+        lines += [f"![{Path(f).stem}]({f})" for f in figs] + [""]
     st = meta.get("settings", {})
     lines += ["## How it is measured", ""] + [f"- **{k}**: {v}" for k, v in st.items()] + [""]
     return "\n".join(lines)
@@ -1581,14 +1652,54 @@ def write_report(report: Mapping[str, Any], path: Path | None = None) -> tuple[P
     return jpath, mpath
 
 
+NOTEBOOK = REPO / "notebooks" / "evaluation.ipynb"
+
+
+def render_figures(
+    json_path: Path, figures: Path | None = None, *, timeout: int = 300
+) -> tuple[list[Path], str | None]:
+    """Execute ``notebooks/evaluation.ipynb`` on a written report, headless, so its figures
+    (confusion matrix, precision-recall curves, per-site F1) land in `figures` (default: a
+    ``figures`` folder beside the report). Returns (figure files, reason when skipped)."""
+    figures = figures or Path(json_path).parent / "figures"
+    if not NOTEBOOK.is_file():
+        return [], f"notebook not found ({NOTEBOOK})"
+    try:
+        import nbclient
+        import nbformat
+    except ImportError as exc:
+        return [], f"nbclient/nbformat not installed ({exc}); pip install 'pagesieve[dev]'"
+    env_before = {k: os.environ.get(k) for k in ("PAGESIEVE_EVAL_REPORT", "PAGESIEVE_FIGURES")}
+    os.environ["PAGESIEVE_EVAL_REPORT"] = str(Path(json_path).resolve())
+    os.environ["PAGESIEVE_FIGURES"] = str(Path(figures).resolve())
+    try:
+        nb = nbformat.read(NOTEBOOK, as_version=4)
+        nbclient.NotebookClient(
+            nb, timeout=timeout, kernel_name="python3",
+            resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+        ).execute()
+    except Exception as exc:  # a figure failure must not lose the report
+        return [], f"notebook failed: {type(exc).__name__}"
+    finally:
+        for k, v in env_before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return sorted(Path(figures).glob("*.png")), None
+
+
 def print_summary(report: Mapping[str, Any], console: Any | None = None) -> None:
     """The headline table, in colour, on the terminal."""
     from rich.console import Console
     from rich.table import Table
 
-    console = console or Console()
+    if console is None:
+        console = Console()
+        if not console.is_terminal:
+            console = Console(width=160)
     table = Table(title="pagesieve vs peers (cwced-zh main content; annotations; speed)")
-    for i, c in enumerate(HEADLINE_COLUMNS):
+    for i, c in enumerate(_SHORT_COLUMNS):
         table.add_column(c, justify="left" if i == 0 else "right", no_wrap=i == 0)
     for row in _headline_rows(report):
         style = "bold green" if row[0].startswith(HELDOUT) else (
@@ -1619,9 +1730,14 @@ def evaluate_command(
 ) -> int:
     """`pagesieve evaluate [PATH] [--model M] [--peers/--no-peers] [--report R]`.
 
-    Held-out-by-site folds run when PATH is the shared data folder and the training data builder
+    After the report, the notebook is executed to draw the figures beside it
+    (``PAGESIEVE_EVAL_FIGURES=0`` skips that). Held-out-by-site folds run when PATH is the shared
+    data folder and the training data builder
     is installed: ``PAGESIEVE_EVAL_FOLDS`` (default 3; 0 turns it off) and
-    ``PAGESIEVE_EVAL_SYNTHETIC`` (synthetic pages per fold, passed to ``build_dataset``) bound it.
+    ``PAGESIEVE_EVAL_SYNTHETIC`` (synthetic pages per fold, passed to ``build_dataset``; default
+    400, a quarter of the shipped model's) bound it to a few minutes on two cores.
+    `report` is a ``.json`` or ``.md`` path (the other file goes beside it) or a folder;
+    default ``reports/evaluation.json`` and ``reports/evaluation.md``.
     """
     from rich.console import Console
 
@@ -1631,13 +1747,19 @@ def evaluate_command(
     def log(msg: str) -> None:
         console.print(f"[dim]{time.perf_counter() - t0:6.1f}s[/] {msg}")
 
-    folds = int(os.environ.get("PAGESIEVE_EVAL_FOLDS", "3"))
-    kwargs: dict[str, Any] = {}
-    if os.environ.get("PAGESIEVE_EVAL_SYNTHETIC"):
-        kwargs["n_synthetic"] = int(os.environ["PAGESIEVE_EVAL_SYNTHETIC"])
+    folds = int(os.environ.get("PAGESIEVE_EVAL_FOLDS", str(DEFAULT_HELDOUT_FOLDS)))
+    n_synth = os.environ.get("PAGESIEVE_EVAL_SYNTHETIC", str(DEFAULT_HELDOUT_SYNTHETIC))
+    kwargs: dict[str, Any] = {"n_synthetic": int(n_synth)}
     result = run_evaluation(path, model_path=model, peers=peers, heldout_folds=folds,
                             heldout_kwargs=kwargs, log=log, progress=console.is_terminal)
     jpath, mpath = write_report(result, report)
-    print_summary(result, Console())
+    if os.environ.get("PAGESIEVE_EVAL_FIGURES", "1") != "0":
+        log("drawing the figures (notebooks/evaluation.ipynb)")
+        figs, why = render_figures(jpath)
+        result["meta"]["figures"] = [os.path.relpath(f, jpath.parent) for f in figs]
+        if why:
+            log(f"figures skipped: {why}")
+        jpath, mpath = write_report(result, report)
+    print_summary(result)
     log(f"wrote {jpath} and {mpath}")
     return 0

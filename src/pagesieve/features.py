@@ -10,6 +10,8 @@ heading just above).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import lru_cache
 from collections.abc import Sequence
 
 import numpy as np
@@ -103,10 +105,8 @@ def block_words(text: str, *, max_chars: int = DEFAULT_LIMITS.max_block_chars) -
 
 
 def _bin(value: float, edges: Sequence[float]) -> int:
-    for i, edge in enumerate(edges):
-        if value <= edge:
-            return i
-    return len(edges)
+    """Index of the first edge >= value (len(edges) past the last)."""
+    return bisect_left(edges, value)
 
 
 def _run_lengths(paths: list[str]) -> list[int]:
@@ -140,10 +140,34 @@ def layout_tokens(page: Page, words: Sequence[Sequence[str]] | None = None) -> l
     runs = _run_lengths(paths)
     out: list[list[str]] = []
     for i, b in enumerate(blocks):
-        out.append(
-            _block_layout(page, b, i, n, sizes[i], total, biggest, paths, runs[i], words)
-        )
+        out.append(_block_layout(page, b, i, n, sizes[i], total, biggest, paths, runs[i], words))
     return out
+
+
+@lru_cache(maxsize=8192)
+def _path_tokens(tag_path: str) -> tuple[str, ...]:
+    tags = [t for t in tag_path.split("/") if t]
+    if not tags:
+        return ()
+    toks = [f"t:{tags[-1]}"]
+    if len(tags) > 1:
+        toks.append(f"pt:{tags[-2]}")
+    toks.extend(f"a:{t}" for t in sorted(set(tags) & _WATCH_TAGS))
+    toks.append(f"depth:{_bin(len(tags), (3, 5, 8, 12, 18))}")
+    return tuple(toks)
+
+
+@lru_cache(maxsize=8192)
+def _attr_tokens(attr_words: tuple[str, ...]) -> tuple[str, ...]:
+    toks = []
+    fams: set[str] = set()
+    for w in attr_words[:12]:
+        toks.append(f"c:{w}")
+        fam = _WORD_FAMILY.get(w)
+        if fam:
+            fams.add(fam)
+    toks.extend(f"cf:{f}" for f in sorted(fams))
+    return tuple(toks)
 
 
 def _block_layout(
@@ -159,21 +183,7 @@ def _block_layout(
     words: Sequence[Sequence[str]] | None,
 ) -> list[str]:
     text = b.text
-    toks = [f"k:{page.kind}"]
-    tags = [t for t in b.tag_path.split("/") if t]
-    if tags:
-        toks.append(f"t:{tags[-1]}")
-        if len(tags) > 1:
-            toks.append(f"pt:{tags[-2]}")
-        toks.extend(f"a:{t}" for t in sorted(set(tags) & _WATCH_TAGS))
-        toks.append(f"depth:{_bin(len(tags), (3, 5, 8, 12, 18))}")
-    fams: set[str] = set()
-    for w in b.attr_words[:12]:
-        toks.append(f"c:{w}")
-        fam = _WORD_FAMILY.get(w)
-        if fam:
-            fams.add(fam)
-    toks.extend(f"cf:{f}" for f in sorted(fams))
+    toks = [f"k:{page.kind}", *_path_tokens(b.tag_path), *_attr_tokens(b.attr_words)]
     ld = b.link_density
     toks.append("ld:0" if ld == 0 else "ld:1" if ld >= 0.98 else f"ld:{_bin(ld, (0.3, 0.7))}")
     toks.append(f"len:{_bin(size, (2, 6, 12, 25, 50, 100, 200, 400))}")

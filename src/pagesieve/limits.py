@@ -15,7 +15,7 @@ def _env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        return default
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
 
 
 def _env_float(name: str, default: float) -> float:
@@ -25,7 +25,7 @@ def _env_float(name: str, default: float) -> float:
     try:
         return float(raw)
     except ValueError:
-        return default
+        raise ValueError(f"{name} must be a number of seconds, not {raw!r}") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,7 +161,11 @@ class PageModel:
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.linear_model import LogisticRegression
 
-        base = LogisticRegression(C=self.c_context, max_iter=3000, random_state=self.random_state)
+        # Context features are already on a [-1, 1] scale (revise.py), so no scaler is needed
+        # and sample weights reach the regression directly.
+        base = LogisticRegression(
+            C=self.c_context, max_iter=1000, tol=1e-4, random_state=self.random_state
+        )
         return CalibratedClassifierCV(base, method="sigmoid", cv=3, ensemble=False)
 
     # -- learning --------------------------------------------------------------------------
@@ -289,9 +293,9 @@ class PageModel:
         clf = pipe.named_steps["clf"]
         coef = np.zeros((len(LABELS), X.shape[1]))
         coef[clf.classes_] = clf.coef_ if clf.coef_.shape[0] == len(clf.classes_) else 0
-        base = f.pass2.calibrated_classifiers_[0].estimator
+        cclf = f.pass2.calibrated_classifiers_[0].estimator
         ccoef = np.zeros((len(LABELS), ctx.shape[1]))
-        ccoef[base.classes_] = base.coef_
+        ccoef[cclf.classes_] = cclf.coef_
         out: list[tuple[str, ...]] = []
         for i in range(X.shape[0]):
             k = int(chosen[i])

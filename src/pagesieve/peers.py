@@ -21,12 +21,14 @@ magic-html is not wrapped: it needs Python >= 3.12 and this project targets 3.11
 
 from __future__ import annotations
 
+import io
 import re
 import signal
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
@@ -139,7 +141,11 @@ def _resiliparse(html: str) -> str:
 
 
 def _boilerpy3(html: str) -> str:
+    import logging
+
     from boilerpy3 import extractors
+
+    logging.getLogger("boilerpy3").setLevel(logging.ERROR)
 
     return extractors.ArticleExtractor(raise_on_failure=True).get_content(html) or ""
 
@@ -239,9 +245,13 @@ def _deadline(seconds: float | None) -> Iterator[None]:
 def run_peer(name: str, html: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> PeerResult:
     """Run one peer on one page; never raises. Failures give empty text and an error string."""
     fn = get_extractor(name)
+    sink = io.StringIO()
     t0 = time.perf_counter()
     try:
-        with _deadline(timeout):
+        # Peers chatter (boilerpy3 prints parser warnings): keep it off the terminal.
+        with (_deadline(timeout), warnings.catch_warnings(), redirect_stdout(sink),
+              redirect_stderr(sink)):
+            warnings.simplefilter("ignore")
             text = fn(html)
         error = None
     except _Timeout:

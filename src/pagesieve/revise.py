@@ -54,13 +54,23 @@ def context_matrix(p1: np.ndarray, page: Page, *, window: int = 5) -> np.ndarray
             m = np.array(members)
             total = p1[m].sum(axis=0)
             sib[m] = (total - p1[m]) / (len(members) - 1)
-            sib_n[m] = np.log1p(len(members) - 1)
+            sib_n[m] = np.log1p(len(members) - 1) / 5.0
     weights = sizes / sizes.sum()
     page_mix = np.broadcast_to((p1 * weights[:, None]).sum(axis=0), (n, k))
     edges = np.zeros((n, 2))
     edges[0, 0] = 1.0
     edges[-1, 1] = 1.0
-    size = np.log1p(sizes)[:, None] / 8.0
+    size = np.log1p(sizes)[:, None] / 8.0  # ~[0, 1] for blocks up to ~3,000 characters
     return np.hstack(
-        [p1, *neigh, win, sib, page_mix, np.log(p1 + _EPS), edges, size, sib_n[:, None]]
+        [
+            p1,
+            *neigh,
+            win,
+            sib,
+            page_mix,
+            np.log(p1 + _EPS) / -np.log(_EPS),
+            edges,
+            size,
+            sib_n[:, None],
+        ]
     )

@@ -66,7 +66,7 @@ that sit inside ``<a>``. ``lines`` counts ``<br>``-separated non-empty lines.
 *max_blocks.* Once ``max_blocks`` blocks exist, every later run is folded into the last block
 (its text appended after a space, its ``link_chars`` and ``lines`` added), so nothing is lost;
 the last block keeps its own xpath. A caller that wants to record the hit checks
-``len(blocks) == max_blocks``.
+``len(blocks) == max_blocks``. ``max_blocks <= 0`` means no cap (as in `segment_text`).
 
 *Monster input.* Lexbor's tree builder scans its stack of open elements for many tags, so parse
 time grows with the depth times the number of tags (20,000 nested ``ul>li``: ~25 s). Before
@@ -84,6 +84,7 @@ encodable as UTF-8) are replaced by U+FFFD before parsing.
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 from itertools import accumulate
 from operator import sub
@@ -194,10 +195,10 @@ _MEMO_DEEPEST = 8192
 
 # A frame is one element seen on the walk, kept as a plain list (cheaper to build than an object;
 # the walk makes one per element that has children):
-#   [tag, parent frame | None, ordinal among same-tag siblings, depth, (class, id) | None,
+#   [tag, parent frame | None, ordinal among same-tag siblings, depth, the Lexbor node,
 #    {tag: element children seen so far} (final once the element is closed),
 #    memoised xpath | None, memoised tag_path | None, memoised attr_words | None]
-_TAG, _PARENT, _ORD, _DEPTH, _ATTRS, _COUNTS, _PATH, _TPATH, _WORDS = range(9)
+_TAG, _PARENT, _ORD, _DEPTH, _NODE, _COUNTS, _PATH, _TPATH, _WORDS = range(9)
 
 
 @lru_cache(maxsize=8192)
@@ -219,7 +220,7 @@ def _attr_words(frame: list[Any]) -> tuple[str, ...]:
         f = f[_PARENT]
     words: tuple[str, ...] = f[_WORDS] if f is not None and f[_WORDS] is not None else ()
     for g in reversed(chain):
-        attrs = g[_ATTRS].attributes
+        attrs = g[_NODE].attributes
         if attrs:
             own: list[str] = []
             for value in (attrs.get("class"), attrs.get("id")):
@@ -359,8 +360,8 @@ def _cap_depth(html: str, limit: int, budget: int) -> str:
 
 def segment_html(html: str, *, max_blocks: int = 5000) -> tuple[Block, ...]:
     """Split decoded HTML into blocks of visible text, in document order (see the module doc)."""
-    if max_blocks < 1:
-        raise ValueError(f"max_blocks must be at least 1, got {max_blocks}")
+    if max_blocks < 1:  # as in segment_text: no cap
+        max_blocks = sys.maxsize
     if not html or html.isspace():
         return ()
     html = _cap_depth(html, MAX_DEPTH, DEPTH_BUDGET)

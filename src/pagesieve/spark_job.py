@@ -20,6 +20,7 @@ import io
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -27,7 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from .batch.process import classify_record
+from .batch.process import classify_line
 from .batch.sources import (
     InputUnit,
     Item,
@@ -87,10 +88,13 @@ def _executor_model(spec: dict[str, Any]) -> Any:
         if hashlib.sha256(data).hexdigest() != digest:
             raise ModelError("broadcast model bytes do not match their sha256; refusing them")
         folder = Path(tempfile.mkdtemp(prefix="pagesieve-model-"))
-        path = folder / spec["name"]
-        path.write_bytes(data)
-        manifest_path(path).write_bytes(spec["manifest_bytes"])
-        model = load_model(path)  # checks the hash against the manifest again
+        try:
+            path = folder / spec["name"]
+            path.write_bytes(data)
+            manifest_path(path).write_bytes(spec["manifest_bytes"])
+            model = load_model(path)  # checks the hash against the manifest again
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)  # the model is in memory now
     _MODELS[digest] = model
     return model
 
@@ -135,11 +139,11 @@ def _classify_partition(
         if model is None:
             model = _executor_model(model_spec.value)
         assert isinstance(item, SourceRecord)
-        out = classify_record(item, model=model, keep=keep, blocks=blocks, limits=limits)
+        out = classify_line(item, model=model, keep=keep, blocks=blocks, limits=limits)
         if isinstance(out, Reject):
             yield "x", dumps_record(out.to_dict())
         else:
-            yield "r", dumps_record(out)
+            yield "r", out
     if skipped:
         yield "s", str(skipped)
 
@@ -220,6 +224,8 @@ def run_spark(
     spec = _model_spec(model, model_on_executors)
     # executors run the driver's interpreter unless told otherwise (the venv with pagesieve)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    if master is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
+        master = "local[*]"  # not under spark-submit, which would have set the master
     builder = SparkSession.builder.appName("pagesieve")
     if master:
         builder = builder.master(master)
@@ -288,3 +294,26 @@ def run_spark(
         "rejects_file": rejects_file,
         "elapsed_s": time.monotonic() - started,
     }
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
+    """The spark-submit entry (see `batch/spark_submit.py`); the master comes from spark-submit."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="pagesieve/spark_job.py")
+    ap.add_argument("inputs", nargs="+")
+    ap.add_argument("-o", "--outdir", required=True)
+    ap.add_argument("--master", default=None, help="default: whatever spark-submit set")
+    ap.add_argument("--blocks", action="store_true")
+    ap.add_argument("--keep", default="content")
+    ap.add_argument("--model", type=Path, default=None)
+    ap.add_argument("--rejects", default=None)
+    ap.add_argument("--gzip", action="store_true")
+    ap.add_argument("--partitions", type=int, default=None)
+    ap.add_argument("--model-on-executors", action="store_true")
+    a = ap.parse_args(argv)
+    from .batch.cli_commands import spark_command as command
+
+    return command(a.inputs, a.outdir, a.master, a.blocks, a.keep, a.model, rejects=a.rejects,
+                   gzip=a.gzip, partitions=a.partitions,
+                   model_on_executors=a.model_on_executors)

@@ -83,7 +83,7 @@ def clean_command(
 def spark_command(
     inputs: list[str],
     outdir: str,
-    master: str = "local[*]",
+    master: str | None = "local[*]",
     blocks: bool = False,
     keep: str = "content",
     model: Path | None = None,

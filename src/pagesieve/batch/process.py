@@ -17,8 +17,9 @@ from ..classify import classify_page
 from ..errors import LimitExceeded, PagesieveError
 from ..limits import Limits
 from .sources import Reject, SourceRecord
+from .writer import dumps_record
 
-__all__ = ["PageTimeout", "classify_record", "time_limit"]
+__all__ = ["PageTimeout", "classify_line", "classify_record", "time_limit"]
 
 
 class PageTimeout(LimitExceeded):
@@ -92,3 +93,23 @@ def classify_record(
         return reject("internal error: out of memory on this page")
     except Exception as exc:
         return reject(f"internal error (please report): {exc.__class__.__name__}: {exc}")
+
+
+def classify_line(
+    rec: SourceRecord,
+    *,
+    model: Any,
+    keep: Sequence[str],
+    blocks: bool,
+    limits: Limits,
+) -> str | Reject:
+    """`classify_record` as the JSON line written out; a record that cannot be written as JSON
+    (a NaN score would be a core bug) becomes a reject instead of failing its whole batch."""
+    out = classify_record(rec, model=model, keep=keep, blocks=blocks, limits=limits)
+    if isinstance(out, Reject):
+        return out
+    try:
+        return dumps_record(out)
+    except (TypeError, ValueError) as exc:
+        return Reject(rec.source, rec.offset, f"internal error (please report): record is not "
+                      f"valid JSON: {exc}", id=rec.id, url=rec.url, record_id=rec.record_id)

@@ -36,9 +36,9 @@ from .. import __version__
 from ..limits import Limits
 from ..model import default_model_path, manifest_path, sha256_file
 from ..verdict import normalize_keep
-from .process import classify_record
+from .process import classify_line
 from .sources import InputUnit, Item, Reject, Skipped, SourceRecord, discover, iter_unit
-from .writer import AtomicFile, ShardStore, encode_records, write_json_atomic
+from .writer import AtomicFile, ShardStore, encode_lines, write_json_atomic
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -275,7 +275,7 @@ def _worker_main(
             return
         if batch is None:
             return
-        records: list[dict[str, Any]] = []
+        lines: list[str] = []
         rejects: list[dict[str, Any]] = []
         skipped = 0
         for i, item in enumerate(batch.items):
@@ -292,15 +292,15 @@ def _worker_main(
             cur_batch[wid] = batch.id
             cur_index[wid] = i
             busy_since[wid] = time.monotonic()
-            out = classify_record(item, model=model, keep=keep, blocks=blocks, limits=limits)
+            out = classify_line(item, model=model, keep=keep, blocks=blocks, limits=limits)
             busy_since[wid] = 0.0
             if isinstance(out, Reject):
                 rejects.append(out.to_dict())
             else:
-                records.append(out)
-        data = encode_records(records, gzip=gzip)
+                lines.append(out)
+        data = encode_lines(lines, gzip=gzip)
         try:
-            conn.send(("done", batch.id, data, rejects, len(records), skipped))
+            conn.send(("done", batch.id, data, rejects, len(lines), skipped))
         except (EOFError, OSError):
             return
 
@@ -311,6 +311,8 @@ class _Worker:
     proc: Any
     conn: Connection
     batch: _Batch | None = None
+    #: Set by the worker's "ready" message: the model is loaded, sends will not block long.
+    ready: bool = False
 
 
 @dataclass
@@ -394,6 +396,7 @@ class _Runner:
         self.cur_batch = self.ctx.Array("q", workers, lock=False)
         self.cur_index = self.ctx.Array("i", workers, lock=False)
         self.workers: list[_Worker] = []
+        self.failed_starts = 0
         self.retry: deque[_Batch] = deque()
         self.ready: deque[_Batch] = deque()
         self.inflight: dict[int, _Batch] = {}
@@ -449,6 +452,11 @@ class _Runner:
                         f"(exit code {code}); stopping"
                     )
             self.retry.appendleft(batch)
+        if not w.ready:
+            self.failed_starts += 1
+            if self.failed_starts >= 3 * self.n_workers:
+                raise RunError(f"workers keep dying before they are ready (exit code {code}); "
+                               "is the machine out of memory?")
         self.summary.worker_restarts += 1
         self.workers[w.wid] = self._spawn(w.wid)
 
@@ -456,6 +464,7 @@ class _Runner:
     def _on_result(self, w: _Worker, msg: tuple[Any, ...]) -> None:
         kind = msg[0]
         if kind == "ready":
+            w.ready = True
             return
         if kind == "fatal":
             raise RunError(f"worker could not start: {msg[2]}", 2)
@@ -558,7 +567,7 @@ class _Runner:
             while self.workers:
                 # hand a batch to every idle worker (redone batches first)
                 for wid in range(self.n_workers):
-                    if self.workers[wid].batch is not None:
+                    if self.workers[wid].batch is not None or not self.workers[wid].ready:
                         continue
                     while not self.ready and not self.retry and not plan_done:
                         plan_done = not self._pull(plan)

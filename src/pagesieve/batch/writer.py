@@ -30,6 +30,7 @@ __all__ = [
     "AtomicFile",
     "ShardStore",
     "dumps_record",
+    "encode_lines",
     "encode_records",
     "write_json_atomic",
 ]
@@ -48,12 +49,18 @@ def dumps_record(record: Mapping[str, Any]) -> str:
         return json.dumps(record, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
 
 
-def encode_records(records: Iterable[Mapping[str, Any]], *, gzip: bool = False) -> bytes:
-    """JSON lines as bytes; with `gzip`, one complete gzip member (deterministic: mtime 0)."""
-    data = "".join(dumps_record(r) + "\n" for r in records).encode("utf-8")
+def encode_lines(lines: Iterable[str], *, gzip: bool = False) -> bytes:
+    """Lines (no newlines) as bytes; with `gzip`, one complete gzip member (mtime 0, so the
+    bytes are deterministic and reruns write identical shards)."""
+    data = "".join(line + "\n" for line in lines).encode("utf-8")
     if gzip and data:
         return _gzip.compress(data, compresslevel=6, mtime=0)
     return data
+
+
+def encode_records(records: Iterable[Mapping[str, Any]], *, gzip: bool = False) -> bytes:
+    """Records as JSON lines, like `encode_lines`."""
+    return encode_lines((dumps_record(r) for r in records), gzip=gzip)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -149,7 +149,7 @@ class HeadersAndMetricsMiddleware:
                 headers += [
                     (b"content-security-policy", csp),
                     (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
+                    (b"referrer-policy", b"same-origin"),
                     (b"x-frame-options", b"DENY"),
                 ]
                 message["headers"] = headers

@@ -51,14 +51,16 @@ def _html(body: str, status: int = 200) -> HTMLResponse:
 
 
 def _cross_site(request: Request) -> bool:
-    """True for a browser form posted from another site (CSRF), which must not store anything.
+    """True for a browser form posted from another origin (CSRF), which must not be served.
 
-    Browsers send ``Origin`` with every form POST; tools such as curl send none and are let
-    through. (``POST /v1/feedback`` needs ``application/json``, which another site cannot send
-    without a CORS preflight this app never grants.)
+    Browsers send ``Sec-Fetch-Site`` (and ``Origin``) with every form POST; only same-origin or
+    user-initiated ("none") posts are taken. Tools such as curl send neither and are let through.
+    (``POST /v1/feedback`` needs ``application/json``, which another site cannot send without a
+    CORS preflight this app never grants.)
     """
-    if request.headers.get("sec-fetch-site") == "cross-site":
-        return True
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
     origin = request.headers.get("origin")
     if origin is None:
         return False

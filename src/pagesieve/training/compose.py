@@ -309,8 +309,10 @@ class _Pools:
         """An advert text: own templates (the labels guide's kinds) or an ad corpus line."""
         rng = self.rng
         r = rng.random()
-        if r < 0.5:
+        if r < 0.3:
             return T.ad_line(rng)
+        if r < 0.55:
+            return T.commercial_ad(rng)
         if r < 0.7 and self.c.ad_gamble:
             return rng.choice(self.c.ad_gamble)
         if r < 0.85 and self.c.ad_spam:
@@ -323,10 +325,12 @@ class _Pools:
     def ad_card(self) -> tuple[str, str]:
         rng = self.rng
         k = rng.random()
-        if k < 0.55:
+        if k < 0.35:
             return T.cheat_title(rng), T.cheat_snippet(rng)
-        if k < 0.75:
+        if k < 0.5:
             return T.gambling_line(rng), self.ad()
+        if k < 0.8:
+            return T.promo_line(rng), T.commercial_ad(rng)
         return _truncate(self.ad(), rng, 14, 34), self.ad()
 
 
@@ -480,16 +484,37 @@ def _comment_items(
 ) -> list[Item]:
     items = []
     for _ in range(n):
-        parts = [_p(T.user_name(rng), CM, "user", rng.random() < 0.5)]
+        user = T.user_name(rng)
+        if rng.random() < 0.2:
+            user = f"{rng.choice(T.CITIES)}{rng.choice(['网友', '市网友', '手机网友'])} {user}"
+        parts = [_p(user, CM, "user", rng.random() < 0.5)]
         when = T.relative_time(rng) if rng.random() < 0.3 else T.date(rng, rng.choice([1, 3, 4, 7]))
-        if rng.random() < 0.3:
-            when += " " + rng.choice(["来自", "IP属地：", "", "发布于"]) + rng.choice(T.CITIES)
+        if rng.random() < 0.45:
+            when += (
+                " "
+                + rng.choice(["来自", "IP属地：", "", "发布于", "[", "· "])
+                + rng.choice(T.CITIES)
+            )
         parts.append(_p(when, CM, "time"))
         txt = pools.comment(game)
-        if rng.random() < 0.1:
-            txt = f"回复@{T.user_name(rng)}：{txt}"
+        r = rng.random()
+        if r < 0.15:
+            to = rng.choice(["回复@", "回复 @", "@"]) + T.user_name(rng)
+            txt = f"{to}{rng.choice(['：', ': ', ' '])}{txt}"
+        elif r < 0.25:  # a quoted earlier comment above the reply
+            parts.append(
+                _p(
+                    f"{T.user_name(rng)}{rng.choice(['：', ' 说：', ' 的原评论：'])}"
+                    + _truncate(pools.comment(game), rng, 10, 50),
+                    CM,
+                    "text",
+                )
+            )
         parts.append(_p(txt, CM, "para"))
-        if rng.random() < 0.6:
+        if rng.random() < 0.35:
+            for w in _pick(rng, T.NEWS_COMMENT_WIDGET, rng.randint(1, 3)):
+                parts.append(_p(w.format(n=rng.randint(0, 999)), B, "widget", True))
+        elif rng.random() < 0.6:
             for w in _pick(rng, T.COMMENT_WIDGET, rng.randint(1, 3)):
                 parts.append(
                     _p(
@@ -517,6 +542,11 @@ def _comments(
     form = [
         _one(_fmt(rng, x, fam), B, "widget") for x in _pick(rng, T.COMMENT_FORM, rng.randint(1, 4))
     ]
+    if rng.random() < 0.5:
+        form += [
+            _one(_fmt(rng, x, fam, n=n + spam), B, "widget")
+            for x in _pick(rng, T.CMT_CHROME, rng.randint(1, 4))
+        ]
     head = _p(_fmt(rng, rng.choice(T.SECTION_COMMENTS), fam, n=n + spam), B, "heading")
     form_first = rng.random() < 0.6
     if form_first:
@@ -557,11 +587,111 @@ def _hot(rng: random.Random, pools: _Pools, fam: Family, *, ads: int = 0) -> Sec
 
 
 def _adslot(rng: random.Random, pools: _Pools, region: str) -> Section:
-    items = [
-        _one(pools.ad(short=True), AD, "link", rng.random() < 0.7) for _ in range(rng.randint(1, 3))
-    ]
-    head = _p(rng.choice(T.AD_SLOT_HEAD), AD, "heading") if rng.random() < 0.5 else None
+    """An ad box: spam or commercial promos, often with its own "广告" marker block."""
+    k = rng.random()
+    head = None
+    if k < 0.3:  # the old kind: spam lines, maybe a heading
+        items = [
+            _one(pools.ad(short=True), AD, "link", rng.random() < 0.7)
+            for _ in range(rng.randint(1, 3))
+        ]
+        head = _p(rng.choice(T.AD_SLOT_HEAD), AD, "heading") if rng.random() < 0.5 else None
+        return Section("adslot", region, head, items)
+    if k < 0.75:  # a product promo box with a marker block
+        kind = rng.choice(T.PROMO_KINDS)
+        items = [
+            _one(T.promo_line(rng, kind if rng.random() < 0.6 else None), AD, "link", True)
+            for _ in range(rng.randint(1, 4))
+        ]
+        if rng.random() < 0.3:
+            items.append(_one(T.promo_line(rng, kind), AD, "text"))
+    elif k < 0.85:  # paid SMS services
+        items = [
+            _one(T.sms_offer(rng), AD, "link", rng.random() < 0.6) for _ in range(rng.randint(1, 4))
+        ]
+    else:  # commercial link list
+        items = [_one(T.biz_link(rng), AD, "link", True) for _ in range(rng.randint(3, 9))]
+        head = _p(
+            rng.choice(["商机", "招商加盟", "创业商机", "财富商机", "招商信息"]), AD, "heading"
+        )
+    if head is None and rng.random() < 0.75:
+        marker = _one(rng.choice(T.AD_MARKERS), AD, "text")
+        if rng.random() < 0.7:
+            items.insert(0, marker)
+        else:
+            items.append(marker)
     return Section("adslot", region, head, items)
+
+
+def _sponsored(rng: random.Random, pools: _Pools, fam: Family, region: str = "main") -> Section:
+    """A sponsored-links feed: cards with a sponsor name are ads, the site's own cards related."""
+    items = []
+    for _ in range(rng.randint(3, 8)):
+        if rng.random() < 0.75:
+            t, src = T.sponsored_card(rng)
+            parts = [_p(t, AD, "title", True), _p(src, AD, "meta")]
+            if rng.random() < 0.3:
+                parts.append(_p(rng.choice(["广告", "推广", "Sponsored"]), AD, "meta"))
+            items.append(Item(parts))
+        else:
+            items.append(_card(rng, pools.headline(), R, None, date_p=0.2, count_p=0.2))
+    head = _p(rng.choice(T.SPONSORED_HEAD), AD, "heading") if rng.random() < 0.85 else None
+    return Section("sponsored", region, head, items)
+
+
+def _hotsearch(rng: random.Random, pools: _Pools, region: str) -> Section:
+    """Hot-search words: site navigation, so boilerplate."""
+    words = _pick(rng, T.TAG_WORDS, rng.randint(4, 12))
+    if rng.random() < 0.4:
+        words += [pools.headline()[: rng.randint(2, 6)] for _ in range(rng.randint(1, 4))]
+    numbered = rng.random() < 0.3
+    items = [
+        Item(([_p(str(i + 1), B, "num")] if numbered else []) + [_p(w, B, "link", True)])
+        for i, w in enumerate(words)
+    ]
+    return Section("hotsearch", region, _p(rng.choice(T.HOT_SEARCH_HEAD), B, "heading"), items)
+
+
+def _stock(rng: random.Random, region: str) -> Section:
+    """A quote widget: boilerplate."""
+    items = [_one(T.stock_quote(rng), B, "text") for _ in range(rng.randint(2, 6))]
+    if rng.random() < 0.6:
+        items.append(
+            Item([_p(x, B, "widget", True) for x in _pick(rng, T.STOCK_WIDGET, rng.randint(1, 3))])
+        )
+    return Section("stock", region, _p(rng.choice(T.STOCK_HEAD), B, "heading"), items)
+
+
+def _hot_comments(rng: random.Random, pools: _Pools, region: str) -> Section:
+    """Comments on OTHER articles shown site-wide: teasers, so related."""
+    items = []
+    for _ in range(rng.randint(3, 7)):
+        parts = [_p(_truncate(pools.comment(), rng, 15, 60), R, "title", True)]
+        parts.append(_p(T.user_name(rng), R, "meta"))
+        parts.append(
+            _p(rng.choice(["原文：", "评论文章：", "来自："]) + pools.headline(), R, "meta")
+        )
+        if rng.random() < 0.5:
+            parts.append(
+                _p(rng.choice(["支持", "顶", "赞"]) + f"({rng.randint(1, 999)})", R, "count")
+            )
+        items.append(Item(parts))
+    return Section(
+        "hotcmt",
+        region,
+        _p(rng.choice(["热门评论", "最新评论", "网友热评", "评论排行"]), R, "heading"),
+        items,
+    )
+
+
+def _inbody_ad(rng: random.Random, pools: _Pools) -> list[Item]:
+    """An in-article ad slot between paragraphs: a marker block and a promo."""
+    out = [
+        _one(T.commercial_ad(rng) if rng.random() < 0.7 else pools.ad(short=True), AD, "para", True)
+    ]
+    if rng.random() < 0.7:
+        out.insert(0 if rng.random() < 0.8 else 1, _one(rng.choice(T.AD_MARKERS), AD, "para"))
+    return out
 
 
 def _follow(rng: random.Random, fam: Family, region: str) -> Section:
@@ -570,12 +700,15 @@ def _follow(rng: random.Random, fam: Family, region: str) -> Section:
 
 
 def _tagcloud(rng: random.Random, pools: _Pools, region: str) -> Section:
-    words = [pools.headline()[: rng.randint(2, 6)] for _ in range(rng.randint(6, 16))]
+    """Topic tags / keyword cloud: navigation, so boilerplate (annotation guide)."""
+    words = _pick(rng, T.TAG_WORDS, rng.randint(3, 10))
+    words += [pools.headline()[: rng.randint(2, 6)] for _ in range(rng.randint(2, 8))]
+    rng.shuffle(words)
     return Section(
         "tagcloud",
         region,
-        _p(rng.choice(["热门标签", "标签云", "热门话题"]), R, "heading"),
-        [_one(w, R, "link", True) for w in words],
+        _p(rng.choice(T.TAG_HEAD), B, "heading"),
+        [_one(w, B, "link", True) for w in words],
     )
 
 
@@ -678,8 +811,8 @@ def _article_tail(rng: random.Random, pools: _Pools, fam: Family) -> list[Sectio
                 None,
                 [
                     Item(
-                        [_p(rng.choice(["标签：", "关键词：", "Tags:", "相关标签："]), R)]
-                        + [_p(w, R, "link", True) for w in words]
+                        [_p(rng.choice(["标签：", "关键词：", "Tags:", "相关标签："]), B)]
+                        + [_p(w, B, "link", True) for w in words]
                     )
                 ],
             )
@@ -708,8 +841,14 @@ def _side(rng: random.Random, pools: _Pools, fam: Family, *, ad_p: float) -> lis
             out.append(_hot(rng, pools, fam, ads=1 if rng.random() < ad_p / 3 else 0))
         elif k < 0.7:
             out.append(_follow(rng, fam, "side"))
-        elif k < 0.85:
+        elif k < 0.75:
             out.append(_tagcloud(rng, pools, "side"))
+        elif k < 0.8:
+            out.append(_hotsearch(rng, pools, "side"))
+        elif k < 0.84:
+            out.append(_stock(rng, "side"))
+        elif k < 0.88:
+            out.append(_hot_comments(rng, pools, "side"))
         else:
             out.append(
                 _related(
@@ -725,6 +864,8 @@ def _side(rng: random.Random, pools: _Pools, fam: Family, *, ad_p: float) -> lis
             )
     if rng.random() < ad_p:
         out.insert(rng.randint(0, len(out)), _adslot(rng, pools, "side"))
+        if rng.random() < 0.3:
+            out.insert(rng.randint(0, len(out)), _adslot(rng, pools, "side"))
     return out
 
 
@@ -813,13 +954,12 @@ def _assemble(
 def _plan_news(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]:
     hard = rng.random() < 0.15
     a = pools.article(hard=hard)
-    has_ads = rng.random() < 0.2
+    has_ads = rng.random() < 0.3
     main = [Section("article", "main", None, _article_items(rng, pools, fam, a))]
-    if has_ads and rng.random() < 0.25:  # an in-body advert line
+    if has_ads and rng.random() < 0.4:  # an in-article ad slot between paragraphs
         art = main[0].items
-        art.insert(
-            rng.randint(2, len(art)), _one(pools.ad(short=True), AD, "para", rng.random() < 0.5)
-        )
+        k = rng.randint(2, max(2, len(art) - 1))
+        art[k:k] = _inbody_ad(rng, pools)
     main += _article_tail(rng, pools, fam)
     rel_first = rng.random() < 0.6
     rel: list[Section] = []
@@ -841,7 +981,11 @@ def _plan_news(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]:
             rng, pools, fam, n=rng.randint(0, 12), spam=1 if has_ads and rng.random() < 0.4 else 0
         )
     main += (rel + cm) if rel_first else (cm + rel)
-    side = _side(rng, pools, fam, ad_p=0.25 if has_ads else 0.03)
+    if has_ads and rng.random() < 0.4:  # a sponsored feed at the end
+        main.append(_sponsored(rng, pools, fam))
+    elif rng.random() < 0.04:
+        main.append(_adslot(rng, pools, "main"))
+    side = _side(rng, pools, fam, ad_p=0.4 if has_ads else 0.05)
     return _assemble(fam, rng, _top(fam, rng), main, side, _bottom(fam, rng))
 
 
@@ -953,8 +1097,14 @@ def _plan_blog(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]:
                 [_one(pools.headline(), R, "title", True) for _ in range(rng.randint(3, 8))],
             )
         )
-    if rng.random() < 0.08:
+    if rng.random() < 0.2:
         side.append(_adslot(rng, pools, "side"))
+    if rng.random() < 0.1:
+        art = main[0].items
+        k = rng.randint(3, max(3, len(art) - 1))
+        art[k:k] = _inbody_ad(rng, pools)
+    if rng.random() < 0.1:
+        side.append(_hot_comments(rng, pools, "side"))
     return _assemble(fam, rng, _top(fam, rng, nav_p=0.6), main, side, _bottom(fam, rng))
 
 
@@ -1001,24 +1151,58 @@ def _plan_forum(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]
     op_parts += [_p(x, C, "para") for x in body]
     posts.append(Item(op_parts))
     n = rng.randint(0, 15)
-    spam = 1 if rng.random() < 0.2 else 0
+    spam = rng.choice([1, 1, 2]) if rng.random() < 0.25 else 0
     for k in range(n + spam):
         is_spam = spam and k == rng.randint(0, n)
         lab = AD if is_spam else CM
         floor = rng.choice(T.FLOOR_NAMES).format(n=k + 2)
         parts = [
             _p(T.user_name(rng), lab, "user", True),
-            _p(floor, B, "widget"),
+            _p(floor, lab, "widget"),
             _p("发表于 " + T.date(rng, 1), lab, "time"),
         ]
+        if rng.random() < 0.3:  # forum chrome: level, points
+            parts.insert(
+                1,
+                _p(
+                    _fmt(
+                        rng,
+                        rng.choice(T.USER_STATS),
+                        fam,
+                        a=rng.randint(1, 9999),
+                        b=rng.randint(1, 99999),
+                        c=rng.randint(1, 500),
+                        lv=rng.choice(T.USER_LEVELS),
+                    ),
+                    B,
+                    "widget",
+                ),
+            )
         if is_spam:
-            parts.append(_p(T.spam_comment(rng) if rng.random() < 0.5 else pools.ad(), AD, "para"))
+            parts.append(
+                _p(
+                    T.spam_comment(rng)
+                    if rng.random() < 0.35
+                    else (T.commercial_ad(rng) if rng.random() < 0.5 else pools.ad()),
+                    AD,
+                    "para",
+                )
+            )
         else:
-            if rng.random() < 0.15:
+            q = rng.random()
+            if q < 0.12:
                 parts.append(_p(f"回复 {k + 1}# {T.user_name(rng)} 的帖子", CM, "text"))
+            elif q < 0.3 and k:  # a quote block of an earlier floor
+                qt = rng.choice(T.QUOTE_FMT).format(
+                    u=T.user_name(rng), d=T.date(rng, 1), f=f"{rng.randint(1, k + 1)}#"
+                )
+                parts.append(_p(qt + _truncate(pools.reply(), rng, 10, 60), CM, "quote"))
             parts.append(
                 _p(pools.reply() if rng.random() < 0.6 else pools.comment(game), CM, "para")
             )
+            if rng.random() < 0.12:
+                sig = rng.choice(T.SIGNATURES).format(u=T.user_name(rng), d=T.date(rng, 1))
+                parts.append(_p(sig, B, "sig"))
         if rng.random() < 0.5:
             parts += [
                 _p(w, B, "widget", True) for w in _pick(rng, T.FORUM_WIDGETS, rng.randint(1, 4))
@@ -1066,7 +1250,7 @@ def _plan_forum(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]
                 heading=rng.choice(["相关帖子", "推荐主题", "热门帖子"]),
             )
         )
-    side = _side(rng, pools, fam, ad_p=0.1) if rng.random() < 0.4 else []
+    side = _side(rng, pools, fam, ad_p=0.25) if rng.random() < 0.4 else []
     return _assemble(fam, rng, _top(fam, rng), main, side, _bottom(fam, rng))
 
 
@@ -1107,14 +1291,22 @@ def _plan_list(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]:
             ],
         )
     )
-    side = _side(rng, pools, fam, ad_p=0.1)
+    if rng.random() < 0.15:
+        main.insert(rng.randint(0, len(main)), _sponsored(rng, pools, fam))
+    side = _side(rng, pools, fam, ad_p=0.2)
     return _assemble(fam, rng, _top(fam, rng), main, side, _bottom(fam, rng))
 
 
 def _plan_adpage(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]:
     """A page whose main text is an advert (gambling site, cheat download, invoice seller)."""
-    kind = rng.choice(["cheat", "cheat", "gamble", "gamble", "invoice", "loan", "seo", "product"])
-    title = T.cheat_title(rng) if kind == "cheat" else T.ad_line(rng, kind)
+    kind = rng.choice(
+        ["cheat", "cheat", "gamble", "gamble", "invoice", "loan", "seo", "product", "promo"]
+    )
+    pkind = rng.choice(["stock", "bet", "franchise", "health", "edu"])
+    if kind == "promo":  # a whole page selling one thing (stock teacher, betting site...)
+        title = T.promo_line(rng, pkind)
+    else:
+        title = T.cheat_title(rng) if kind == "cheat" else T.ad_line(rng, kind)
     items = [_one(_truncate(title, rng, 14, 40), AD, "title")]
     if rng.random() < 0.6:
         items.append(_one(_fmt(rng, rng.choice(T.META[:5]), fam, m=fam.site), AD, "meta"))
@@ -1126,6 +1318,8 @@ def _plan_adpage(fam: Family, pools: _Pools, rng: random.Random) -> list[Section
             txt = "".join(rng.choice(pools.c.ad_gamble) for _ in range(rng.randint(1, 4)))
         elif kind == "invoice" and r < 0.6 and pools.c.ad_spam:
             txt = rng.choice(pools.c.ad_spam)
+        elif kind == "promo":
+            txt = T.promo_line(rng, pkind) if r < 0.8 else T.commercial_ad(rng)
         elif r < 0.8:
             txt = T.ad_line(rng, kind)
         else:
@@ -1220,6 +1414,8 @@ def render_text(
             "cmtform",
             "tail",
             "listintro",
+            "hotsearch",
+            "stock",
         ) or (role == "nav" and fam.text_nav == 1):
             joined = role in (
                 "nav",
@@ -1231,6 +1427,7 @@ def render_text(
                 "tagcloud",
                 "forumbar",
                 "tags",
+                "hotsearch",
             ) and (fam.text_nav != 2 or role == "tags")
             if joined:
                 parts = [p for it in sec.items for p in it.parts]
@@ -1255,7 +1452,7 @@ def render_text(
             for it in sec.items:
                 if len(it.parts) > 3 and role == "thread":  # a post: user line, then text
                     head = [p for p in it.parts if p.role in ("user", "widget", "time", "text")]
-                    body = [p for p in it.parts if p.role == "para"]
+                    body = [p for p in it.parts if p.role in ("quote", "para", "sig")]
                     for i, p in enumerate(head):
                         if i:
                             emit(" ", None)
@@ -1469,6 +1666,10 @@ def _render_section(h: _Html, rng: random.Random, fam: Family, sec: Section) -> 
         "thread": "thread",
         "list": "related",
         "adslot": "ad",
+        "sponsored": "ad" if rng.random() < 0.5 else "related",
+        "hotsearch": "box",
+        "stock": "box",
+        "hotcmt": "hot",
     }.get(role, role)
     tag = "div"
     if fam.html5:
@@ -1519,15 +1720,20 @@ def _render_section(h: _Html, rng: random.Random, fam: Family, sec: Section) -> 
         _render_article(h, rng, fam, sec)
     elif role == "thread":
         _render_thread(h, rng, fam, sec)
-    elif role in ("related", "list", "hot", "comments"):
+    elif role in ("related", "list", "hot", "comments", "sponsored", "hotcmt"):
         _render_list(
             h,
             rng,
             fam,
             sec,
-            {"related": "relitem", "list": "listitem", "hot": "hotitem", "comments": "cmtitem"}[
-                role
-            ],
+            {
+                "related": "relitem",
+                "list": "listitem",
+                "hot": "hotitem",
+                "comments": "cmtitem",
+                "sponsored": "relitem",
+                "hotcmt": "hotitem",
+            }[role],
         )
     elif role == "footer":
         for it in sec.items:
@@ -1550,6 +1756,7 @@ def _render_section(h: _Html, rng: random.Random, fam: Family, sec: Section) -> 
         "gotop",
         "header",
         "tagcloud",
+        "hotsearch",
     ):
         if role == "topbar":
             h.open("div", fam.cls("wrap"))

@@ -1197,7 +1197,7 @@ SECTION_HOT = [
     "编辑推荐",
     "图片新闻",
     "最新更新",
-    "热门标签",
+    "热门排行",
 ]
 SECTION_COMMENTS = [
     "网友评论",
@@ -1297,4 +1297,319 @@ LIST_INTROS = [
     "当前栏目：{ch}",
     "{ch}新闻列表",
     "共有{m}篇文章",
+]
+
+
+# --------------------------------------------------------------------------- commercial ads
+# Third-party promotion as real portals show it: ad-slot markers, product promos in sidebars and
+# headline lists, sponsored-link feeds with a sponsor name, paid SMS services, franchise and
+# get-rich link lists, investment "teachers", betting platforms. All text written for pagesieve.
+
+AD_MARKERS = [
+    "广告",
+    "广告",
+    "推广",
+    "赞助",
+    "AD",
+    "Ad",
+    "广告 ×",
+    "商业推广",
+    "赞助商",
+    "推广链接",
+    "Advertisement",
+    "ADVERTISEMENT",
+    "广告位招租",
+]
+SPONSORED_HEAD = [
+    "Sponsored Links",
+    "Promoted Links",
+    "Sponsored",
+    "推广链接",
+    "赞助商链接",
+    "热门推广",
+    "你可能喜欢 · 推广",
+    "精选推广",
+    "by Sponsorfeed",
+    "商家推荐",
+]
+PROMO_BRAND_A = ["蓝岸", "澜庭", "铂悦", "卓驰", "恒星", "优米", "凯瑞", "尚品", "安途", "睿思"]
+PROMO_BRAND_B = ["汽车", "珠宝", "科技", "教育", "优选", "国际", "商城", "家居", "财富", "健康"]
+PROMO = {
+    "car": [
+        "{brand}汽车美容 镀晶打蜡{n}8元起 全城{k}家门店",
+        "新车贴膜只要{n}99？{brand}隐形车衣限时特惠",
+        "{brand}SUV 限时钜惠{k}万元 0首付开回家",
+        "{city}车主注意：{brand}洗车年卡 首年{n}9元",
+        "试驾{brand}全新轿跑 到店即送好礼",
+    ],
+    "jewel": [
+        "{brand}钻戒 一生只送一人 婚戒定制{k}折起",
+        "{brand}饰品旗舰店 新品耳饰 买二送一",
+        "黄金手镯 工费全免 {brand}珠宝周年庆",
+        "求婚钻戒怎么选？{brand}顾问一对一免费咨询",
+        "{brand}情侣对戒 刻字定制 包邮到家",
+    ],
+    "phone": [
+        "{brand}手机 新品首发 {n}期免息 到手价{k}999元",
+        "5G旗舰手机{brand}Pro 以旧换新至高补贴{k}00元",
+        "{brand}平板 学生专享优惠 立即抢购",
+        "买{brand}手机送耳机 限量{n}00台",
+    ],
+    "edu": [
+        "{brand}教育 成人本科 学信网可查 {city}报名中",
+        "零基础学设计 {brand}学院 {n}天包就业",
+        "{city}{brand}英语 免费试听课 限{n}个名额",
+        "考研辅导{brand} 不过退费 立即咨询",
+        "会计证/教师证培训 {brand}网校 {k}折优惠",
+        "孩子成绩上不去？{brand}一对一辅导 首课免费",
+    ],
+    "franchise": [
+        "{n}万开店 {brand}餐饮加盟 当月回本",
+        "小本创业好项目 {brand}招商加盟 总部全程扶持",
+        "{brand}奶茶加盟 {city}火爆招商中",
+        "投资{n}万 年赚{k}0万 {brand}商机",
+        "一个人也能开的店 {brand}干洗加盟",
+        "农村致富新项目 {brand}养殖技术 免费提供种苗",
+    ],
+    "stock": [
+        "跟{teacher}老师学炒股 每天直播解盘 加群免费听课",
+        "{teacher}老师今日荐股：明日必涨{n}只 关注即领",
+        "关注{teacher}老师 每日盘前内参免费送",
+        "炒股亏钱？{brand}财富直播间 {teacher}老师带你选牛股",
+        "加入{teacher}老师粉丝群 领取{k}只潜力股名单",
+        "理财收益{k}% {brand}财富 新手专享 立即开户",
+    ],
+    "bet": [
+        "{x}体育投注官网 世界杯竞猜 注册送{n}元",
+        "{x}体育 足球篮球在线投注 赔率全网最高",
+        "{x}体育官方APP下载 电竞投注 秒提现",
+        "【{x}体育】{team}vs{team2} 滚球投注进行中",
+    ],
+    "health": [
+        "{n}天告别脱发 {brand}生发液 无效退款",
+        "老胃病一喝就好？{brand}养胃茶 免费领取试用装",
+        "颈椎疼痛困扰多年 {brand}膏药 {k}贴见效",
+        "{brand}降糖秘方 祖传配方 咨询热线{phone}",
+    ],
+    "home": [
+        "{city}装修报价 {brand}家居 免费上门量房",
+        "{brand}全屋定制 {k}9元/㎡ 限时抢",
+        "{city}新盘 {brand}国际 首付{k}万起 地铁口",
+        "{brand}净水机 免费安装 0元试用{n}天",
+    ],
+}
+PROMO_KINDS = tuple(PROMO)
+TEACHERS = ["王", "李", "陈", "刘", "赵", "周", "吴", "孙", "郑", "林"]
+TEAMS = ["曼城", "皇马", "巴萨", "拜仁", "湖人", "勇士", "国安", "申花", "泰山", "利物浦"]
+SMS_OFFER = [
+    "发送{code}到{sms} 随时查行情",
+    "手机炒股 发送{code}到{sms} 每条{c}元",
+    "彩铃下载 发送{code}至{sms} 包月{c}元",
+    "天气预报短信 编辑{code}发送到{sms} 订阅",
+    "手机彩图 发{code}到{sms} 免费试用一周",
+    "精彩笑话每天送 发送{code}到{sms}",
+    "股市内参 短信定制 发{code}到{sms} 包月{c}元",
+    "热门铃声 自写包月{c}分钱/条",
+]
+BIZ_LINKS = [
+    "搜罗商机",
+    "招商创业",
+    "点金财富",
+    "加盟好项目",
+    "创业资讯",
+    "小本投资",
+    "致富经",
+    "热门招商",
+    "开店指南",
+    "项目排行",
+    "代理批发",
+    "财富热线",
+]
+SPONSOR_SOURCES = [
+    "{brand}汽车",
+    "{brand}珠宝",
+    "{brand}教育",
+    "{brand}商城",
+    "{brand}财富",
+    "{brand}健康",
+    "{brand}手游",
+    "{brand}家居",
+    "{brand}保险",
+]
+SPONSOR_TITLE = [
+    "这款SUV火了，{city}车主抢着买，售价让人意外",
+    "{city}人注意：家里有老人的，这个一定要看看",
+    "戴了{k}年的颈椎枕，终于找到一款睡得舒服的",
+    "别再乱买保险了，这份清单建议收藏",
+    "上班族副业，每天{n}分钟，月入多了一份",
+    "玩过这款游戏的都说停不下来，点击免费试玩",
+    "2026年流行的婚戒款式，看看你喜欢哪一款",
+    "{city}装修一套房要多少钱？算完吓一跳",
+]
+
+
+def _promo_vals(rng: R) -> dict[str, object]:
+    return {
+        "brand": rng.choice(PROMO_BRAND_A)
+        + (rng.choice(PROMO_BRAND_B) if rng.random() < 0.3 else ""),
+        "n": rng.randint(1, 9),
+        "k": rng.randint(2, 9),
+        "city": rng.choice(CITIES),
+        "teacher": rng.choice(TEACHERS),
+        "x": rng.choice(CASINO_X),
+        "team": rng.choice(TEAMS[:5]),
+        "team2": rng.choice(TEAMS[5:]),
+        "phone": f"400-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+    }
+
+
+def promo_line(rng: R, kind: str | None = None) -> str:
+    """A third-party product or service promo (car, jewel, phone, edu, franchise, stock...)."""
+    kind = kind or rng.choice(PROMO_KINDS)
+    return rng.choice(PROMO[kind]).format(**_promo_vals(rng))
+
+
+def sms_offer(rng: R) -> str:
+    code = rng.choice(["GP", "TQ", "XH", "CL", "KT", "A", "88", "ZB"])
+    return rng.choice(SMS_OFFER).format(
+        code=code,
+        sms=rng.choice(["6666", "8888", "9988", "10661234", "1066888"]),
+        c=rng.randint(1, 5),
+    )
+
+
+def sponsored_card(rng: R) -> tuple[str, str]:
+    """(title, sponsor name) of a sponsored-feed card."""
+    v = _promo_vals(rng)
+    title = rng.choice(SPONSOR_TITLE).format(**v) if rng.random() < 0.6 else promo_line(rng)
+    return title, rng.choice(SPONSOR_SOURCES).format(**v)
+
+
+def biz_link(rng: R) -> str:
+    k = rng.random()
+    if k < 0.4:
+        return promo_line(rng, "franchise")
+    if k < 0.7:
+        return rng.choice(BIZ_LINKS)
+    return f"{rng.choice(BIZ_LINKS)}：{promo_line(rng, rng.choice(['franchise', 'home', 'edu']))}"
+
+
+def commercial_ad(rng: R) -> str:
+    """Any of the portal-style commercial adverts (not the spam kinds of `ad_line`)."""
+    k = rng.random()
+    if k < 0.75:
+        return promo_line(rng)
+    if k < 0.85:
+        return sms_offer(rng)
+    if k < 0.93:
+        return sponsored_card(rng)[0]
+    return biz_link(rng)
+
+
+# --------------------------------------------------------------------------- site furniture: more
+
+HOT_SEARCH_HEAD = ["热门搜索", "热搜词", "大家都在搜", "相关搜索", "热门关键词", "热词", "搜索热词"]
+TAG_HEAD = ["热门标签", "标签云", "热门话题", "标签", "TAG", "话题标签", "热门专题词"]
+TAG_WORDS = [
+    "人工智能",
+    "新能源汽车",
+    "房价",
+    "高考",
+    "养老金",
+    "芯片",
+    "旅游",
+    "减肥",
+    "世界杯",
+    "股市",
+    "元宇宙",
+    "物价",
+    "天气",
+    "考研",
+    "医保",
+    "手机",
+    "电影",
+    "美食",
+    "装修",
+    "育儿",
+    "理财",
+    "就业",
+    "油价",
+    "春运",
+    "楼市",
+    "国产大飞机",
+    "航天",
+    "乡村振兴",
+    "短视频",
+    "电竞",
+]
+STOCK_NAMES = [
+    "上证指数",
+    "深证成指",
+    "创业板指",
+    "沪深300",
+    "恒生指数",
+    "科创50",
+    "纳斯达克",
+    "道琼斯",
+]
+STOCK_HEAD = ["行情中心", "大盘指数", "实时行情", "自选股", "股票查询", "市场数据"]
+STOCK_WIDGET = ["输入代码/名称/拼音", "查询", "个股行情", "更多行情>>", "添加自选"]
+
+
+def stock_quote(rng: R) -> str:
+    name = rng.choice(STOCK_NAMES)
+    v = rng.uniform(1000, 40000)
+    ch = rng.uniform(-3, 3)
+    sign = "+" if ch >= 0 else ""
+    return rng.choice(
+        [
+            f"{name} {v:.2f} {sign}{ch:.2f}%",
+            f"{name} {v:.2f} {sign}{v * ch / 100:.2f} {sign}{ch:.2f}%",
+            f"{name}：{v:.2f}（{sign}{ch:.2f}%）",
+        ]
+    )
+
+
+NEWS_COMMENT_WIDGET = [
+    "赞({n})",
+    "回复({n})",
+    "{n}赞",
+    "顶[{n}]",
+    "踩[{n}]",
+    "回复",
+    "举报",
+    "分享",
+]
+CMT_CHROME = [
+    "{n}条评论",
+    "{n}人参与",
+    "发表评论",
+    "登录",
+    "注册",
+    "表情",
+    "图片",
+    "最新",
+    "最热",
+    "按时间排序",
+    "查看全部{n}条评论",
+    "暂无评论，快来抢沙发吧",
+    "文明发言，理性评论",
+    "同步到微博",
+    "我有话说",
+]
+QUOTE_FMT = [
+    "引用 {u} 的回复：",
+    "以下是引用{u}在{d}的发言：",
+    "{u} 发表于 {d}",
+    "回复 {f} {u} 的帖子",
+    "引用：",
+]
+SIGNATURES = [
+    "—— 签名：生活不止眼前的苟且",
+    "本帖最后由 {u} 于 {d} 编辑",
+    "路漫漫其修远兮",
+    "我的个人主页，欢迎来踩",
+    "---------------- 努力工作，认真生活",
+    "来自手机客户端",
+    "发自我的手机",
 ]

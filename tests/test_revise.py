@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import numpy as np
+
+from pagesieve.revise import CONTEXT_FEATURE_NAMES, context_matrix
+from pagesieve.types import Block, Page
+
+
+def _page(paths: list[str]) -> Page:
+    blocks = tuple(
+        Block(i, "文本" * (i + 1), xpath=f"/x{i}", tag_path=p) for i, p in enumerate(paths)
+    )
+    return Page(text="", kind="html", encoding="utf-8", blocks=blocks)
+
+
+def test_context_features_shape_and_scale() -> None:
+    page = _page(["a/p", "a/ul/li", "a/ul/li", "a/ul/li", "a/div"])
+    p1 = np.random.default_rng(0).dirichlet(np.ones(5), size=5)
+    ctx = context_matrix(p1, page)
+    assert ctx.shape == (5, len(CONTEXT_FEATURE_NAMES))
+    assert np.all(ctx <= 1.0 + 1e-9) and np.all(ctx >= -1.0 - 1e-9)
+    names = CONTEXT_FEATURE_NAMES
+    # own probabilities come first; the previous block's are under prev1
+    assert np.allclose(ctx[:, :5], p1)
+    prev1 = [
+        names.index(f"prev1:{lab}")
+        for lab in ("content", "comment", "related", "ad", "boilerplate")
+    ]
+    assert np.allclose(ctx[1:, prev1], p1[:-1]) and np.allclose(ctx[0, prev1], 0)
+    # list siblings: the mean of the other li blocks
+    sib = [
+        names.index(f"siblings:{lab}")
+        for lab in ("content", "comment", "related", "ad", "boilerplate")
+    ]
+    assert np.allclose(ctx[1, sib], (p1[2] + p1[3]) / 2)
+    assert np.allclose(ctx[0, sib], 0)
+
+
+def test_empty_page() -> None:
+    assert context_matrix(np.zeros((0, 5)), _page([])).shape == (0, len(CONTEXT_FEATURE_NAMES))

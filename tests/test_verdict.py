@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from pagesieve.types import Block, Label, LabelledBlock
+from pagesieve.verdict import kept_text, normalize_keep, page_quality, page_spam
+
+
+def lb(text: str, name: str) -> LabelledBlock:
+    return LabelledBlock(
+        Block(0, text, start=0, end=len(text)),
+        Label(name=name, score=0.9, scores={name: 0.9}),  # type: ignore[arg-type]
+    )
+
+
+def test_normalize_keep() -> None:
+    assert normalize_keep("content, comment,content") == ("content", "comment")
+    assert normalize_keep(["ad"]) == ("ad",)
+    with pytest.raises(ValueError, match="unknown label"):
+        normalize_keep("content,spam")
+
+
+def test_kept_text_and_quality() -> None:
+    blocks = [lb("正文" * 20, "content"), lb("评论" * 5, "comment"), lb("导航" * 20, "boilerplate")]
+    assert kept_text(blocks, ("content",)) == "正文" * 20
+    assert kept_text(blocks, ("content", "comment")) == "正文" * 20 + "\n" + "评论" * 5
+    assert page_quality(blocks) == pytest.approx(50 / 90, abs=1e-6)
+    assert page_quality([]) == 0.0
+    assert not page_spam(blocks)
+
+
+def test_spam_when_the_main_text_is_an_ad() -> None:
+    ad_page = [
+        lb("标题", "content"),
+        lb("微乐麻将开挂辅助加微信" * 10, "ad"),
+        lb("首页", "boilerplate"),
+    ]
+    assert page_spam(ad_page)
+    assert page_quality(ad_page) <= 0.1
+    # A stray ad line on an article page is not a spam page.
+    article = [lb("正文" * 100, "content"), lb("加微信开挂", "ad")]
+    assert not page_spam(article)
