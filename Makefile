@@ -32,7 +32,6 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench || true
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

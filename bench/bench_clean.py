@@ -179,7 +179,7 @@ def memory_check(n: int, tmp: Path, workers: int = 2) -> dict[str, Any]:
     proc = subprocess.Popen(pagesieve_cmd(folder, out, workers), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     main = psutil.Process(proc.pid)
-    samples: dict[int, list[tuple[float, float]]] = {}
+    samples: dict[int, list[tuple[float, float, float, float]]] = {}
     t0 = time.monotonic()
     while proc.poll() is None:
         try:
@@ -197,8 +197,9 @@ def memory_check(n: int, tmp: Path, workers: int = 2) -> dict[str, Any]:
         for k in kids:
             try:
                 if k.ppid() in servers:
+                    m = k.memory_full_info()  # uss: only this worker's; pss: shared pages split
                     samples.setdefault(k.pid, []).append(
-                        (time.monotonic() - t0, k.memory_info().rss / 2**20))
+                        (time.monotonic() - t0, m.rss / 2**20, m.uss / 2**20, m.pss / 2**20))
             except psutil.Error:
                 pass
         time.sleep(0.5)
@@ -209,12 +210,15 @@ def memory_check(n: int, tmp: Path, workers: int = 2) -> dict[str, Any]:
     for pid, s in samples.items():
         if len(s) < 4:
             continue
-        warm = [r for t, r in s if t > 0.2 * elapsed] or [r for _, r in s]
+        warm = [x for x in s if x[0] > 0.2 * elapsed] or s
         report[pid] = {
-            "rss_mb_at_20pct": round(warm[0], 1),
+            "rss_mb_at_20pct": round(warm[0][1], 1),
             "rss_mb_at_end": round(s[-1][1], 1),
-            "rss_mb_max": round(max(r for _, r in s), 1),
-            "growth_mb_20pct_to_end": round(s[-1][1] - warm[0], 1),
+            "rss_mb_max": round(max(x[1] for x in s), 1),
+            "rss_growth_mb_20pct_to_end": round(s[-1][1] - warm[0][1], 1),
+            "uss_mb_at_20pct": round(warm[0][2], 1),
+            "uss_mb_at_end": round(s[-1][2], 1),
+            "pss_mb_at_end": round(s[-1][3], 1),
             "samples": len(s),
         }
     return {"pages": n, "workers": workers, "elapsed_s": round(elapsed, 1),
@@ -231,6 +235,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="runs per setting (median taken)")
     ap.add_argument("--memory-pages", type=int, default=3000, help="0 skips the memory check")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--workdir", type=Path, help="where the staged pages go (default: a temp dir)")
     ap.add_argument("--peer", help=argparse.SUPPRESS)
     ap.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -240,7 +245,9 @@ def main() -> None:
         return
 
     worker_counts = [int(w) for w in args.workers.split(",")]
-    tmp = Path(tempfile.mkdtemp(prefix="pagesieve-bench-"))
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-clean-", dir=args.workdir))
     try:
         n, size = stage_pages(args.pages, tmp / "pages")
         print(f"{n} pages ({len(real_pages())} distinct real pages, {size / 2**20:.1f} MB), "

@@ -21,6 +21,7 @@ import json
 import os
 import queue
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -233,7 +234,10 @@ def _server(model: str | None, workers: int) -> Iterator[str]:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
         log.close()
+        if proc.returncode in (0, -signal.SIGTERM):  # keep the log of a server that failed
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _client_loop(base: str, work: queue.Queue[Req], out: list[Result], deadline: float) -> None:

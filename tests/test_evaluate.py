@@ -50,7 +50,8 @@ def test_line_figures() -> None:
     gold = "甲乙丙丁戊己庚\n子丑寅卯辰巳午\n短"
     kept = "甲乙丙丁戊己庚。\n广告：加微信买外挂便宜\n短"
     fig = ev.line_figures(kept, gold)
-    assert fig == {"gold_lines": 3, "gold_lines_kept": 2, "kept_lines": 3, "junk_lines": 1}
+    assert fig == {"gold_lines": 3, "gold_lines_kept": 2, "kept_lines": 3, "junk_lines": 1,
+                   "kept_chars": 7 + 10 + 1, "junk_chars": 10}
 
 
 def test_text_found_short_and_long() -> None:

@@ -38,3 +38,14 @@ def test_context_features_shape_and_scale() -> None:
 
 def test_empty_page() -> None:
     assert context_matrix(np.zeros((0, 5)), _page([])).shape == (0, len(CONTEXT_FEATURE_NAMES))
+
+
+def test_run_siblings_are_the_contiguous_list_only() -> None:
+    # two lists with the same path, split by a heading: each card reads only its own list
+    page = _page(["a/li", "a/li", "a/h3", "a/li", "a/li"])
+    p1 = np.eye(5)
+    ctx = context_matrix(p1, page)
+    labs = ("content", "comment", "related", "ad", "boilerplate")
+    run = [CONTEXT_FEATURE_NAMES.index(f"run:{lab}") for lab in labs]
+    assert np.allclose(ctx[0, run], p1[1]) and np.allclose(ctx[4, run], p1[3])
+    assert np.allclose(ctx[2, run], 0)

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from pagesieve.service.example import EXAMPLE_AD_MARKERS, EXAMPLE_PAGE
+from pagesieve.service.example import EXAMPLE_CHEAT_MARKERS, EXAMPLE_PAGE
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -42,7 +42,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 #: Cheat-software words of the seed page's adverts (docs/labels.md: game cheats are `ad`).
-SEED_AD_MARKERS = ("助赢神器", "辅助器", "开挂", "外挂")
+SEED_CHEAT_MARKERS = ("助赢神器", "辅助器", "开挂", "外挂")
 
 
 def _missing(reason: str) -> None:
@@ -198,7 +198,7 @@ def _run_moderation_flow(
 def test_moderation_in_browser_example_page(
     playwright_sync: Any, model_path: Path, tmp_path: Path
 ) -> None:
-    _run_moderation_flow(playwright_sync, model_path, tmp_path, EXAMPLE_PAGE, EXAMPLE_AD_MARKERS)
+    _run_moderation_flow(playwright_sync, model_path, tmp_path, EXAMPLE_PAGE, EXAMPLE_CHEAT_MARKERS)
 
 
 @pytest.mark.shared
@@ -206,4 +206,4 @@ def test_moderation_in_browser_seed_page(
     playwright_sync: Any, model_path: Path, tmp_path: Path, seed_page: Path
 ) -> None:
     text = seed_page.read_text(encoding="utf-8")
-    _run_moderation_flow(playwright_sync, model_path, tmp_path, text, SEED_AD_MARKERS)
+    _run_moderation_flow(playwright_sync, model_path, tmp_path, text, SEED_CHEAT_MARKERS)

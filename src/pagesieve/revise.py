@@ -20,7 +20,7 @@ _EPS = 1e-3
 
 def _names(n_labels: int, labels: tuple[str, ...]) -> list[str]:
     names: list[str] = []
-    for part in ("self", "prev2", "prev1", "next1", "next2", "window", "siblings", "page"):
+    for part in ("self", "prev2", "prev1", "next1", "next2", "window", "siblings", "run", "page"):
         names.extend(f"{part}:{lab}" for lab in labels[:n_labels])
     names.extend(f"log_self:{lab}" for lab in labels[:n_labels])
     names.extend(["edge:prev", "edge:next", "size", "siblings:n"])
@@ -55,6 +55,18 @@ def context_matrix(p1: np.ndarray, page: Page, *, window: int = 5) -> np.ndarray
             total = p1[m].sum(axis=0)
             sib[m] = (total - p1[m]) / (len(members) - 1)
             sib_n[m] = np.log1p(len(members) - 1) / 5.0
+    # The contiguous run of blocks with the block's tag path: one list, as a reader sees it
+    # (a teaser list and the comment list below it are two runs, even with the same path).
+    run = np.zeros_like(p1)
+    i = 0
+    while i < n:
+        j = i
+        while j + 1 < n and page.blocks[j + 1].tag_path == page.blocks[i].tag_path:
+            j += 1
+        if j > i:
+            total = p1[i : j + 1].sum(axis=0)
+            run[i : j + 1] = (total - p1[i : j + 1]) / (j - i)
+        i = j + 1
     weights = sizes / sizes.sum()
     page_mix = np.broadcast_to((p1 * weights[:, None]).sum(axis=0), (n, k))
     edges = np.zeros((n, 2))
@@ -67,6 +79,7 @@ def context_matrix(p1: np.ndarray, page: Page, *, window: int = 5) -> np.ndarray
             *neigh,
             win,
             sib,
+            run,
             page_mix,
             np.log(p1 + _EPS) / -np.log(_EPS),
             edges,

@@ -7,8 +7,8 @@ summary and library versions, so the same command on the same data gives the sam
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,14 @@ from .model import PageModel
 from .read import read_page
 from .types import LABELS
 
-__all__ = ["DEFAULT_ANNOTATIONS", "feedback_pages", "train_command", "train_model"]
+__all__ = [
+    "ANNOTATED_WEIGHT",
+    "DEFAULT_ANNOTATIONS",
+    "feedback_pages",
+    "reweight",
+    "train_command",
+    "train_model",
+]
 
 DEFAULT_ANNOTATIONS = Path(__file__).resolve().parents[2] / "data" / "annotations"
 FEEDBACK_WEIGHT = 3.0
@@ -55,6 +62,19 @@ def feedback_pages(database_url: str | None) -> list[Any]:
     return out
 
 
+def reweight(data: list[Any]) -> list[Any]:
+    """Training pages with the hand-annotated ones weighted up (`ANNOTATED_WEIGHT`).
+
+    `train_model` and the held-out evaluation both use it, so what is evaluated is what ships.
+    """
+    return [
+        replace(tp, weights=tuple(w * ANNOTATED_WEIGHT for w in tp.weights))
+        if tp.origin == "annotated"
+        else tp
+        for tp in data
+    ]
+
+
 def train_model(
     shared: Path,
     *,
@@ -75,13 +95,7 @@ def train_model(
     data = build_dataset(
         shared, seed=seed, annotations=ann, exclude_hosts=exclude_hosts, **dataset_kwargs
     )
-    data = [tp for tp in data if tp.page.blocks] + list(extra_pages or [])
-    data = [
-        replace(tp, weights=tuple(w * ANNOTATED_WEIGHT for w in tp.weights))
-        if tp.origin == "annotated"
-        else tp
-        for tp in data
-    ]
+    data = reweight([tp for tp in data if tp.page.blocks] + list(extra_pages or []))
     if log:
         log(f"dataset: {len(data)} pages built in {time.perf_counter() - t0:.1f}s")
     model = PageModel(random_state=seed)

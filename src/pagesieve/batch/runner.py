@@ -562,7 +562,16 @@ class _Runner:
         while not self.ready and not plan_done:
             plan_done = not self._pull(plan)
         if self.ready:
-            self.workers = [self._spawn(i) for i in range(self.n_workers)]
+            # the fork server (started by the first spawn) reads this to preload the model
+            previous = os.environ.get(PRELOAD_ENV)
+            os.environ[PRELOAD_ENV] = str(self.model_path)
+            try:
+                self.workers = [self._spawn(i) for i in range(self.n_workers)]
+            finally:
+                if previous is None:
+                    os.environ.pop(PRELOAD_ENV, None)
+                else:
+                    os.environ[PRELOAD_ENV] = previous
         try:
             while self.workers:
                 # hand a batch to every idle worker (redone batches first)
@@ -640,6 +649,9 @@ class _Runner:
                 w.conn.close()
 
 
+#: The model path the fork server preloads (read by `preload.py`, never in this process).
+PRELOAD_ENV = "PAGESIEVE_PRELOAD_MODEL"
+
 #: Imported once by the fork server, so each worker starts warm (sklearn alone takes seconds).
 _PRELOAD = [
     "pagesieve.batch.runner",
@@ -651,6 +663,7 @@ _PRELOAD = [
     "sklearn.feature_extraction.text",
     "joblib",
     "rjieba",
+    "pagesieve.batch.preload",  # loads the run's model, see preload.py
 ]
 
 

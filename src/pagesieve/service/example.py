@@ -7,7 +7,7 @@ shared data folder. The text was written for pagesieve; it is not taken from any
 
 from __future__ import annotations
 
-__all__ = ["EXAMPLE_AD_MARKERS", "EXAMPLE_PAGE", "example_html"]
+__all__ = ["EXAMPLE_AD_MARKERS", "EXAMPLE_CHEAT_MARKERS", "EXAMPLE_PAGE", "example_html"]
 
 EXAMPLE_PAGE = """\
 长江沿线城市推进生态修复 多地湿地面积稳步增加
@@ -27,7 +27,6 @@ EXAMPLE_PAGE = """\
 多个城区将利用边角空地建设小型公园，方便居民就近休闲，首批项目预计年内完工。
 
 2025年04月02日
-
 215
 
 • 实测教程“欢乐斗地主开挂神器免费下载(稳赢辅助通用版)
@@ -35,7 +34,6 @@ EXAMPLE_PAGE = """\
 超强辅助软件！棋牌透视外挂一键安装，胜率提升九成，支持微乐麻将、掼蛋，有需要的朋友加微信咨询购买
 
 2025年05月11日
-
 88
 
 • 春季农业生产有序展开 各地加紧备耕备播
@@ -43,7 +41,6 @@ EXAMPLE_PAGE = """\
 农业部门组织技术人员下田指导，化肥、种子等农资供应总体充足，价格保持平稳。
 
 2025年03月20日
-
 164
 
 • 真人娱乐博彩平台注册就送彩金，彩票天天返水，扫码加QQ了解详情
@@ -51,7 +48,6 @@ EXAMPLE_PAGE = """\
 正规博彩娱乐城，百家乐、时时彩在线玩，充值秒到账，代理招募中，加QQ咨询
 
 2025年06月01日
-
 73
 
 发表评论
@@ -79,8 +75,10 @@ EXAMPLE_PAGE = """\
 关注我们
 """
 
-#: Words that occur only in the two adverts of `EXAMPLE_PAGE`.
-EXAMPLE_AD_MARKERS = ("开挂", "外挂", "博彩", "彩金")
+#: Words that occur only in the game-cheat advert of `EXAMPLE_PAGE` (title and snippet).
+EXAMPLE_CHEAT_MARKERS = ("开挂", "外挂")
+#: Words that occur only in the two adverts (game cheats, gambling) of `EXAMPLE_PAGE`.
+EXAMPLE_AD_MARKERS = (*EXAMPLE_CHEAT_MARKERS, "博彩", "彩金")
 
 
 def example_html() -> str:

@@ -1,0 +1,23 @@
+"""Imported by the batch fork server before it forks any worker: load the model there once.
+
+Workers forked afterwards inherit it (copy-on-write), so starting N workers costs one model load
+instead of N, and the model's arrays stay shared between them. Each worker still calls
+`load_model` itself, which then finds it in its cache; if loading fails here, the worker's own
+call fails the same way and reports it, so nothing is swallowed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+from .runner import PRELOAD_ENV
+
+__all__: list[str] = []
+
+_path = os.environ.get(PRELOAD_ENV)
+if _path:
+    with contextlib.suppress(Exception):
+        from ..model import load_model
+
+        load_model(_path)
