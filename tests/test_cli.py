@@ -39,7 +39,11 @@ def test_classify_json_demo_page_has_every_label() -> None:
 
 
 def test_classify_stdin_text_and_table() -> None:
-    page = "城南旧书市重新开张\n\n经过半年的改造,旧书市场重新开门迎客,两天接待读者一万多人次。\n\n联系我们"
+    page = (
+        "城南旧书市重新开张\n\n"
+        "经过半年的改造,旧书市场重新开门迎客,两天接待读者一万多人次。\n\n"
+        "联系我们"
+    )
     proc = run("classify", "-", "--format", "text", stdin=page.encode("gb18030"))
     assert proc.returncode == 0, proc.stderr.decode()
     assert "旧书市场" in proc.stdout.decode()

@@ -118,7 +118,16 @@ def clean(
         bool, typer.Option("--resume", help="Skip finished shards of an earlier run.")
     ] = False,
     rejects: Annotated[
-        Path | None, typer.Option(help="Rejects file (default: OUTDIR/rejects.jsonl).")
+        Path | None, typer.Option(help="Rejects file (default: OUTDIR/_rejects.jsonl).")
+    ] = None,
+    shard_size: Annotated[
+        int, typer.Option("--shard-size", help="Pages per output shard (the unit of --resume).")
+    ] = 2000,
+    max_seconds: Annotated[
+        float | None,
+        typer.Option(
+            "--max-seconds", help="Per-page time limit (default $PAGESIEVE_MAX_SECONDS or 30)."
+        ),
     ] = None,
     gzip: Annotated[bool, typer.Option("--gzip", help="Write .jsonl.gz shards.")] = False,
     model: ModelOpt = None,
@@ -140,6 +149,8 @@ def clean(
         rejects=rejects,
         model=model,
         gzip=gzip,
+        shard_size=shard_size,
+        max_seconds=max_seconds,
     )
     raise typer.Exit(code)
 
@@ -149,13 +160,26 @@ def spark(
     inputs: Annotated[list[str], typer.Argument(help="Input paths or URIs (file:, s3a:, hdfs:).")],
     outdir: Annotated[str, typer.Option("-o", "--outdir", help="Output folder or URI.")],
     master: Annotated[
-        str, typer.Option(help="Spark master URL, e.g. local[2] or spark://host:7077.")
-    ] = "local[*]",
-    blocks: Annotated[
-        bool, typer.Option("--blocks", help="Include every block in the records.")
-    ] = False,
+        str | None,
+        typer.Option(
+            help="Spark master URL, e.g. local[2] (default: spark-submit's, or local[*])."
+        ),
+    ] = None,
+    blocks: Annotated[bool, typer.Option("--blocks", help="Include every block.")] = False,
     keep: Annotated[str, typer.Option(help="Labels kept in `text`, comma-separated.")] = "content",
     model: ModelOpt = None,
+    rejects: Annotated[
+        str | None, typer.Option(help="Local rejects file (default: OUTDIR/_rejects).")
+    ] = None,
+    gzip: Annotated[bool, typer.Option("--gzip", help="gzip the part files.")] = False,
+    partitions: Annotated[int | None, typer.Option(help="Repartition pages to N tasks.")] = None,
+    model_on_executors: Annotated[
+        bool,
+        typer.Option(
+            "--model-on-executors",
+            help="Load --model from its path on each executor instead of broadcasting it.",
+        ),
+    ] = False,
 ) -> None:
     """Run the same cleaning as `clean` on a Spark cluster (pyspark extra)."""
     try:
@@ -166,7 +190,16 @@ def spark(
         ) from None
     raise typer.Exit(
         spark_command(
-            inputs=inputs, outdir=outdir, master=master, blocks=blocks, keep=keep, model=model
+            inputs=inputs,
+            outdir=outdir,
+            master=master,
+            blocks=blocks,
+            keep=keep,
+            model=model,
+            rejects=rejects,
+            gzip=gzip,
+            partitions=partitions,
+            model_on_executors=model_on_executors,
         )
     )
 

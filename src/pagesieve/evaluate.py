@@ -1146,6 +1146,7 @@ def evaluate_heldout(
     """
     from .annotations import load_annotations
     from .model import PageModel
+    from .train import reweight
     from .training.dataset import build_dataset
 
     shared_data = Path(shared_data)
@@ -1167,7 +1168,9 @@ def evaluate_heldout(
         data = build_dataset(shared_data, seed=seed, annotations=annotations,
                              exclude_hosts=frozenset(exclude), **kwargs)
         before = len(data)
-        data = [tp for tp in data if tp.page.blocks and not _same_page(tp, held_keys, exclude)]
+        data = reweight(
+            [tp for tp in data if tp.page.blocks and not _same_page(tp, held_keys, exclude)]
+        )
         dropped = before - len(data)
         if log:
             log(f"fold {k + 1}/{len(fold_sites)}: {len(sites)} sites, {len(held)} pages held out; "

@@ -253,8 +253,21 @@ class PageModel:
             raise ModelError("the model is not fitted")
         return self._fitted
 
+    def pass1_matrix(self, feats: np.ndarray) -> Any:
+        """Pass-1 feature matrix: the fitted vectorizers called directly.
+
+        Same columns as the pipeline's ColumnTransformer (words, then layout), without its
+        per-call validation overhead, which dominated small pages.
+        """
+        ct = self.fitted.pass1.named_steps["features"]
+        words = ct.named_transformers_["words"].transform(feats[:, 0])
+        layout = ct.named_transformers_["layout"].transform(feats[:, 1])
+        return sparse.hstack([words, layout], format="csr")
+
     def first_pass_proba(self, feats: np.ndarray) -> np.ndarray:
-        return self._proba_full(self.fitted.pass1, feats)
+        if len(feats) == 0:
+            return np.zeros((0, len(LABELS)))
+        return self._proba_full(self.fitted.pass1.named_steps["clf"], self.pass1_matrix(feats))
 
     def predict_proba(self, page: Page, feats: np.ndarray | None = None) -> np.ndarray:
         if not page.blocks:
@@ -287,10 +300,8 @@ class PageModel:
     ) -> list[tuple[str, ...]]:
         """Per block: the pass-1 features and the context facts that pushed it to its label."""
         f = self.fitted
-        pipe = f.pass1
-        X = pipe.named_steps["features"].transform(feats)
-        X = sparse.csr_matrix(X)
-        clf = pipe.named_steps["clf"]
+        X = self.pass1_matrix(feats)
+        clf = f.pass1.named_steps["clf"]
         coef = np.zeros((len(LABELS), X.shape[1]))
         coef[clf.classes_] = clf.coef_ if clf.coef_.shape[0] == len(clf.classes_) else 0
         cclf = f.pass2.calibrated_classifiers_[0].estimator
