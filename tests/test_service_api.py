@@ -645,6 +645,10 @@ def _write_review(folder: Path) -> None:
     with gzip.open(folder / "part-00001.jsonl.gz", "wt", encoding="utf-8") as fh:
         for i in range(14):
             fh.write(json.dumps({"source": f"gz-{i}", "spam": i % 2 == 0, "quality": 0.3}) + "\n")
+    # clean's bookkeeping is not pages: a flagged-looking record there must not show up
+    (folder / "_state" / "rejects").mkdir(parents=True)
+    for name in ("_rejects.jsonl", "_state/rejects/r.jsonl"):
+        (folder / name).write_text(json.dumps({"source": "reject-1", "spam": True}) + "\n")
 
 
 def test_review_queue(model_path: Path, db_url: str, tmp_path: Path) -> None:
@@ -662,6 +666,7 @@ def test_review_queue(model_path: Path, db_url: str, tmp_path: Path) -> None:
         r2 = c.get("/review?page=2")
         assert r2.text.count('class="review-item"') == 6 and 'rel="next"' not in r2.text
         assert "gz-13" in r2.text
+        assert "reject-1" not in r.text + r2.text
         assert c.get("/review?page=0").status_code == 422
         r3 = c.get("/review?max_quality=0.05")
         assert "spam-1" in r3.text and "low-1" not in r3.text

@@ -31,11 +31,17 @@ class ReviewPage:
 
 
 def find_shards(folder: Path) -> list[Path]:
-    """JSONL shards under `folder` (recursively), in a stable order."""
+    """JSONL shards under `folder` (recursively), in a stable order.
+
+    Names starting with ``_`` are `clean`'s own bookkeeping (``_rejects.jsonl``, ``_state/``),
+    not pages, and are skipped.
+    """
     found = [
         p
         for p in folder.rglob("*")
-        if p.is_file() and (p.name.endswith(".jsonl") or p.name.endswith(".jsonl.gz"))
+        if p.is_file()
+        and (p.name.endswith(".jsonl") or p.name.endswith(".jsonl.gz"))
+        and not any(part.startswith("_") for part in p.relative_to(folder).parts)
     ]
     return sorted(found)
 
