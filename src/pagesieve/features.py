@@ -86,10 +86,10 @@ _ICP = re.compile(r"icp|备案|版权所有|copyright|©|\(c\)|公网安备|许�
 #: examples). A feature, never the verdict: news about busting cheats says 外挂 too, and the
 #: model weighs the cue against the words and layout around it.
 _AD_CUES = re.compile(
-    r"辅助|外挂|开挂|挂软件|透视|助赢|神器|必胜|稳赢|包赢|博彩|彩金|返水|真人娱乐|百家乐|时时彩|"
-    r"娱乐城|投注|下注|赔率|注册就送|注册送|首充|充值|代理招募|加微|加v|vx|加q|qq[:：]?\d|扫码|"
-    r"私聊|代开|发票|贷款|放款|无抵押|日赚|月入|躺赚|兼职|刷单|招商|加盟|致富|荐股|牛股|"
-    r"涨停|优惠|特价|包邮|限时|抢购|咨询热线|免费领取|点击进入|广告|推广|赞助|sponsored",
+    r"辅助|外挂|开挂|挂软件|透视挂|助赢|神器|必胜|稳赢|包赢|博彩|彩金|返水|真人娱乐|百家乐|时时彩|"
+    r"娱乐城|投注|下注|赔率|注册就送|注册送|首充|代理招募|加微|加v|vx|加q|qq[:：]?\d|扫码|"
+    r"私聊|代开|贷款|放款|无抵押|日赚|躺赚|刷单|招商|加盟|致富|荐股|牛股|"
+    r"咨询热线|免费领取|点击进入|广告|推广|赞助|sponsored",
     re.I,
 )
 _BULLET = re.compile(r"^[•·●○◆◇▪▫■□►▶‣⁃※★☆\-*+]")
