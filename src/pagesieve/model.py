@@ -269,20 +269,22 @@ class PageModel:
             return np.zeros((0, len(LABELS)))
         return self._proba_full(self.fitted.pass1.named_steps["clf"], self.pass1_matrix(feats))
 
+    def _both_passes(self, page: Page, feats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The revision pass's features and its probabilities for a non-empty page."""
+        ctx = context_matrix(self.first_pass_proba(feats), page)
+        return ctx, self._proba_full(self.fitted.pass2, ctx)
+
     def predict_proba(self, page: Page, feats: np.ndarray | None = None) -> np.ndarray:
         if not page.blocks:
             return np.zeros((0, len(LABELS)))
         feats = self.featurize(page) if feats is None else feats
-        p1 = self.first_pass_proba(feats)
-        return self._proba_full(self.fitted.pass2, context_matrix(p1, page))
+        return self._both_passes(page, feats)[1]
 
     def label_page(self, page: Page, *, explain: bool = True) -> tuple[Label, ...]:
         if not page.blocks:
             return ()
         feats = self.featurize(page)
-        p1 = self.first_pass_proba(feats)
-        ctx = context_matrix(p1, page)
-        p2 = self._proba_full(self.fitted.pass2, ctx)
+        ctx, p2 = self._both_passes(page, feats)
         why: list[tuple[str, ...]] = [()] * len(page.blocks)
         if explain:
             why = self._explain(feats, ctx, p2.argmax(axis=1))
