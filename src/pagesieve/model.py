@@ -31,10 +31,13 @@ from .types import LABELS, Label, LabelName, Page
 __all__ = [
     "DEFAULT_MODEL_PATH",
     "FORMAT_VERSION",
+    "SERIALIZATIONS",
     "PageModel",
+    "check_sklearn_version",
     "default_model_path",
     "load_model",
     "manifest_path",
+    "read_manifest",
     "sha256_file",
 ]
 
@@ -48,7 +51,15 @@ def default_model_path() -> Path:
     return Path(env) if env else DEFAULT_MODEL_PATH
 
 
+#: Model file suffix → serialization. Exported files carry their format in the manifest name,
+#: so ``m.joblib``, ``m.skops`` and ``m.onnx`` can sit in one folder.
+SERIALIZATIONS = {".joblib": "joblib", ".skops": "skops", ".onnx": "onnx"}
+
+
 def manifest_path(model_path: Path) -> Path:
+    """``m.joblib`` → ``m.manifest.json``; ``m.skops`` → ``m.skops.manifest.json`` (and onnx)."""
+    if model_path.suffix in (".skops", ".onnx"):
+        return model_path.with_name(model_path.name + ".manifest.json")
     return model_path.with_name(model_path.stem + ".manifest.json")
 
 
@@ -253,26 +264,50 @@ class PageModel:
             raise ModelError("the model is not fitted")
         return self._fitted
 
+    # The four hooks below are all prediction needs from the fitted estimators; an exported
+    # model (export.py) overrides them and reuses everything else.
+    def vectorizers(self) -> tuple[Any, Any]:
+        """The fitted (words, layout) vectorizers."""
+        ct = self.fitted.pass1.named_steps["features"]
+        return ct.named_transformers_["words"], ct.named_transformers_["layout"]
+
+    def _pass1_proba(self, X: Any) -> np.ndarray:
+        return self._proba_full(self.fitted.pass1.named_steps["clf"], X)
+
+    def _pass2_proba(self, ctx: np.ndarray) -> np.ndarray:
+        return self._proba_full(self.fitted.pass2, ctx)
+
+    def _explain_weights(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-label pass-1 and pass-2 coefficients (zero rows for absent labels), feature names."""
+        f = self.fitted
+        clf = f.pass1.named_steps["clf"]
+        coef = np.zeros((len(LABELS), clf.coef_.shape[1]))
+        coef[clf.classes_] = clf.coef_ if clf.coef_.shape[0] == len(clf.classes_) else 0
+        cclf = f.pass2.calibrated_classifiers_[0].estimator
+        ccoef = np.zeros((len(LABELS), cclf.coef_.shape[1]))
+        ccoef[cclf.classes_] = cclf.coef_
+        return coef, ccoef, f.feature_names
+
     def pass1_matrix(self, feats: np.ndarray) -> Any:
         """Pass-1 feature matrix: the fitted vectorizers called directly.
 
         Same columns as the pipeline's ColumnTransformer (words, then layout), without its
         per-call validation overhead, which dominated small pages.
         """
-        ct = self.fitted.pass1.named_steps["features"]
-        words = ct.named_transformers_["words"].transform(feats[:, 0])
-        layout = ct.named_transformers_["layout"].transform(feats[:, 1])
+        words_vec, layout_vec = self.vectorizers()
+        words = words_vec.transform(feats[:, 0])
+        layout = layout_vec.transform(feats[:, 1])
         return sparse.hstack([words, layout], format="csr")
 
     def first_pass_proba(self, feats: np.ndarray) -> np.ndarray:
         if len(feats) == 0:
             return np.zeros((0, len(LABELS)))
-        return self._proba_full(self.fitted.pass1.named_steps["clf"], self.pass1_matrix(feats))
+        return self._pass1_proba(self.pass1_matrix(feats))
 
     def _both_passes(self, page: Page, feats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The revision pass's features and its probabilities for a non-empty page."""
         ctx = context_matrix(self.first_pass_proba(feats), page)
-        return ctx, self._proba_full(self.fitted.pass2, ctx)
+        return ctx, self._pass2_proba(ctx)
 
     def predict_proba(self, page: Page, feats: np.ndarray | None = None) -> np.ndarray:
         if not page.blocks:
@@ -301,20 +336,14 @@ class PageModel:
         self, feats: np.ndarray, ctx: np.ndarray, chosen: np.ndarray, top: int = 4
     ) -> list[tuple[str, ...]]:
         """Per block: the pass-1 features and the context facts that pushed it to its label."""
-        f = self.fitted
         X = self.pass1_matrix(feats)
-        clf = f.pass1.named_steps["clf"]
-        coef = np.zeros((len(LABELS), X.shape[1]))
-        coef[clf.classes_] = clf.coef_ if clf.coef_.shape[0] == len(clf.classes_) else 0
-        cclf = f.pass2.calibrated_classifiers_[0].estimator
-        ccoef = np.zeros((len(LABELS), ctx.shape[1]))
-        ccoef[cclf.classes_] = cclf.coef_
+        coef, ccoef, feature_names = self._explain_weights()
         out: list[tuple[str, ...]] = []
         for i in range(X.shape[0]):
             k = int(chosen[i])
             row = X.getrow(i)
             contrib = row.data * coef[k, row.indices]
-            names = [str(f.feature_names[j]) for j in row.indices]
+            names = [str(feature_names[j]) for j in row.indices]
             # The strongest words and the strongest layout facts, half of `top` each, so a
             # moderator sees what the text says as well as where it sits.
             picked: list[tuple[float, str]] = []
@@ -355,6 +384,7 @@ class PageModel:
             "model_file": path.name,
             "sha256": sha256_file(path),
             "format": FORMAT_VERSION,
+            "serialization": "joblib",
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "versions": _versions(),
             "params": self.get_params(),
@@ -379,44 +409,104 @@ class PageModel:
 
     @classmethod
     def load(cls, path: Path) -> PageModel:
-        """Load a model after checking its sha256 and library versions against the manifest."""
+        """Load a model after checking its manifest, sha256 and library versions.
+
+        The file is read once; the bytes hashed are the bytes deserialized (no window to swap the
+        file in between). A joblib file is unpickled with an allow-list (`safe_pickle`), a .skops
+        or .onnx export goes through `export.load_exported`.
+        """
         path = Path(path)
-        if not path.is_file():
-            raise ModelError(f"model file not found: {path}")
-        mpath = manifest_path(path)
-        if not mpath.is_file():
-            raise ModelError(f"model manifest not found: {mpath} (refusing to load {path.name})")
+        manifest = read_manifest(path)
         try:
-            manifest = json.loads(mpath.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"model manifest {mpath} is unreadable: {exc}") from None
-        digest = sha256_file(path)
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ModelError(f"model file {path} is unreadable: {exc}") from None
+        digest = hashlib.sha256(data).hexdigest()
         if digest != manifest.get("sha256"):
             raise ModelError(
                 f"model file {path} does not match its manifest (sha256 {digest[:12]}… "
                 f"!= {str(manifest.get('sha256'))[:12]}…); refusing to unpickle it"
             )
-        import sklearn
+        kind = SERIALIZATIONS[path.suffix]
+        if kind != "joblib":
+            from .export import load_exported
 
-        want = manifest.get("versions", {}).get("scikit-learn")
-        if want != sklearn.__version__:
-            raise ModelError(
-                f"model {path.name} was trained with scikit-learn {want}, this is "
-                f"{sklearn.__version__}; retrain it (`make model`) or install scikit-learn=={want}"
-            )
-        import joblib
+            return load_exported(data, path, manifest)
+        check_sklearn_version(manifest, path)
+        from .safe_pickle import load_joblib_bytes
 
         try:
-            payload = joblib.load(path)
+            payload = load_joblib_bytes(data)
+        except ModelError:
+            raise
         except Exception as exc:
             raise ModelError(f"model file {path} could not be loaded: {exc}") from None
         if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
             raise ModelError(f"model file {path} is not a pagesieve model (format mismatch)")
-        model = cls(**payload["params"])
-        names = payload["pass1"].named_steps["features"].get_feature_names_out()
-        model._fitted = _Fitted(payload["pass1"], payload["pass2"], np.asarray(names, dtype=object))
-        model.manifest = manifest
+        return cls.from_estimators(payload["params"], payload["pass1"], payload["pass2"], manifest)
+
+    @classmethod
+    def from_estimators(
+        cls, params: Mapping[str, Any], pass1: Any, pass2: Any, manifest: Mapping[str, Any]
+    ) -> PageModel:
+        """A model from its fitted pass-1 pipeline and pass-2 classifier (joblib and skops)."""
+        model = cls(**params)
+        names = pass1.named_steps["features"].get_feature_names_out()
+        model._fitted = _Fitted(pass1, pass2, np.asarray(names, dtype=object))
+        model.manifest = dict(manifest)
         return model
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest of the model at `path`, after the checks on where the model comes from.
+
+    A model loads only from the path it was asked for: the file and its manifest must be regular
+    files (not symlinks, which would load whatever they point to today), and the manifest must
+    name this very file (``model_file``) and its serialization.
+    """
+    if path.suffix not in SERIALIZATIONS:
+        raise ModelError(
+            f"model file {path} must end in {', '.join(SERIALIZATIONS)} (not {path.suffix!r})"
+        )
+    if path.is_symlink():
+        raise ModelError(f"model file {path} is a symlink; give the real path of the model")
+    if not path.is_file():
+        raise ModelError(f"model file not found: {path}")
+    mpath = manifest_path(path)
+    if mpath.is_symlink():
+        raise ModelError(f"model manifest {mpath} is a symlink; refusing to load {path.name}")
+    if not mpath.is_file():
+        raise ModelError(f"model manifest not found: {mpath} (refusing to load {path.name})")
+    try:
+        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"model manifest {mpath} is unreadable: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise ModelError(f"model manifest {mpath} is not a JSON object")
+    if manifest.get("model_file") != path.name:
+        raise ModelError(
+            f"model manifest {mpath} describes {manifest.get('model_file')!r}, not {path.name!r}; "
+            "refusing to load it"
+        )
+    kind = SERIALIZATIONS[path.suffix]
+    if manifest.get("serialization", "joblib") != kind:
+        raise ModelError(
+            f"model manifest {mpath} says {manifest.get('serialization')!r}, "
+            f"the file name says {kind!r}"
+        )
+    return manifest
+
+
+def check_sklearn_version(manifest: Mapping[str, Any], path: Path) -> None:
+    """A model pickled by another scikit-learn is an error: its internals may have moved."""
+    import sklearn
+
+    want = manifest.get("versions", {}).get("scikit-learn")
+    if want != sklearn.__version__:
+        raise ModelError(
+            f"model {path.name} was trained with scikit-learn {want}, this is "
+            f"{sklearn.__version__}; retrain it (`make model`) or install scikit-learn=={want}"
+        )
 
 
 def _pretty(name: str) -> str:
@@ -436,4 +526,5 @@ def load_model(path: str | Path | None = None) -> PageModel:
         mtime = p.stat().st_mtime
     except OSError:
         raise ModelError(f"model file not found: {p}") from None
-    return _load_cached(str(p.resolve()), mtime)
+    # The absolute path, not the resolved one: `PageModel.load` refuses symlinks itself.
+    return _load_cached(os.path.abspath(p), mtime)
