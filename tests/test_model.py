@@ -136,3 +136,42 @@ def test_pickle_holds_only_sklearn_objects(fitted: PageModel, tmp_path: Path) ->
     strings = {arg for op, arg, _ in pickletools.genops(raw) if isinstance(arg, str)}
     assert not any(s.startswith("pagesieve") for s in strings | modules)
     assert not any(s.startswith(("jieba", "rjieba")) for s in strings | modules)
+
+
+def test_loads_only_from_the_given_path(fitted: PageModel, tmp_path: Path) -> None:
+    from pagesieve.model import load_model
+
+    real = tmp_path / "real" / "m.joblib"
+    fitted.save(real)
+    # A symlinked model file or manifest is refused: it would load whatever it points to.
+    link_dir = tmp_path / "link"
+    link_dir.mkdir()
+    (link_dir / "m.joblib").symlink_to(real)
+    (link_dir / "m.manifest.json").write_bytes(manifest_path(real).read_bytes())
+    with pytest.raises(ModelError, match="symlink"):
+        PageModel.load(link_dir / "m.joblib")
+    with pytest.raises(ModelError, match="symlink"):
+        load_model(link_dir / "m.joblib")
+    (link_dir / "m.joblib").unlink()
+    (link_dir / "m.joblib").write_bytes(real.read_bytes())
+    (link_dir / "m.manifest.json").unlink()
+    (link_dir / "m.manifest.json").symlink_to(manifest_path(real))
+    with pytest.raises(ModelError, match="symlink"):
+        PageModel.load(link_dir / "m.joblib")
+    # The manifest must name the file it sits beside (a renamed copy is not vouched for).
+    other = tmp_path / "real" / "other.joblib"
+    other.write_bytes(real.read_bytes())
+    manifest_path(other).write_bytes(manifest_path(real).read_bytes())
+    with pytest.raises(ModelError, match="describes 'm.joblib', not 'other.joblib'"):
+        PageModel.load(other)
+    # Only the known suffixes, and the manifest's serialization must agree with the suffix.
+    with pytest.raises(ModelError, match="must end in"):
+        PageModel.load(tmp_path / "real" / "m.pkl")
+    onnx = tmp_path / "real" / "m.onnx"
+    onnx.write_bytes(real.read_bytes())
+    manifest = json.loads(manifest_path(real).read_text())
+    manifest["model_file"] = "m.onnx"
+    manifest_path(onnx).write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="says 'joblib'"):
+        PageModel.load(onnx)
+    assert load_model(real).manifest["serialization"] == "joblib"

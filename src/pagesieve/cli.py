@@ -309,15 +309,51 @@ def evaluate(
 
 
 @model_app.command("info")
-def model_info(model: ModelOpt = None) -> None:
-    """Check a model's hash and print its manifest."""
+def model_info(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Model file: .joblib, .skops or .onnx (default: --model's default)."),
+    ] = None,
+    model: ModelOpt = None,
+) -> None:
+    """Check a model (manifest, sha256, versions), load it and print its manifest."""
     from .model import load_model
 
     try:
-        m = load_model(model)
+        m = load_model(path or model)
     except PagesieveError as exc:
         raise fail(str(exc), EXIT_MODEL) from None
     typer.echo(json.dumps(m.manifest, ensure_ascii=False, indent=2))
+
+
+class ExportFormat(StrEnum):
+    skops = "skops"
+    onnx = "onnx"
+
+
+@model_app.command("export")
+def model_export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="skops or onnx.")],
+    out: Annotated[
+        Path, typer.Option("-o", "--out", help="Output file (.skops or .onnx); manifest beside.")
+    ],
+    model: ModelOpt = None,
+) -> None:
+    """Export the (hash-checked) model to a format that loads without pickle: skops or ONNX."""
+    from .export import export_model
+    from .model import load_model
+
+    try:
+        manifest = export_model(load_model(model), out, fmt.value)
+    except ImportError as exc:
+        raise fail(
+            f"export support is not installed ({exc}); pip install 'pagesieve[export]'"
+        ) from None
+    except PagesieveError as exc:
+        raise fail(str(exc), EXIT_MODEL) from None
+    except OSError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"wrote {out} ({fmt.value}, sha256 {manifest['sha256'][:12]}…)")
 
 
 def main(argv: list[str] | None = None) -> Any:
