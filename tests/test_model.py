@@ -162,7 +162,7 @@ def test_loads_only_from_the_given_path(fitted: PageModel, tmp_path: Path) -> No
     other = tmp_path / "real" / "other.joblib"
     other.write_bytes(real.read_bytes())
     manifest_path(other).write_bytes(manifest_path(real).read_bytes())
-    with pytest.raises(ModelError, match="describes 'm.joblib', not 'other.joblib'"):
+    with pytest.raises(ModelError, match=r"describes 'm\.joblib', not 'other\.joblib'"):
         PageModel.load(other)
     # Only the known suffixes, and the manifest's serialization must agree with the suffix.
     with pytest.raises(ModelError, match="must end in"):
