@@ -88,3 +88,26 @@ def test_tampered_model_is_refused(tmp_path: Path) -> None:
         assert proc.returncode == 3
         err = proc.stderr.decode()
         assert "does not match its manifest" in err and "Traceback" not in err
+
+
+def test_model_export_and_info(tmp_path: Path) -> None:
+    for fmt in ("skops", "onnx"):
+        out = tmp_path / f"pagesieve.{fmt}"
+        proc = run("model", "export", "--format", fmt, "-o", str(out))
+        assert proc.returncode == 0, proc.stderr.decode()
+        assert out.is_file() and f"wrote {out}" in proc.stdout.decode()
+    proc = run("model", "info", str(tmp_path / "pagesieve.onnx"))
+    assert proc.returncode == 0, proc.stderr.decode()
+    info = json.loads(proc.stdout)
+    assert info["serialization"] == "onnx" and info["model_file"] == "pagesieve.onnx"
+    shipped = json.loads((REPO / "models" / "pagesieve.manifest.json").read_text())
+    assert info["exported_from"]["sha256"] == shipped["sha256"]
+    want = json.loads(run("classify", str(DEMO)).stdout)
+    skops = tmp_path / "pagesieve.skops"
+    got = json.loads(run("classify", str(DEMO), "--model", str(skops)).stdout)
+    assert [b["label"] for b in got["blocks"]] == [b["label"] for b in want["blocks"]]
+    proc = run("model", "export", "--format", "onnx", "-o", str(tmp_path / "x.skops"))
+    assert proc.returncode == 3 and b"must end in .onnx" in proc.stderr
+    (tmp_path / "pagesieve.skops").write_bytes(b"PK junk")
+    proc = run("model", "info", str(tmp_path / "pagesieve.skops"))
+    assert proc.returncode == 3 and b"does not match its manifest" in proc.stderr
