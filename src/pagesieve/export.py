@@ -227,7 +227,8 @@ def _onnx_bytes(model: PageModel) -> bytes:
     words, layout = model.vectorizers()
     k1, k2 = len(clf.classes_), len(cal.classes_)
     # Pass 1 runs in the classifier's own dtype (float32 when fitted on float32 TF-IDF), summing
-    # each row's products in column order as scipy does, so its decisions are bit-identical.
+    # each row's products in column order as scipy does, and its sigmoid and normalisation
+    # in the same order of operations as scipy and numpy: its probabilities come out identical.
     t1 = np.dtype(clf.coef_.dtype).type
     if t1 not in (np.float32, np.float64):
         raise ModelError(f"cannot export pass-1 coefficients of dtype {clf.coef_.dtype}")
@@ -248,6 +249,7 @@ def _onnx_bytes(model: PageModel) -> bytes:
         const("p2_b", np.array([c.b_ for c in cc.calibrators], dtype=np.float64)),
         const("p2_classes", np.asarray(cal.classes_, dtype=np.int64)),
         const("axis1", np.array([1], dtype=np.int64)),
+        *[const(f"col{j}", np.array([j], dtype=np.int64)) for j in range(k1)],
         const("k1", np.array([k1], dtype=np.int64)),
         const("zero", np.array(0.0)),
         const("zero1", np.array(0.0, dtype=t1)),
@@ -283,7 +285,13 @@ def _onnx_bytes(model: PageModel) -> bytes:
         N("Cast", ["e_64"], ["e"], to=p1_type),
         N("Add", ["e", "one1"], ["e1"]),
         N("Div", ["one1", "e1"], ["s"]),
-        N("ReduceSum", ["s", "axis1"], ["s_sum"], keepdims=1),
+        # numpy sums a row of k1 values left to right; so do these Adds (ReduceSum may not)
+        *[N("Gather", ["s", f"col{j}"], [f"s_col{j}"], axis=1) for j in range(k1)],
+        *[
+            N("Add", [f"s_acc{j - 1}" if j > 1 else "s_col0", f"s_col{j}"], [f"s_acc{j}"])
+            for j in range(1, k1)
+        ],
+        N("Identity", [f"s_acc{k1 - 1}"], ["s_sum"]),
         N("Equal", ["s_sum", "zero1"], ["s_zero"]),
         N("Where", ["s_zero", "one1", "s"], ["s_safe"]),
         N("Where", ["s_zero", "k1_f", "s_sum"], ["s_sum_safe"]),
