@@ -228,7 +228,8 @@ def _onnx_bytes(model: PageModel) -> bytes:
     k1, k2 = len(clf.classes_), len(cal.classes_)
     # Pass 1 runs in the classifier's own dtype (float32 when fitted on float32 TF-IDF), summing
     # each row's products in column order as scipy does, and its sigmoid and normalisation
-    # in the same order of operations as scipy and numpy: its probabilities come out identical.
+    # in the same order of operations as scipy and numpy: its probabilities come out identical
+    # but for a rare one-ulp difference in exp.
     t1 = np.dtype(clf.coef_.dtype).type
     if t1 not in (np.float32, np.float64):
         raise ModelError(f"cannot export pass-1 coefficients of dtype {clf.coef_.dtype}")
