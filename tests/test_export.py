@@ -212,6 +212,25 @@ def test_onnx_custom_operator_refused(exported: dict[str, Path], tmp_path: Path)
         PageModel.load(path)
 
 
+def test_onnx_vectorizer_that_reads_files_refused(
+    exported: dict[str, Path], tmp_path: Path
+) -> None:
+    import onnx
+
+    proto = onnx.load_model_from_string(exported["onnx"].read_bytes())
+    for prop in proto.metadata_props:
+        if prop.key == "pagesieve.vectorizers":
+            config = json.loads(prop.value)
+            config["words"]["params"]["input"] = "filename"
+            prop.value = json.dumps(config)
+    path = tmp_path / "pagesieve.onnx"
+    path.write_bytes(proto.SerializeToString())
+    manifest_path(path).write_bytes(manifest_path(exported["onnx"]).read_bytes())
+    rehash(path)
+    with pytest.raises(ModelError, match="reads files or runs code"):
+        PageModel.load(path)
+
+
 def test_export_of_a_freshly_fitted_model(tmp_path: Path) -> None:
     # Any model `fit` produces exports, not only the shipped one.
     rng = random.Random(1)
