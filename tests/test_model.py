@@ -175,3 +175,16 @@ def test_loads_only_from_the_given_path(fitted: PageModel, tmp_path: Path) -> No
     with pytest.raises(ModelError, match="says 'joblib'"):
         PageModel.load(onnx)
     assert load_model(real).manifest["serialization"] == "joblib"
+
+
+def test_vectorizer_reading_files_refused(fitted: PageModel, tmp_path: Path) -> None:
+    # Hash and allow-list pass (a TfidfVectorizer is allowed), but its settings would open files
+    # named by the block text.
+    import copy
+
+    evil = copy.deepcopy(fitted)
+    evil.vectorizers()[0].input = "filename"
+    path = tmp_path / "m.joblib"
+    evil.save(path)
+    with pytest.raises(ModelError, match="reads files or runs code"):
+        PageModel.load(path)

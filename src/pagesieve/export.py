@@ -33,6 +33,7 @@ from .model import (
     PageModel,
     _versions,
     check_sklearn_version,
+    check_vectorizers,
     manifest_path,
 )
 from .types import LABELS
@@ -408,17 +409,10 @@ def _load_skops(data: bytes, path: Path, manifest: Mapping[str, Any]) -> PageMod
     ct = payload["pass1"].named_steps["features"]
     for name, est, _ in ct.transformers_:
         if name in _VECTORIZER_PARTS:
-            _check_vectorizer(est, path)
             est.vocabulary_ = _vocabulary(payload["vocabulary"][name])
     return PageModel.from_estimators(
         payload["params"], payload["pass1"], payload["pass2"], manifest
     )
-
-
-def _check_vectorizer(vec: Any, path: Path) -> None:
-    """Settings are data here too: ``input="filename"`` would make the text name files to read."""
-    if vec.input != "content" or not isinstance(vec.analyzer, str):
-        raise ModelError(f"model file {path} has a vectorizer that reads files or runs code")
 
 
 def _rebuild_vectorizer(config: Mapping[str, Any], terms: np.ndarray, idf: Any) -> Any:
@@ -463,8 +457,7 @@ def _load_onnx(data: bytes, path: Path, manifest: Mapping[str, Any]) -> PageMode
     vec_config = json.loads(meta["pagesieve.vectorizers"])
     words = _rebuild_vectorizer(vec_config["words"], tensors["words_terms"], tensors["words_idf"])
     layout = _rebuild_vectorizer(vec_config["layout"], tensors["layout_terms"], None)
-    for vec in (words, layout):
-        _check_vectorizer(vec, path)
+    check_vectorizers((words, layout))
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1

@@ -34,6 +34,7 @@ __all__ = [
     "SERIALIZATIONS",
     "PageModel",
     "check_sklearn_version",
+    "check_vectorizers",
     "default_model_path",
     "load_model",
     "manifest_path",
@@ -451,6 +452,9 @@ class PageModel:
     ) -> PageModel:
         """A model from its fitted pass-1 pipeline and pass-2 classifier (joblib and skops)."""
         model = cls(**params)
+        check_vectorizers(
+            [est for _, est, _ in pass1.named_steps["features"].transformers_ if est != "drop"]
+        )
         names = pass1.named_steps["features"].get_feature_names_out()
         model._fitted = _Fitted(pass1, pass2, np.asarray(names, dtype=object))
         model.manifest = dict(manifest)
@@ -495,6 +499,16 @@ def read_manifest(path: Path) -> dict[str, Any]:
             f"the file name says {kind!r}"
         )
     return manifest
+
+
+def check_vectorizers(vectorizers: Sequence[Any]) -> None:
+    """A loaded vectorizer's settings are data too: ``input="filename"`` would make block text
+    name files to open, a callable analyzer would be code; refuse both."""
+    for vec in vectorizers:
+        if getattr(vec, "input", None) != "content" or not isinstance(
+            getattr(vec, "analyzer", None), str
+        ):
+            raise ModelError("model has a vectorizer that reads files or runs code; refusing it")
 
 
 def check_sklearn_version(manifest: Mapping[str, Any], path: Path) -> None:
