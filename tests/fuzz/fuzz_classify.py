@@ -2,7 +2,8 @@
 
 Any exception other than the documented ones (`PagesieveError`; `ValueError` only for a bad
 `keep`, which this target never passes) is a crash; so is a score outside [0, 1], a record that
-is not strict JSON, or two runs on the same input that disagree.
+is not strict JSON, or two runs on the same input that disagree (checked on a quarter of
+the inputs, to keep the run fast).
 
     PYTHONPATH=src .venv/bin/python tests/fuzz/fuzz_classify.py -max_total_time=600 CORPUS_DIR
 
@@ -57,6 +58,7 @@ def test_one_input(data: bytes) -> None:
     fdp = atheris.FuzzedDataProvider(data)
     kind = KINDS[fdp.ConsumeIntInRange(0, len(KINDS) - 1)]
     charset = CHARSETS[fdp.ConsumeIntInRange(0, len(CHARSETS) - 1)]
+    recheck = fdp.ConsumeIntInRange(0, 3) == 0  # determinism on a quarter of the inputs
     page = fdp.ConsumeBytes(fdp.remaining_bytes())
     try:
         res = classify_page(page, kind=kind, http_charset=charset, model=MODEL, limits=LIMITS)  # type: ignore[arg-type]
@@ -72,6 +74,8 @@ def test_one_input(data: bytes) -> None:
                 raise AssertionError(f"score {name}={s} outside [0, 1]")
         if not lb.block.text or lb.block.text != lb.block.text.strip():
             raise AssertionError(f"block text not stripped/non-empty: {lb.block.text!r}")
+    if not recheck:
+        return
     again = classify_page(page, kind=kind, http_charset=charset, model=MODEL, limits=LIMITS)  # type: ignore[arg-type]
     if again.to_dict() != rec:
         raise AssertionError("classify_page is not deterministic on this input")
@@ -84,8 +88,8 @@ def main(argv: list[str]) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         if not any(folder.iterdir()):
             for i, s in enumerate(seeds()):
-                # two leading bytes pick kind and charset in test_one_input
-                (folder / f"seed-{i:02d}").write_bytes(bytes([0, 0]) + s)
+                # three leading bytes pick kind, charset and the recheck in test_one_input
+                (folder / f"seed-{i:02d}").write_bytes(bytes([0, 0, 0]) + s)
     atheris.Setup(argv, test_one_input)
     atheris.Fuzz()
 
