@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,32 @@ def test_limits_in_the_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         r = c.post("/v1/classify", json={"html": PAGE})
         assert r.status_code == 422 and "time limit" in r.json()["detail"]
         assert c.get("/healthz").status_code == 200
+
+
+def test_cli_interrupts_a_stage_that_runs_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI owns its process, so its time limit stops a stage midway (SIGALRM), where
+    classify_page alone could only notice after the stage."""
+    from typer.testing import CliRunner
+
+    from pagesieve import classify as classify_mod
+    from pagesieve.cli import app
+
+    real_read = classify_mod.read_page
+    steps: list[int] = []
+
+    def slow_read(*args: object, **kwargs: object) -> object:
+        for i in range(200):  # a stage that would take 20 s
+            steps.append(i)
+            time.sleep(0.1)
+        return real_read(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(classify_mod, "read_page", slow_read)
+    monkeypatch.setenv("PAGESIEVE_MAX_SECONDS", "0.5")
+    res = CliRunner().invoke(app, ["classify", "-"], input=PAGE)
+    assert res.exit_code == 2, res.output
+    # the preemptive message ("longer than"), not the between-stages one ("took 20.0s to read")
+    assert "time limit: the page took longer than 0.5s" in res.stderr
+    assert len(steps) < 200  # interrupted inside the stage
+    monkeypatch.setenv("PAGESIEVE_MAX_SECONDS", "0")  # 0: no limit; the alarm is disarmed
+    monkeypatch.setattr(classify_mod, "read_page", real_read)
+    assert CliRunner().invoke(app, ["classify", "-"], input=PAGE).exit_code == 0
