@@ -5,10 +5,17 @@ requests, mixing good pages (JSON text/html, raw GBK HTML, batches, feedback) wi
 (broken JSON, wrong types, missing fields, over-long fields, wrong Content-Type, oversized bodies
 declared and chunked, 10k-deep nesting, random bytes). Bounded in count (--requests) and in time
 (--time-limit). Counts 5xx answers and dropped connections; reports p50/p99 latency per kind of
-request next to the in-process time of the same pages. Exit code 1 if any 5xx or drop was seen.
+request next to the in-process time of the same pages. While the load runs, a separate client
+polls ``/healthz`` every half second, and the server's resident memory (RSS, the process and its
+children, from /proc) is sampled: at start, after the first fifth of the requests (warm: model,
+caches and arenas filled) and at the end. Exit code 1 if any 5xx, drop or failed health check was
+seen.
 
     .venv/bin/python bench/bench_service.py --requests 400 --clients 8 \\
         --out reports/bench_service.json
+    # a short run as in tests/test_service_load.py (small body limit, no in-process timing):
+    .venv/bin/python bench/bench_service.py --requests 300 --clients 4 --repeat 0 \\
+        --max-body-bytes 262144
 
 Only loopback: it starts its own server on 127.0.0.1 (temp SQLite file) unless --url points at
 an already running one, which must also be on 127.0.0.1/localhost.
@@ -42,7 +49,7 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PAGESIEVE_SHARED", REPO.parent / "shared"))
-LIMIT = 10 * 1024 * 1024
+DEFAULT_LIMIT = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,7 @@ def _pages() -> dict[str, str]:
     return pages
 
 
-def _requests(pages: dict[str, str], n: int, seed: int) -> list[Req]:
+def _requests(pages: dict[str, str], n: int, seed: int, limit: int) -> list[Req]:
     j = "application/json"
     good: list[Req] = []
     for name, text in pages.items():
@@ -124,8 +131,9 @@ def _requests(pages: dict[str, str], n: int, seed: int) -> list[Req]:
     ]
 
     def chunked() -> Iterator[bytes]:
+        piece = max(1, limit // 10)
         for _ in range(11):
-            yield b"y" * (1024 * 1024)
+            yield b"y" * piece
 
     rng = random.Random(seed)
     bad = [
@@ -170,7 +178,7 @@ def _requests(pages: dict[str, str], n: int, seed: int) -> list[Req]:
         ),
     ]
     oversized = [
-        Req("413-declared", False, "POST", "/v1/classify", b"x" * (LIMIT + 1024), "text/plain"),
+        Req("413-declared", False, "POST", "/v1/classify", b"x" * (limit + 1024), "text/plain"),
         Req("413-chunked", False, "POST", "/v1/classify", chunked, "text/plain"),
     ]
     out: list[Req] = []
@@ -192,7 +200,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _server(model: str | None, workers: int) -> Iterator[str]:
+def _server(model: str | None, workers: int, limit: int) -> Iterator[tuple[str, int]]:
     tmp = tempfile.mkdtemp(prefix="pagesieve-bench-")
     port = _free_port()
     cmd = [
@@ -208,6 +216,8 @@ def _server(model: str | None, workers: int) -> Iterator[str]:
         str(workers),
         "--database-url",
         f"sqlite:///{tmp}/feedback.db",
+        "--max-body-bytes",
+        str(limit),
     ]
     if model:
         cmd += ["--model", model]
@@ -227,7 +237,7 @@ def _server(model: str | None, workers: int) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise SystemExit("server not ready after 120 s")
             time.sleep(0.3)
-        yield base
+        yield base, proc.pid
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -263,6 +273,39 @@ def _client_loop(base: str, work: queue.Queue[Req], out: list[Result], deadline:
                         f"{type(exc).__name__}: {exc}",
                     )
                 )
+
+
+def _rss_mb(pid: int | None) -> float | None:
+    """Resident memory of `pid` and all its descendants in MB (Linux /proc), or None."""
+    if pid is None:
+        return None
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return round(total / 1024, 1) if seen else None
+
+
+def _health_loop(base: str, stop: threading.Event, out: list[int | None]) -> None:
+    """Poll /healthz on its own connection while the load runs; None is a failed check."""
+    with httpx.Client(base_url=base, timeout=10) as client:
+        while not stop.is_set():
+            try:
+                out.append(client.get("/healthz").status_code)
+            except httpx.HTTPError:
+                out.append(None)
+            stop.wait(0.5)
 
 
 def _pct(xs: list[float], q: float) -> float:
@@ -316,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=10, help="in-process runs per page")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, help="write the JSON report here")
+    ap.add_argument("--max-body-bytes", type=int, default=DEFAULT_LIMIT,
+                    help="body limit of the started server (oversized requests go just past it)")
     a = ap.parse_args(argv)
     if a.requests > 5000 or a.clients > 64:
         ap.error("bounded test: at most 5000 requests and 64 clients")
@@ -323,21 +368,26 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--url must be on loopback")
 
     pages = _pages()
-    reqs = _requests(pages, a.requests, a.seed)
+    reqs = _requests(pages, a.requests, a.seed, a.max_body_bytes)
     work: queue.Queue[Req] = queue.Queue()
     for r in reqs:
         work.put(r)
     results: list[Result] = []
 
     @contextmanager
-    def target() -> Iterator[str]:
+    def target() -> Iterator[tuple[str, int | None]]:
         if a.url:
-            yield a.url.rstrip("/")
+            yield a.url.rstrip("/"), None
         else:
-            with _server(a.model, a.workers) as base:
-                yield base
+            with _server(a.model, a.workers, a.max_body_bytes) as started:
+                yield started
 
-    with target() as base:
+    health: list[int | None] = []
+    with target() as (base, pid):
+        rss_start = _rss_mb(pid)
+        stop = threading.Event()
+        poller = threading.Thread(target=_health_loop, args=(base, stop, health))
+        poller.start()
         t0 = time.perf_counter()
         deadline = time.monotonic() + a.time_limit
         threads = [
@@ -346,12 +396,23 @@ def main(argv: list[str] | None = None) -> int:
         ]
         for t in threads:
             t.start()
+        rss_warm = None
+        while any(t.is_alive() for t in threads):
+            if rss_warm is None and len(results) >= len(reqs) // 5:
+                rss_warm = _rss_mb(pid)
+            time.sleep(0.05)
         for t in threads:
             t.join()
         wall = time.perf_counter() - t0
+        if rss_warm is None:  # the run ended before the first fifth was counted
+            rss_warm = rss_start
+        rss_end = _rss_mb(pid)
+        stop.set()
+        poller.join()
+        healthz_after = httpx.get(base + "/healthz", timeout=10).status_code
         metrics_ok = httpx.get(base + "/metrics", timeout=10).status_code == 200
 
-    inproc = _in_process(pages, a.model, a.repeat)
+    inproc = _in_process(pages, a.model, a.repeat) if a.repeat > 0 else {}
     by_kind: dict[str, list[Result]] = defaultdict(list)
     for r in results:
         by_kind[r.kind].append(r)
@@ -387,6 +448,13 @@ def main(argv: list[str] | None = None) -> int:
         "bad_p50_ms": round(_pct(bad, 50), 1),
         "bad_p99_ms": round(_pct(bad, 99), 1),
         "metrics_endpoint_ok": metrics_ok,
+        "healthz_checks": len(health),
+        "healthz_failures": sum(1 for h in health if h != 200),
+        "healthz_after": healthz_after,
+        "rss_mb": {"start": rss_start, "warm": rss_warm, "end": rss_end},
+        "rss_growth_after_warmup_mb": (
+            round(rss_end - rss_warm, 1) if rss_end is not None and rss_warm is not None else None
+        ),
         "by_kind": kinds,
         "cpu_count": os.cpu_count(),
     }
@@ -399,6 +467,11 @@ def main(argv: list[str] | None = None) -> int:
         f"good p50 {report['good_p50_ms']} ms, p99 {report['good_p99_ms']} ms; "
         f"bad p50 {report['bad_p50_ms']} ms, p99 {report['bad_p99_ms']} ms"
     )
+    print(
+        f"healthz: {report['healthz_checks']} checks during the load, "
+        f"{report['healthz_failures']} failed, {healthz_after} after; server RSS MB "
+        f"{report['rss_mb']} (growth after warm-up {report['rss_growth_after_warmup_mb']})"
+    )
     print(f"{'kind':<22}{'n':>5}{'p50 ms':>10}{'p99 ms':>10}{'in-proc ms':>12}  statuses")
     for kind, k in kinds.items():
         ip = f"{k['in_process_ms']:.1f}" if k["in_process_ms"] is not None else "-"
@@ -409,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.out:
         a.out.parent.mkdir(parents=True, exist_ok=True)
         a.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return 1 if five or dropped else 0
+    return 1 if five or dropped or report["healthz_failures"] or healthz_after != 200 else 0
 
 
 if __name__ == "__main__":

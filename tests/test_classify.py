@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from pagesieve import DecodeError, InputTooLarge, Limits, classify_page
+from pagesieve import DecodeError, InputTooLarge, Limits, classify_page, load_model
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = (REPO / "data" / "demo-page.html").read_bytes()
@@ -59,3 +62,41 @@ def test_bad_inputs_raise_documented_errors() -> None:
         classify_page(b"x" * 2000, limits=Limits(max_bytes=1000))
     with pytest.raises(ValueError, match="unknown label"):
         classify_page("正文", keep="junk")
+
+
+# --- properties: any bytes through the whole core ---------------------------------------------
+
+_PIECES = st.sampled_from(
+    [
+        "<p>", "</p>", "<div class=ad>", "</div>", "<br>", "<a href=x>", "</a>", "<li>",
+        '<p style="display:none">', "<meta charset=gbk>", "\n\n", "• ", "镕喆", "新闻正文报道",
+        "加微信买外挂", "相关阅读", "版权所有", "\u200b", "\uff21\uff22", "\u3000", "&nbsp;",
+        "\x00",
+        "买" * 50,
+    ]
+)
+_BYTES = st.one_of(
+    st.binary(max_size=512),
+    st.tuples(st.lists(_PIECES, max_size=30), st.sampled_from(["utf-8", "gb18030", "big5hkscs"]))
+    .map(lambda t: "".join(t[0]).encode(t[1], "replace")),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=_BYTES, kind=st.sampled_from(["auto", "html", "text"]))
+def test_property_scores_in_range_and_deterministic(data: bytes, kind: str) -> None:
+    model = load_model()
+    try:
+        res = classify_page(data, kind=kind, model=model)  # type: ignore[arg-type]
+    except (DecodeError, InputTooLarge) as exc:  # the documented errors for bytes
+        assert str(exc)
+        return
+    assert 0.0 <= res.quality <= 1.0 and isinstance(res.spam, bool)
+    for lb in res.blocks:
+        scores = list(lb.label.scores.values())
+        assert len(scores) == 5 and all(0.0 <= s <= 1.0 for s in scores)
+        assert sum(scores) == pytest.approx(1.0, abs=1e-6)
+        assert lb.label.score == max(scores)
+    rec = res.to_dict()
+    json.dumps(rec, allow_nan=False)
+    assert classify_page(data, kind=kind, model=model).to_dict() == rec  # type: ignore[arg-type]

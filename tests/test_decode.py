@@ -586,7 +586,9 @@ def test_chinese_fragments_never_crash(prefix: bytes, body: list[bytes]) -> None
 _TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=300)
 
 
-@settings(max_examples=200, deadline=None)
+# The assumptions drop most short non-ASCII texts, which trips Hypothesis's filter health check
+# on some seeds (a flaky `make test`); dropping them is the point, so the check is off.
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(text=_TEXT)
 def test_valid_utf8_round_trips(text: str) -> None:
     assume(not text.startswith("\ufeff"))

@@ -6,10 +6,12 @@ decode → segment → features → model (two passes) → verdict
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from .errors import LimitExceeded
 from .limits import Limits
 from .model import PageModel, load_model
 from .read import read_page
@@ -34,14 +36,20 @@ def classify_page(
 ) -> PageResult:
     """Decode, segment, featurise and label one page.
 
-    Raises only `PagesieveError` subclasses (`DecodeError`, `InputTooLarge`, `ModelError`) and
-    `ValueError` for an unknown label in `keep`.
+    Raises only `PagesieveError` subclasses (`DecodeError`, `InputTooLarge`, `LimitExceeded`,
+    `ModelError`) and `ValueError` for an unknown label in `keep`. Limits that cut the reading
+    short (blocks, characters per block) are listed in the result's ``limits``; the time limit
+    is checked between stages (reading, labelling), so it bounds a page to the limit plus one
+    stage (the batch runner also interrupts a stage that runs over).
     """
     keep_labels = normalize_keep(keep)
     lim = limits or Limits.from_env()
     pm = model if isinstance(model, PageModel) else load_model(model)
+    started = time.monotonic()
     page = read_page(data, kind=kind, source=source, url=url, http_charset=http_charset, limits=lim)
-    labels = pm.label_page(page, explain=explain)
+    _check_time(started, lim, "read")
+    labels = pm.label_page(page, explain=explain, max_block_chars=lim.max_block_chars)
+    _check_time(started, lim, "label")
     blocks = tuple(LabelledBlock(b, lab) for b, lab in zip(page.blocks, labels, strict=True))
     return PageResult(
         page=page,
@@ -52,3 +60,12 @@ def classify_page(
         spam=page_spam(blocks),
         extra=dict(extra or {}),
     )
+
+
+def _check_time(started: float, limits: Limits, stage: str) -> None:
+    spent = time.monotonic() - started
+    if limits.max_seconds > 0 and spent > limits.max_seconds:
+        raise LimitExceeded(
+            f"time limit: the page took {spent:.1f}s to {stage}, over the limit of "
+            f"{limits.max_seconds:g}s (PAGESIEVE_MAX_SECONDS)"
+        )

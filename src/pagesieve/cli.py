@@ -5,15 +5,18 @@ Every deliberate error is one line on stderr and a non-zero exit code, never a t
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from .errors import PagesieveError
+from .errors import LimitExceeded, PagesieveError
 
 __all__ = ["app", "main"]
 
@@ -51,6 +54,28 @@ def fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the page after `seconds` (SIGALRM; the CLI owns its process and main thread,
+    so unlike the library it can stop a stage midway)."""
+    if seconds <= 0 or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise LimitExceeded(
+            f"time limit: the page took longer than {seconds:g}s (PAGESIEVE_MAX_SECONDS)"
+        )
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _exit_code(exc: Exception) -> int:
     from .errors import ModelError
 
@@ -71,6 +96,8 @@ def classify(
 ) -> None:
     """Classify one page and print its blocks (json, a coloured table) or its kept text."""
     from .classify import classify_page
+    from .limits import Limits
+    from .model import load_model
 
     if kind not in ("auto", "html", "text"):
         raise fail(f"--kind must be auto, html or text, not {kind!r}")
@@ -86,7 +113,12 @@ def classify(
                 raise fail(f"{file} is a folder; use `pagesieve clean` for folders")
             data = path.read_bytes()
             source = file
-        result = classify_page(data, kind=kind, source=source, keep=keep, model=model)  # type: ignore[arg-type]
+        limits = Limits.from_env()
+        page_model = load_model(model)  # before the clock starts: the limit is per page
+        with _time_limit(limits.max_seconds):
+            result = classify_page(
+                data, kind=kind, source=source, keep=keep, model=page_model, limits=limits  # type: ignore[arg-type]
+            )
     except (PagesieveError, ValueError, OSError) as exc:
         raise fail(
             str(exc).splitlines()[0] if str(exc) else type(exc).__name__, _exit_code(exc)

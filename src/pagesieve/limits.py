@@ -30,14 +30,17 @@ def _env_float(name: str, default: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Bounds that keep one monster page from stalling a worker.
+    """Bounds that keep one monster page from stalling a worker (README: Hardening).
 
     - `max_bytes`: larger inputs are refused with `InputTooLarge` (env ``PAGESIEVE_MAX_BYTES``).
     - `max_blocks`: blocks past this are folded into the last block, labelled with it
-      (env ``PAGESIEVE_MAX_BLOCKS``).
+      (env ``PAGESIEVE_MAX_BLOCKS``); the record's ``limits`` says so.
     - `max_block_chars`: only this many characters of a block are fed to the tokenizer
-      (env ``PAGESIEVE_MAX_BLOCK_CHARS``); the block keeps all of its text.
-    - `max_seconds`: wall time per page in batch runs (env ``PAGESIEVE_MAX_SECONDS``).
+      (env ``PAGESIEVE_MAX_BLOCK_CHARS``); the block keeps all of its text; recorded likewise.
+    - `max_seconds`: wall time per page (env ``PAGESIEVE_MAX_SECONDS``): `LimitExceeded`,
+      checked between stages by `classify_page`, and interrupting the page in batch runs.
+
+    A value of 0 or less turns `max_blocks`, `max_block_chars` or `max_seconds` off.
     """
 
     max_bytes: int = 20 * 1024 * 1024

@@ -181,8 +181,10 @@ class PageModel:
         return CalibratedClassifierCV(base, method="sigmoid", cv=3, ensemble=False)
 
     # -- learning --------------------------------------------------------------------------
-    def featurize(self, page: Page) -> np.ndarray:
-        return page_features(page, max_block_chars=self.max_block_chars)
+    def featurize(self, page: Page, *, max_block_chars: int | None = None) -> np.ndarray:
+        """Block features; `max_block_chars` (a `Limits` value) overrides the model's own cap."""
+        cap = self.max_block_chars if max_block_chars is None else max_block_chars
+        return page_features(page, max_block_chars=cap)
 
     def fit(
         self,
@@ -316,10 +318,12 @@ class PageModel:
         feats = self.featurize(page) if feats is None else feats
         return self._both_passes(page, feats)[1]
 
-    def label_page(self, page: Page, *, explain: bool = True) -> tuple[Label, ...]:
+    def label_page(
+        self, page: Page, *, explain: bool = True, max_block_chars: int | None = None
+    ) -> tuple[Label, ...]:
         if not page.blocks:
             return ()
-        feats = self.featurize(page)
+        feats = self.featurize(page, max_block_chars=max_block_chars)
         ctx, p2 = self._both_passes(page, feats)
         why: list[tuple[str, ...]] = [()] * len(page.blocks)
         if explain:

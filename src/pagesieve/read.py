@@ -9,7 +9,7 @@ from .errors import InputTooLarge
 from .limits import DEFAULT_LIMITS, Limits
 from .segment_html import segment_html
 from .segment_text import segment_text
-from .types import Page
+from .types import Block, Page
 
 __all__ = ["read_page"]
 
@@ -46,4 +46,22 @@ def read_page(
         source=source,
         url=url,
         notes=notes,
+        limits=_limit_notes(blocks, limits),
     )
+
+
+def _limit_notes(blocks: tuple[Block, ...], limits: Limits) -> tuple[str, ...]:
+    """One sentence per limit the blocks hit, for the record (a cut reading is never silent)."""
+    out = []
+    if 0 < limits.max_blocks <= len(blocks):
+        out.append(
+            f"max_blocks: the page reached the limit of {limits.max_blocks:,} blocks; any later "
+            "text is folded into the last block"
+        )
+    cut = sum(1 for b in blocks if len(b.text) > limits.max_block_chars > 0)
+    if cut:
+        out.append(
+            f"max_block_chars: {cut:,} block(s) longer than {limits.max_block_chars:,} "
+            "characters; only their first characters were read by the tokenizer"
+        )
+    return tuple(out)

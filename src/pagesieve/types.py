@@ -70,8 +70,11 @@ class Page:
     blocks: tuple[Block, ...]
     source: str | None = None
     url: str | None = None
-    #: Notes from the reading stages (a guessed encoding, a limit that was hit), for the record.
+    #: Notes from the reading stages (how the encoding was chosen, anything odd about it).
     notes: tuple[str, ...] = ()
+    #: Limits this page hit (blocks folded, blocks cut for the tokenizer), one sentence each;
+    #: written to the record as ``limits`` so a truncated reading is never silent.
+    limits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +151,8 @@ class PageResult:
                 "text": self.text,
             }
         )
+        if self.page.limits:
+            out["limits"] = list(self.page.limits)
         if blocks:
             out["blocks"] = [lb.to_dict(why=why) for lb in self.blocks]
         return out
