@@ -20,7 +20,14 @@ from .limits import DEFAULT_LIMITS
 from .tokenize import tokenize
 from .types import Block, Page
 
-__all__ = ["ATTR_FAMILIES", "block_words", "layout_tokens", "page_features", "shape_word"]
+__all__ = [
+    "ATTR_FAMILIES",
+    "block_words",
+    "layout_tokens",
+    "page_features",
+    "page_tokens",
+    "shape_word",
+]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -247,12 +254,20 @@ def _block_layout(
     return toks
 
 
+def page_tokens(
+    page: Page, *, max_block_chars: int = DEFAULT_LIMITS.max_block_chars
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Each block's words and layout tokens as lists: what `page_features` joins into strings,
+    and what the compiled model (compiled.py) reads without joining and splitting again."""
+    words = [block_words(b.text, max_chars=max_block_chars) for b in page.blocks]
+    return words, layout_tokens(page, words)
+
+
 def page_features(
     page: Page, *, max_block_chars: int = DEFAULT_LIMITS.max_block_chars
 ) -> np.ndarray:
     """An (n_blocks, 2) object array: words and layout tokens, each a space-joined string."""
-    words = [block_words(b.text, max_chars=max_block_chars) for b in page.blocks]
-    layout = layout_tokens(page, words)
+    words, layout = page_tokens(page, max_block_chars=max_block_chars)
     rows = np.empty((len(page.blocks), 2), dtype=object)
     for i in range(len(page.blocks)):
         rows[i, 0] = " ".join(words[i])

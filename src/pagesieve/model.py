@@ -8,6 +8,7 @@ before the pipeline, so the pickle holds only scikit-learn objects and plain con
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -20,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
+from .compiled import COMPILED_FORMAT, CompiledModel, Csr, cache_dir, compile_pipeline
 from .errors import ModelError
-from .features import page_features
+from .features import page_features, page_tokens
 from .limits import DEFAULT_LIMITS
 from .revise import CONTEXT_FEATURE_NAMES, context_matrix
 from .types import LABELS, Label, LabelName, Page
@@ -32,6 +33,7 @@ __all__ = [
     "DEFAULT_MODEL_PATH",
     "FORMAT_VERSION",
     "PageModel",
+    "compiled_cache_path",
     "default_model_path",
     "load_model",
     "manifest_path",
@@ -89,7 +91,6 @@ def _versions() -> dict[str, str]:
 class _Fitted:
     pass1: Any
     pass2: Any
-    feature_names: np.ndarray
 
 
 class PageModel:
@@ -118,6 +119,12 @@ class PageModel:
         self.random_state = random_state
         self.max_block_chars = max_block_chars
         self._fitted: _Fitted | None = None
+        #: Both passes as plain arrays (compiled.py): what predictions use when present.
+        self._compiled: CompiledModel | None = None
+        #: (model file, its sha256) when loaded from the compiled cache: the pickle is then
+        #: read only if something asks for the scikit-learn objects (`fitted`).
+        self._source: tuple[Path, str] | None = None
+        self._names: np.ndarray | None = None
         #: The manifest the model was loaded with (empty for a model fitted in this process).
         self.manifest: dict[str, Any] = {}
 
@@ -233,8 +240,9 @@ class PageModel:
         if progress:
             progress("pass 2 (context, calibrated)")
         pass2 = self._make_pass2().fit(C, y, sample_weight=w)
-        names = pass1.named_steps["features"].get_feature_names_out()
-        self._fitted = _Fitted(pass1, pass2, np.asarray(names, dtype=object))
+        self._fitted = _Fitted(pass1, pass2)
+        self._compiled = compile_pipeline(pass1, pass2, len(LABELS), self.get_params())
+        self._names = None
         return self
 
     @staticmethod
@@ -249,16 +257,40 @@ class PageModel:
     # -- predicting -----------------------------------------------------------------------
     @property
     def fitted(self) -> _Fitted:
+        """The scikit-learn objects (read from the model file on first use after a load from
+        the compiled cache)."""
         if self._fitted is None:
-            raise ModelError("the model is not fitted")
+            if self._source is None:
+                raise ModelError("the model is not fitted")
+            path, digest = self._source
+            payload = _read_payload(path, digest)
+            self._fitted = _Fitted(payload["pass1"], payload["pass2"])
         return self._fitted
 
+    @property
+    def compiled(self) -> CompiledModel | None:
+        """The array form predictions use, or None (then scikit-learn is called)."""
+        return self._compiled
+
+    def feature_names(self) -> np.ndarray:
+        """Pass-1 column names (``words__…``, ``layout__…``), built on first use."""
+        if self._names is None:
+            if self._compiled is not None:
+                names: Any = self._compiled.feature_names()
+            else:
+                names = self.fitted.pass1.named_steps["features"].get_feature_names_out()
+            self._names = np.asarray(names, dtype=object)
+        return self._names
+
     def pass1_matrix(self, feats: np.ndarray) -> Any:
-        """Pass-1 feature matrix: the fitted vectorizers called directly.
+        """Pass-1 feature matrix: the fitted vectorizers called directly (the reference
+        the compiled path is tested against).
 
         Same columns as the pipeline's ColumnTransformer (words, then layout), without its
         per-call validation overhead, which dominated small pages.
         """
+        from scipy import sparse
+
         ct = self.fitted.pass1.named_steps["features"]
         words = ct.named_transformers_["words"].transform(feats[:, 0])
         layout = ct.named_transformers_["layout"].transform(feats[:, 1])
@@ -274,20 +306,41 @@ class PageModel:
         ctx = context_matrix(self.first_pass_proba(feats), page)
         return ctx, self._proba_full(self.fitted.pass2, ctx)
 
+    def _compiled_passes(self, c: CompiledModel, page: Page) -> tuple[Csr, np.ndarray, np.ndarray]:
+        """Pass-1 matrix, context features and probabilities, without scikit-learn."""
+        words, layout = page_tokens(page, max_block_chars=self.max_block_chars)
+        X = c.pass1_matrix(words, layout)
+        ctx = context_matrix(c.pass1_proba(X), page)
+        return X, ctx, c.pass2_proba(ctx)
+
     def predict_proba(self, page: Page, feats: np.ndarray | None = None) -> np.ndarray:
+        """Pass-2 probabilities; given `feats` (`featurize`), through scikit-learn."""
         if not page.blocks:
             return np.zeros((0, len(LABELS)))
+        if feats is None and self._compiled is not None:
+            return self._compiled_passes(self._compiled, page)[2]
         feats = self.featurize(page) if feats is None else feats
         return self._both_passes(page, feats)[1]
 
     def label_page(self, page: Page, *, explain: bool = True) -> tuple[Label, ...]:
         if not page.blocks:
             return ()
-        feats = self.featurize(page)
-        ctx, p2 = self._both_passes(page, feats)
         why: list[tuple[str, ...]] = [()] * len(page.blocks)
-        if explain:
-            why = self._explain(feats, ctx, p2.argmax(axis=1))
+        c = self._compiled
+        if c is not None:
+            X, ctx, p2 = self._compiled_passes(c, page)
+            if explain:
+                coef = np.zeros((len(LABELS), c.n_features))
+                coef[c.arrays["classes1"]] = c.arrays["coef1_t"].T
+                ccoef = np.zeros((len(LABELS), ctx.shape[1]))
+                ccoef[c.arrays["classes2"]] = c.arrays["coef2"]
+                why = self._explain_rows(X.data, X.indices, X.indptr, coef, ctx, ccoef,
+                                         p2.argmax(axis=1))
+        else:
+            feats = self.featurize(page)
+            ctx, p2 = self._both_passes(page, feats)
+            if explain:
+                why = self._explain(feats, ctx, p2.argmax(axis=1))
         out = []
         for i in range(len(page.blocks)):
             k = int(p2[i].argmax())
@@ -309,12 +362,27 @@ class PageModel:
         cclf = f.pass2.calibrated_classifiers_[0].estimator
         ccoef = np.zeros((len(LABELS), ctx.shape[1]))
         ccoef[cclf.classes_] = cclf.coef_
+        return self._explain_rows(X.data, X.indices, X.indptr, coef, ctx, ccoef, chosen, top)
+
+    def _explain_rows(
+        self,
+        data: np.ndarray,
+        indices: np.ndarray,
+        indptr: np.ndarray,
+        coef: np.ndarray,
+        ctx: np.ndarray,
+        ccoef: np.ndarray,
+        chosen: np.ndarray,
+        top: int = 4,
+    ) -> list[tuple[str, ...]]:
+        """`_explain` over a CSR matrix's arrays (either path builds the same ones)."""
+        feature_names = self.feature_names()
         out: list[tuple[str, ...]] = []
-        for i in range(X.shape[0]):
+        for i in range(len(indptr) - 1):
             k = int(chosen[i])
-            row = X.getrow(i)
-            contrib = row.data * coef[k, row.indices]
-            names = [str(f.feature_names[j]) for j in row.indices]
+            row_indices = indices[indptr[i] : indptr[i + 1]]
+            contrib = data[indptr[i] : indptr[i + 1]] * coef[k, row_indices]
+            names = [str(feature_names[j]) for j in row_indices]
             # The strongest words and the strongest layout facts, half of `top` each, so a
             # moderator sees what the text says as well as where it sits.
             picked: list[tuple[float, str]] = []
@@ -378,8 +446,13 @@ class PageModel:
         }
 
     @classmethod
-    def load(cls, path: Path) -> PageModel:
-        """Load a model after checking its sha256 and library versions against the manifest."""
+    def load(cls, path: Path, *, compiled: bool = True) -> PageModel:
+        """Load a model after checking its sha256 and library versions against the manifest.
+
+        The pickle is read once per model file: its arrays go to a cache (compiled.py), which
+        later loads read instead. ``compiled=False`` (or ``PAGESIEVE_COMPILED=0``) predicts
+        through the scikit-learn objects, the reference path.
+        """
         path = Path(path)
         if not path.is_file():
             raise ModelError(f"model file not found: {path}")
@@ -396,27 +469,65 @@ class PageModel:
                 f"model file {path} does not match its manifest (sha256 {digest[:12]}… "
                 f"!= {str(manifest.get('sha256'))[:12]}…); refusing to unpickle it"
             )
-        import sklearn
-
         want = manifest.get("versions", {}).get("scikit-learn")
-        if want != sklearn.__version__:
+        have = _sklearn_version()
+        if want != have:
             raise ModelError(
                 f"model {path.name} was trained with scikit-learn {want}, this is "
-                f"{sklearn.__version__}; retrain it (`make model`) or install scikit-learn=={want}"
+                f"{have}; retrain it (`make model`) or install scikit-learn=={want}"
             )
-        import joblib
-
-        try:
-            payload = joblib.load(path)
-        except Exception as exc:
-            raise ModelError(f"model file {path} could not be loaded: {exc}") from None
-        if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
-            raise ModelError(f"model file {path} is not a pagesieve model (format mismatch)")
+        cpath = compiled_cache_path(path, digest)
+        if compiled and os.environ.get("PAGESIEVE_COMPILED", "1") != "0":
+            fast = CompiledModel.load(cpath)
+            if fast is not None:
+                model = cls(**fast.params)
+                model._compiled = fast
+                model._source = (path, digest)
+                model.manifest = manifest
+                return model
+        payload = _read_payload(path, digest)
         model = cls(**payload["params"])
-        names = payload["pass1"].named_steps["features"].get_feature_names_out()
-        model._fitted = _Fitted(payload["pass1"], payload["pass2"], np.asarray(names, dtype=object))
+        model._fitted = _Fitted(payload["pass1"], payload["pass2"])
         model.manifest = manifest
+        fast = compile_pipeline(payload["pass1"], payload["pass2"], len(LABELS), payload["params"])
+        if fast is not None:
+            with contextlib.suppress(OSError):  # a read-only cache: compile again next time
+                fast.save(cpath)
+            if compiled:
+                model._compiled = fast
         return model
+
+
+def _sklearn_version() -> str:
+    """The installed scikit-learn's version, without importing it (seconds per process)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("scikit-learn")
+    except PackageNotFoundError:  # pragma: no cover - a dependency
+        import sklearn
+
+        return str(sklearn.__version__)
+
+
+def compiled_cache_path(model_path: Path, digest: str) -> Path:
+    """Where the compiled form of the model with this sha256 is cached."""
+    return cache_dir() / f"{model_path.stem}-{digest[:24]}-c{COMPILED_FORMAT}.npz"
+
+
+def _read_payload(path: Path, digest: str) -> dict[str, Any]:
+    """Unpickle the model file after checking it still has the sha256 the manifest gave."""
+    if sha256_file(path) != digest:
+        raise ModelError(f"model file {path} changed since it was checked; reload it")
+    import joblib
+
+    try:
+        payload = joblib.load(path)
+    except Exception as exc:
+        raise ModelError(f"model file {path} could not be loaded: {exc}") from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
+        raise ModelError(f"model file {path} is not a pagesieve model (format mismatch)")
+    return payload
 
 
 def _pretty(name: str) -> str:
