@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice, repeat
@@ -250,7 +251,7 @@ class CompiledModel:
                 words = _blob_terms(z["words_terms"])
                 layout = _blob_terms(z["layout_terms"])
                 params = json.loads(z["params"].tobytes().decode("utf-8"))
-        except (OSError, ValueError, KeyError, UnicodeDecodeError):
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             return None
         if set(arrays) != _ARRAY_KEYS or len(arrays["idf"]) != len(words):
             return None

@@ -652,16 +652,13 @@ class _Runner:
 #: The model path the fork server preloads (read by `preload.py`, never in this process).
 PRELOAD_ENV = "PAGESIEVE_PRELOAD_MODEL"
 
-#: Imported once by the fork server, so each worker starts warm (sklearn alone takes seconds).
+#: Imported once by the fork server, so each worker starts warm. scikit-learn is not listed:
+#: the model loads from its compiled cache (compiled.py) without it; a first run that has to
+#: build the cache imports it while loading the model.
 _PRELOAD = [
     "pagesieve.batch.runner",
     "pagesieve.classify",
-    "sklearn.pipeline",
-    "sklearn.compose",
-    "sklearn.calibration",
-    "sklearn.linear_model",
-    "sklearn.feature_extraction.text",
-    "joblib",
+    "scipy.special",
     "rjieba",
     "pagesieve.batch.preload",  # loads the run's model, see preload.py
 ]
