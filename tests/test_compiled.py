@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pagesieve.compiled import CompiledModel, _segment_sums, compile_pipeline
+from pagesieve.compiled import CompiledModel, compile_pipeline
 from pagesieve.features import page_tokens
 from pagesieve.model import PageModel, compiled_cache_path, default_model_path, sha256_file
 from pagesieve.read import read_page
@@ -57,23 +57,6 @@ def assert_same(
     for a, b in zip(ref.label_page(page), fast.label_page(page), strict=True):
         assert a.name == b.name and a.why == b.why
         assert abs(a.score - b.score) <= 1e-12
-
-
-def test_segment_sums_add_left_to_right() -> None:
-    rng = np.random.default_rng(0)
-    lengths = rng.integers(0, 300, size=60)
-    lengths[:3] = (0, 1, 1000)
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
-    values = (rng.standard_normal(indptr[-1]) * 10.0 ** rng.integers(-8, 8, indptr[-1]))
-    got = _segment_sums(values, indptr)
-    for i in range(len(lengths)):
-        acc = 0.0
-        for v in values[indptr[i] : indptr[i + 1]]:
-            acc += float(v)
-        assert got[i] == acc
-    both = _segment_sums(np.stack([values, -values], axis=1).astype(np.float32), indptr)
-    assert both.dtype == np.float32 and both.shape == (len(lengths), 2)
-    assert np.array_equal(both[:, 0], -both[:, 1])
 
 
 def test_fitted_model_compiles_and_matches_sklearn(fitted: PageModel) -> None:

@@ -8,7 +8,7 @@ arrays (`save` / `load`, no pickle); tokens go straight to the CSR arrays of the
 
 Every step repeats the operation scikit-learn 1.9 performs, in the same dtype and order
 (float32 counts, log, IDF product, row L2 norms summed left to right in float64; float32
-sparse dot products summed left to right; `scipy.special.expit`), so the matrices are equal
+sparse dot products by scipy's loop; `scipy.special.expit`), so the matrices are equal
 element for element and the probabilities equal to the last bit or nearly so
 (tests/test_compiled.py checks both against the scikit-learn path).
 """
@@ -47,30 +47,17 @@ class Csr:
         return sparse.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
 
 
-def _segment_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
-    """Per row, the sum of its values added strictly left to right (like scikit-learn's and
-    scipy's C loops; numpy's own sums are pairwise and can differ in the last bit).
+def _row_dot(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n_cols: int,
+             dense: np.ndarray) -> np.ndarray:
+    """``CSR @ dense`` through scipy's C loop, which adds each row's products left to right
+    from zero in the arrays' dtype: exactly what scikit-learn's decision function and its
+    row-norm loop compute (numpy's own sums are pairwise and can differ in the last bit)."""
+    from scipy import sparse
 
-    Rows are bucketed by length (powers of two) into zero-padded blocks and summed with
-    `cumsum`, which is sequential; trailing zeros do not change a sum.
-    """
-    n = len(indptr) - 1
-    out = np.zeros((n, *values.shape[1:]), dtype=values.dtype)
-    lengths = np.diff(indptr)
-    rows_nz = np.flatnonzero(lengths)
-    if len(rows_nz) == 0:
-        return out
-    bucket = np.frexp(lengths[rows_nz] - 1)[1]  # 1 -> 0, 2 -> 1, 3..4 -> 2, 5..8 -> 3, ...
-    for b in np.unique(bucket):
-        rows = rows_nz[bucket == b]
-        lens = lengths[rows]
-        width = int(lens.max())
-        pos = np.arange(width)
-        mask = pos[None, :] < lens[:, None]
-        block = np.zeros((len(rows), width, *values.shape[1:]), dtype=values.dtype)
-        block[mask] = values[(indptr[rows][:, None] + pos[None, :])[mask]]
-        out[rows] = np.cumsum(block, axis=1)[:, -1]
-    return out
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, n_cols)) @ dense
+
+
+_ONE = np.ones(1)
 
 
 def _rows_of(lengths: np.ndarray) -> np.ndarray:
@@ -149,8 +136,9 @@ class CompiledModel:
         data *= self.arrays["idf"][c]
         indptr = np.zeros(len(docs) + 1, dtype=np.int64)
         np.cumsum(np.bincount(r, minlength=len(docs)), out=indptr[1:])
-        sq = _segment_sums((data * data).astype(np.float64), indptr)
-        norms = np.sqrt(sq)
+        # sklearn's loop: float32 squares added into a float64 sum, row by row
+        sq = (data * data).astype(np.float64)
+        norms = np.sqrt(_row_dot(sq, np.zeros(len(sq), dtype=np.int32), indptr, 1, _ONE))
         per = np.repeat(norms, np.diff(indptr))
         nz = per != 0.0
         data = data.copy()
@@ -185,9 +173,7 @@ class CompiledModel:
         from scipy.special import expit
 
         a = self.arrays
-        coef_t = a["coef1_t"]
-        prod = X.data[:, None] * coef_t[X.indices]
-        prob = _segment_sums(prod, X.indptr) + a["intercept1"]
+        prob = _row_dot(X.data, X.indices, X.indptr, X.shape[1], a["coef1_t"]) + a["intercept1"]
         expit(prob, out=prob)
         prob_sum = prob.sum(axis=1)
         all_zero = prob_sum == 0

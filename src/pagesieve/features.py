@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
 
 from .limits import DEFAULT_LIMITS
-from .tokenize import tokenize
+from .tokenize import get_segmenter, tokenize_shaped
 from .types import Block, Page
 
 __all__ = [
@@ -117,8 +117,24 @@ def shape_word(tok: str) -> str:
     return tok
 
 
+#: Texts this short are memoised (words and text facts): menus, footers, bylines and teaser
+#: lists repeat across the pages of a site. Longer texts rarely repeat and would bloat the memo.
+_MEMO_CHARS = 300
+_MEMO_SIZE = 8192
+
+
 def block_words(text: str, *, max_chars: int = DEFAULT_LIMITS.max_block_chars) -> list[str]:
-    return [shape_word(t) for t in tokenize(text, max_chars=max_chars)]
+    """``[shape_word(t) for t in tokenize(text)]``, in one pass, memoised for short texts."""
+    cut = get_segmenter()
+    if len(text) <= _MEMO_CHARS:
+        return list(_memo_words(text, max_chars, cut))
+    return tokenize_shaped(text, shape_word, max_chars=max_chars, cut=cut)
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _memo_words(text: str, max_chars: int, cut: Callable[[str], list[str]]) -> tuple[str, ...]:
+    # keyed on the segmenter too, so switching engines (tests do) never serves stale words
+    return tuple(tokenize_shaped(text, shape_word, max_chars=max_chars, cut=cut))
 
 
 def _bin(value: float, edges: Sequence[float]) -> int:
@@ -187,6 +203,42 @@ def _attr_tokens(attr_words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(toks)
 
 
+def _text_facts(text: str, size: int) -> tuple[str, ...]:
+    """The layout words that depend on the text alone (sentences, scripts, dates, cues...)."""
+    out: list[str] = []
+    sents = len(_SENT_END.findall(text))
+    out.append(f"sent:{_bin(sents, (0, 1, 3))}")
+    if size:
+        cjk = len(_CJK.findall(text)) / size
+        digits = len(_DIGIT.findall(text)) / size
+        out.append(f"cjk:{_bin(cjk, (0.1, 0.5, 0.8))}")
+        out.append(f"dig:{_bin(digits, (0.0, 0.1, 0.3, 0.6))}")
+    first_line = text.lstrip()
+    if _BULLET.match(first_line):
+        out.append("bullet")
+    if _TRUNC.search(text):
+        out.append("trunc")
+    if _DATE.search(text):
+        out.append("date")
+    if _DATE_ONLY.match(text) and _DIGIT.search(text):
+        out.append("dateonly")
+    if _NUM_ONLY.match(text):
+        out.append("numonly")
+    if _CONTACT.search(text):
+        out.append("contact")
+    if _ICP.search(text):
+        out.append("icp")
+    cues = len(_AD_CUES.findall(text[:2000]))
+    if cues:
+        out.append(f"adcue:{min(cues, 3)}")
+    if "|" in text or "｜" in text:
+        out.append("pipes")
+    return tuple(out)
+
+
+_memo_facts = lru_cache(maxsize=_MEMO_SIZE)(_text_facts)
+
+
 def _block_layout(
     page: Page,
     b: Block,
@@ -217,33 +269,7 @@ def _block_layout(
         toks.append("sameprev")
     if i < n - 1 and paths[i + 1] == paths[i]:
         toks.append("samenext")
-    sents = len(_SENT_END.findall(text))
-    toks.append(f"sent:{_bin(sents, (0, 1, 3))}")
-    if size:
-        cjk = len(_CJK.findall(text)) / size
-        digits = len(_DIGIT.findall(text)) / size
-        toks.append(f"cjk:{_bin(cjk, (0.1, 0.5, 0.8))}")
-        toks.append(f"dig:{_bin(digits, (0.0, 0.1, 0.3, 0.6))}")
-    first_line = text.lstrip()
-    if _BULLET.match(first_line):
-        toks.append("bullet")
-    if _TRUNC.search(text):
-        toks.append("trunc")
-    if _DATE.search(text):
-        toks.append("date")
-    if _DATE_ONLY.match(text) and _DIGIT.search(text):
-        toks.append("dateonly")
-    if _NUM_ONLY.match(text):
-        toks.append("numonly")
-    if _CONTACT.search(text):
-        toks.append("contact")
-    if _ICP.search(text):
-        toks.append("icp")
-    cues = len(_AD_CUES.findall(text[:2000]))
-    if cues:
-        toks.append(f"adcue:{min(cues, 3)}")
-    if "|" in text or "｜" in text:
-        toks.append("pipes")
+    toks.extend(_memo_facts(text, size) if len(text) <= _MEMO_CHARS else _text_facts(text, size))
     for j in (i - 1, i - 2):  # words of a short heading just above: 文章推荐, 评论列表, 热门
         if j >= 0:
             prev = page.blocks[j].text
