@@ -239,6 +239,26 @@ def _text_facts(text: str, size: int) -> tuple[str, ...]:
 _memo_facts = lru_cache(maxsize=_MEMO_SIZE)(_text_facts)
 
 
+def _tokens(prefix: str, n: int) -> tuple[str, ...]:
+    return tuple(f"{prefix}:{i}" for i in range(n))
+
+
+# The bin words, built once: the same string objects every block, so no formatting per block
+# and their hashes are cached for the vocabulary lookups.
+_LD = _tokens("ld", 3)
+_LEN_EDGES = (2, 6, 12, 25, 50, 100, 200, 400)
+_LEN = _tokens("len", len(_LEN_EDGES) + 1)
+_LINES_EDGES = (1, 2, 4)
+_LINES = _tokens("lines", len(_LINES_EDGES) + 1)
+_POS = _tokens("pos", 10)
+_SHARE_EDGES = (0.005, 0.02, 0.05, 0.1, 0.25)
+_SHARE = _tokens("share", len(_SHARE_EDGES) + 1)
+_REL_EDGES = (0.05, 0.2, 0.5, 0.99)
+_REL = _tokens("rel", len(_REL_EDGES) + 1)
+_RUN_EDGES = (1, 3, 9)
+_RUNS = _tokens("run", len(_RUN_EDGES) + 1)
+
+
 def _block_layout(
     page: Page,
     b: Block,
@@ -254,17 +274,17 @@ def _block_layout(
     text = b.text
     toks = [f"k:{page.kind}", *_path_tokens(b.tag_path), *_attr_tokens(b.attr_words)]
     ld = b.link_density
-    toks.append("ld:0" if ld == 0 else "ld:1" if ld >= 0.98 else f"ld:{_bin(ld, (0.3, 0.7))}")
-    toks.append(f"len:{_bin(size, (2, 6, 12, 25, 50, 100, 200, 400))}")
-    toks.append(f"lines:{_bin(b.lines, (1, 2, 4))}")
-    toks.append(f"pos:{min(9, int(10 * i / n))}")
+    toks.append(_LD[0] if ld == 0 else _LD[1] if ld >= 0.98 else _LD[bisect_left((0.3, 0.7), ld)])
+    toks.append(_LEN[bisect_left(_LEN_EDGES, size)])
+    toks.append(_LINES[bisect_left(_LINES_EDGES, b.lines)])
+    toks.append(_POS[min(9, int(10 * i / n))])
     if i == 0:
         toks.append("first")
     if i == n - 1:
         toks.append("last")
-    toks.append(f"share:{_bin(size / total, (0.005, 0.02, 0.05, 0.1, 0.25))}")
-    toks.append(f"rel:{_bin(size / biggest, (0.05, 0.2, 0.5, 0.99))}")
-    toks.append(f"run:{_bin(run, (1, 3, 9))}")
+    toks.append(_SHARE[bisect_left(_SHARE_EDGES, size / total)])
+    toks.append(_REL[bisect_left(_REL_EDGES, size / biggest)])
+    toks.append(_RUNS[bisect_left(_RUN_EDGES, run)])
     if i > 0 and paths[i - 1] == paths[i]:
         toks.append("sameprev")
     if i < n - 1 and paths[i + 1] == paths[i]:

@@ -9,7 +9,6 @@ before the pipeline, so the pickle holds only scikit-learn objects and plain con
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import platform
@@ -26,6 +25,7 @@ from .compiled import COMPILED_FORMAT, CompiledModel, Csr, cache_dir, compile_pi
 from .errors import ModelError
 from .features import page_features, page_tokens
 from .limits import DEFAULT_LIMITS
+from .modelfile import DEFAULT_MODEL_PATH, default_model_path, manifest_path, sha256_file
 from .revise import CONTEXT_FEATURE_NAMES, context_matrix
 from .types import LABELS, Label, LabelName, Page
 
@@ -41,27 +41,6 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "pagesieve.joblib"
-
-
-def default_model_path() -> Path:
-    """``PAGESIEVE_MODEL`` if set, else the model shipped in the repo's ``models/``."""
-    env = os.environ.get("PAGESIEVE_MODEL")
-    return Path(env) if env else DEFAULT_MODEL_PATH
-
-
-def manifest_path(model_path: Path) -> Path:
-    return model_path.with_name(model_path.stem + ".manifest.json")
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _versions() -> dict[str, str]:
     import joblib
     import scipy
@@ -342,11 +321,11 @@ class PageModel:
             if explain:
                 why = self._explain(feats, ctx, p2.argmax(axis=1))
         out = []
-        for i in range(len(page.blocks)):
-            k = int(p2[i].argmax())
+        # Python floats in one go (tolist), each row's first maximum as its label
+        for row, k, reasons in zip(p2.tolist(), p2.argmax(axis=1).tolist(), why, strict=True):
             name: LabelName = LABELS[k]
-            scores: dict[str, float] = {lab: float(p2[i, j]) for j, lab in enumerate(LABELS)}
-            out.append(Label(name=name, score=float(p2[i, k]), scores=scores, why=why[i]))
+            scores: dict[str, float] = dict(zip(LABELS, row, strict=True))
+            out.append(Label(name=name, score=row[k], scores=scores, why=reasons))
         return tuple(out)
 
     # -- explaining -----------------------------------------------------------------------

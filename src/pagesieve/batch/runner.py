@@ -34,9 +34,7 @@ from typing import Any
 
 from .. import __version__
 from ..limits import Limits
-from ..model import default_model_path, manifest_path, sha256_file
 from ..verdict import normalize_keep
-from .process import classify_line
 from .sources import InputUnit, Item, Reject, Skipped, SourceRecord, discover, iter_unit
 from .writer import AtomicFile, ShardStore, encode_lines, write_json_atomic
 
@@ -232,6 +230,24 @@ def _stats_of(marker: dict[str, Any]) -> dict[str, int]:
 # workers
 
 
+def _classify_line() -> Callable[..., Any]:
+    """`process.classify_line`, imported in the worker only: the parent never classifies, and
+    importing the core there (numpy, scipy, the tokenizer) would only delay the run's start.
+    A module attribute of the same name, when set (tests wrap it), takes precedence."""
+    fn: Callable[..., Any] | None = globals().get("classify_line")
+    if fn is None:
+        from .process import classify_line
+
+        fn = classify_line
+    return fn
+
+
+def __getattr__(name: str) -> Any:
+    if name == "classify_line":
+        return _classify_line()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _die_with_parent() -> None:
     """Ask Linux to kill this worker when its parent dies, so no orphan writes after kill -9."""
     if sys.platform.startswith("linux"):
@@ -257,6 +273,8 @@ def _worker_main(
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
     from ..errors import PagesieveError
     from ..model import load_model
+
+    classify_line = _classify_line()
 
     try:
         model = load_model(model_path)
@@ -657,6 +675,7 @@ PRELOAD_ENV = "PAGESIEVE_PRELOAD_MODEL"
 #: build the cache imports it while loading the model.
 _PRELOAD = [
     "pagesieve.batch.runner",
+    "pagesieve.batch.process",
     "pagesieve.classify",
     "scipy.special",
     "rjieba",
@@ -678,6 +697,8 @@ def _mp_context() -> Any:
 
 
 def _settings(config: RunConfig, model_path: Path) -> dict[str, Any]:
+    from ..modelfile import manifest_path, sha256_file
+
     try:
         import json
 
@@ -731,6 +752,8 @@ def run(
     if config.shard_size < 1 or config.batch_size < 1:
         raise RunError("shard and batch sizes must be at least 1", 2)
     config = replace(config, keep=keep)
+    from ..modelfile import default_model_path
+
     model_path = Path(config.model) if config.model is not None else default_model_path()
     if not model_path.is_file():
         raise RunError(f"model file not found: {model_path}", 2)
