@@ -50,8 +50,9 @@ __all__ = [
 
 #: Items per output shard: the unit of resume (a kill loses at most one shard per worker).
 DEFAULT_SHARD_SIZE = 2000
-#: Items per batch handed to a worker: the unit of load balancing.
-DEFAULT_BATCH_SIZE = 16
+#: Items per batch handed to a worker: the unit of load balancing. Small, so that workers
+#: finish together (a batch is ~0.1 s of work; the round trip per batch is well under 1 ms).
+DEFAULT_BATCH_SIZE = 4
 _BATCH_MAX_BYTES = 8 * 1024 * 1024
 _RETRIES = 2
 
