@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pagesieve.compiled import CompiledModel, compile_pipeline
+from pagesieve.compiled import COMPILED_FORMAT, CompiledModel, compile_pipeline
 from pagesieve.features import page_tokens
 from pagesieve.model import PageModel, compiled_cache_path, default_model_path, sha256_file
 from pagesieve.read import read_page
@@ -145,3 +145,18 @@ def test_shipped_model_on_real_pages(shared_data: Path) -> None:
     assert len(pages) > 30
     for p in pages:
         assert_same(ref, fast, p.read_bytes())
+
+
+def test_cache_folder_stays_bounded(fitted: PageModel, tmp_path: Path) -> None:
+    from pagesieve.model import _CACHE_KEEP
+
+    path = tmp_path / "m.joblib"
+    fitted.save(path)
+    cache = compiled_cache_path(path, sha256_file(path)).parent
+    cache.mkdir(parents=True)
+    for i in range(_CACHE_KEEP + 3):  # stale entries of other models
+        (cache / f"old{i}-0000-c{COMPILED_FORMAT}.npz").write_bytes(b"x")
+    PageModel.load(path)
+    left = sorted(f.name for f in cache.glob("*.npz"))
+    assert len(left) == _CACHE_KEEP
+    assert compiled_cache_path(path, sha256_file(path)).name in left

@@ -472,6 +472,7 @@ class PageModel:
         if fast is not None:
             with contextlib.suppress(OSError):  # a read-only cache: compile again next time
                 fast.save(cpath)
+                _prune_cache(cpath.parent, keep=_CACHE_KEEP)
             if compiled:
                 model._compiled = fast
         return model
@@ -487,6 +488,17 @@ def _sklearn_version() -> str:
         import sklearn
 
         return str(sklearn.__version__)
+
+
+#: Compiled models kept in the cache folder (~10 MB each); the least recently written go first.
+_CACHE_KEEP = 8
+
+
+def _prune_cache(folder: Path, *, keep: int) -> None:
+    files = sorted(folder.glob(f"*-c{COMPILED_FORMAT}.npz"), key=lambda f: f.stat().st_mtime)
+    for old in files[:-keep]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 def compiled_cache_path(model_path: Path, digest: str) -> Path:
