@@ -361,16 +361,15 @@ class PageModel:
             k = int(chosen[i])
             row_indices = indices[indptr[i] : indptr[i + 1]]
             contrib = data[indptr[i] : indptr[i + 1]] * coef[k, row_indices]
-            names = [str(feature_names[j]) for j in row_indices]
+            # only the features that pushed towards the label can be reasons: name just those
+            pos = np.flatnonzero(contrib > 0)
+            values = contrib[pos].tolist()
+            names = [str(feature_names[j]) for j in row_indices[pos].tolist()]
             # The strongest words and the strongest layout facts, half of `top` each, so a
             # moderator sees what the text says as well as where it sits.
             picked: list[tuple[float, str]] = []
             for prefix in ("words__", "layout__"):
-                cands = [
-                    (float(contrib[j]), names[j])
-                    for j in range(len(names))
-                    if names[j].startswith(prefix) and contrib[j] > 0
-                ]
+                cands = [(v, n) for v, n in zip(values, names, strict=True) if n.startswith(prefix)]
                 picked.extend(sorted(cands, reverse=True)[: top // 2])
             reasons = [_pretty(name) for _, name in sorted(picked, reverse=True)]
             cc = ctx[i] * ccoef[k]
