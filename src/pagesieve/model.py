@@ -104,6 +104,7 @@ class PageModel:
         #: read only if something asks for the scikit-learn objects (`fitted`).
         self._source: tuple[Path, str] | None = None
         self._names: np.ndarray | None = None
+        self._coefs: tuple[np.ndarray, np.ndarray] | None = None
         #: The manifest the model was loaded with (empty for a model fitted in this process).
         self.manifest: dict[str, Any] = {}
 
@@ -222,6 +223,7 @@ class PageModel:
         self._fitted = _Fitted(pass1, pass2)
         self._compiled = compile_pipeline(pass1, pass2, len(LABELS), self.get_params())
         self._names = None
+        self._coefs = None
         return self
 
     @staticmethod
@@ -309,10 +311,7 @@ class PageModel:
         if c is not None:
             X, ctx, p2 = self._compiled_passes(c, page)
             if explain:
-                coef = np.zeros((len(LABELS), c.n_features))
-                coef[c.arrays["classes1"]] = c.arrays["coef1_t"].T
-                ccoef = np.zeros((len(LABELS), ctx.shape[1]))
-                ccoef[c.arrays["classes2"]] = c.arrays["coef2"]
+                coef, ccoef = self._explain_coefs(c, ctx.shape[1])
                 why = self._explain_rows(X.data, X.indices, X.indptr, coef, ctx, ccoef,
                                          p2.argmax(axis=1))
         else:
@@ -342,6 +341,16 @@ class PageModel:
         ccoef = np.zeros((len(LABELS), ctx.shape[1]))
         ccoef[cclf.classes_] = cclf.coef_
         return self._explain_rows(X.data, X.indices, X.indptr, coef, ctx, ccoef, chosen, top)
+
+    def _explain_coefs(self, c: CompiledModel, n_ctx: int) -> tuple[np.ndarray, np.ndarray]:
+        """Both passes' coefficients over all five labels, built once (10 MB: not per page)."""
+        if self._coefs is None:
+            coef = np.zeros((len(LABELS), c.n_features))
+            coef[c.arrays["classes1"]] = c.arrays["coef1_t"].T
+            ccoef = np.zeros((len(LABELS), n_ctx))
+            ccoef[c.arrays["classes2"]] = c.arrays["coef2"]
+            self._coefs = (coef, ccoef)
+        return self._coefs
 
     def _explain_rows(
         self,
