@@ -41,11 +41,6 @@ class Csr:
     indptr: np.ndarray
     shape: tuple[int, int]
 
-    def to_scipy(self) -> Any:
-        from scipy import sparse
-
-        return sparse.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
-
 
 def _row_dot(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n_cols: int,
              dense: np.ndarray) -> np.ndarray:
