@@ -494,3 +494,18 @@ def test_pagesieve_clean_command_line(tmp_path: Path, model_path: Path) -> None:
     assert len(read_records(out)) == 1
     [rej] = read_jsonl(tmp_path / "rej.jsonl")
     assert rej["offset"] == 1 and rej["id"] == 1 and "null" in rej["reason"]
+
+
+def test_parent_imports_no_numerics() -> None:
+    """The `clean` parent only coordinates: importing its code must not pull in numpy, scipy or
+    the tokenizer (that would delay every run's start; workers import them, preloaded)."""
+    code = (
+        "import sys, pagesieve, pagesieve.cli, pagesieve.batch.cli_commands, "
+        "pagesieve.batch.runner as r\n"
+        "heavy = sorted(m for m in ('numpy', 'scipy', 'sklearn', 'rjieba', 'jieba') "
+        "if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+        "assert callable(r.classify_line) and callable(pagesieve.classify_page)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)

@@ -64,3 +64,24 @@ def test_attr_families_are_disjoint_enough() -> None:
         for w in words:
             assert w not in seen, f"{w} in {fam} and {seen.get(w)}"
             seen[w] = fam
+
+
+def test_block_words_is_tokenize_then_shape() -> None:
+    """The one-pass, memoised `block_words` equals the two-step reference, memo hit or not."""
+    from pagesieve.features import block_words
+    from pagesieve.tokenize import tokenize
+
+    texts = [
+        "2025年3月9日 阅读 1,288 次 涨幅12.5% ｜ 点击进入 www.example.com",
+        "ＡＢＣ全角１２３ and Latin words, O'Brien's 3:45 pm…",
+        "第１２期 彩金 88888 加微 vx123456 ★★★",
+        "市统计局今天发布了去年全市经济运行情况" * 30 + " 2024 年 98.6%",  # past the memo size
+        "",
+        "   ",
+    ]
+    for text in texts:
+        want = [shape_word(t) for t in tokenize(text, max_chars=50)]
+        assert block_words(text, max_chars=50) == want
+        assert block_words(text, max_chars=50) == want  # from the memo
+        full = [shape_word(t) for t in tokenize(text, max_chars=4000)]
+        assert block_words(text, max_chars=4000) == full

@@ -7,12 +7,36 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .classify import classify_page
+from typing import TYPE_CHECKING, Any
+
 from .errors import DecodeError, InputTooLarge, LimitExceeded, ModelError, PagesieveError
 from .limits import Limits
-from .model import PageModel, load_model
-from .read import read_page
 from .types import LABELS, Block, Label, LabelledBlock, Page, PageResult
+
+if TYPE_CHECKING:
+    from .classify import classify_page
+    from .model import PageModel, load_model
+    from .read import read_page
+
+#: Imported on first use: they pull in numpy, scipy and the tokenizer, which processes that only
+#: coordinate (the parent of `pagesieve clean`, `--help`) should not pay for at start-up.
+_LAZY = {
+    "classify_page": ".classify",
+    "PageModel": ".model",
+    "load_model": ".model",
+    "read_page": ".read",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "LABELS",

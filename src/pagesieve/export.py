@@ -542,4 +542,4 @@ class OnnxPageModel(PageModel):
         return out
 
     def _explain_weights(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return self._coef1, self._coef2, self._names
+        return self._coef1, self._coef2, self.feature_names()

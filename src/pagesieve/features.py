@@ -11,16 +11,23 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
 
 from .limits import DEFAULT_LIMITS
-from .tokenize import tokenize
+from .tokenize import get_segmenter, tokenize_shaped
 from .types import Block, Page
 
-__all__ = ["ATTR_FAMILIES", "block_words", "layout_tokens", "page_features", "shape_word"]
+__all__ = [
+    "ATTR_FAMILIES",
+    "block_words",
+    "layout_tokens",
+    "page_features",
+    "page_tokens",
+    "shape_word",
+]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -110,8 +117,24 @@ def shape_word(tok: str) -> str:
     return tok
 
 
+#: Texts this short are memoised (words and text facts): menus, footers, bylines and teaser
+#: lists repeat across the pages of a site. Longer texts rarely repeat and would bloat the memo.
+_MEMO_CHARS = 300
+_MEMO_SIZE = 8192
+
+
 def block_words(text: str, *, max_chars: int = DEFAULT_LIMITS.max_block_chars) -> list[str]:
-    return [shape_word(t) for t in tokenize(text, max_chars=max_chars)]
+    """``[shape_word(t) for t in tokenize(text)]``, in one pass, memoised for short texts."""
+    cut = get_segmenter()
+    if len(text) <= _MEMO_CHARS:
+        return list(_memo_words(text, max_chars, cut))
+    return tokenize_shaped(text, shape_word, max_chars=max_chars, cut=cut)
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _memo_words(text: str, max_chars: int, cut: Callable[[str], list[str]]) -> tuple[str, ...]:
+    # keyed on the segmenter too, so switching engines (tests do) never serves stale words
+    return tuple(tokenize_shaped(text, shape_word, max_chars=max_chars, cut=cut))
 
 
 def _bin(value: float, edges: Sequence[float]) -> int:
@@ -180,6 +203,62 @@ def _attr_tokens(attr_words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(toks)
 
 
+def _text_facts(text: str, size: int) -> tuple[str, ...]:
+    """The layout words that depend on the text alone (sentences, scripts, dates, cues...)."""
+    out: list[str] = []
+    sents = len(_SENT_END.findall(text))
+    out.append(f"sent:{_bin(sents, (0, 1, 3))}")
+    if size:
+        cjk = len(_CJK.findall(text)) / size
+        digits = len(_DIGIT.findall(text)) / size
+        out.append(f"cjk:{_bin(cjk, (0.1, 0.5, 0.8))}")
+        out.append(f"dig:{_bin(digits, (0.0, 0.1, 0.3, 0.6))}")
+    first_line = text.lstrip()
+    if _BULLET.match(first_line):
+        out.append("bullet")
+    if _TRUNC.search(text):
+        out.append("trunc")
+    if _DATE.search(text):
+        out.append("date")
+    if _DATE_ONLY.match(text) and _DIGIT.search(text):
+        out.append("dateonly")
+    if _NUM_ONLY.match(text):
+        out.append("numonly")
+    if _CONTACT.search(text):
+        out.append("contact")
+    if _ICP.search(text):
+        out.append("icp")
+    cues = len(_AD_CUES.findall(text[:2000]))
+    if cues:
+        out.append(f"adcue:{min(cues, 3)}")
+    if "|" in text or "｜" in text:
+        out.append("pipes")
+    return tuple(out)
+
+
+_memo_facts = lru_cache(maxsize=_MEMO_SIZE)(_text_facts)
+
+
+def _tokens(prefix: str, n: int) -> tuple[str, ...]:
+    return tuple(f"{prefix}:{i}" for i in range(n))
+
+
+# The bin words, built once: the same string objects every block, so no formatting per block
+# and their hashes are cached for the vocabulary lookups.
+_LD = _tokens("ld", 3)
+_LEN_EDGES = (2, 6, 12, 25, 50, 100, 200, 400)
+_LEN = _tokens("len", len(_LEN_EDGES) + 1)
+_LINES_EDGES = (1, 2, 4)
+_LINES = _tokens("lines", len(_LINES_EDGES) + 1)
+_POS = _tokens("pos", 10)
+_SHARE_EDGES = (0.005, 0.02, 0.05, 0.1, 0.25)
+_SHARE = _tokens("share", len(_SHARE_EDGES) + 1)
+_REL_EDGES = (0.05, 0.2, 0.5, 0.99)
+_REL = _tokens("rel", len(_REL_EDGES) + 1)
+_RUN_EDGES = (1, 3, 9)
+_RUNS = _tokens("run", len(_RUN_EDGES) + 1)
+
+
 def _block_layout(
     page: Page,
     b: Block,
@@ -195,48 +274,22 @@ def _block_layout(
     text = b.text
     toks = [f"k:{page.kind}", *_path_tokens(b.tag_path), *_attr_tokens(b.attr_words)]
     ld = b.link_density
-    toks.append("ld:0" if ld == 0 else "ld:1" if ld >= 0.98 else f"ld:{_bin(ld, (0.3, 0.7))}")
-    toks.append(f"len:{_bin(size, (2, 6, 12, 25, 50, 100, 200, 400))}")
-    toks.append(f"lines:{_bin(b.lines, (1, 2, 4))}")
-    toks.append(f"pos:{min(9, int(10 * i / n))}")
+    toks.append(_LD[0] if ld == 0 else _LD[1] if ld >= 0.98 else _LD[bisect_left((0.3, 0.7), ld)])
+    toks.append(_LEN[bisect_left(_LEN_EDGES, size)])
+    toks.append(_LINES[bisect_left(_LINES_EDGES, b.lines)])
+    toks.append(_POS[min(9, int(10 * i / n))])
     if i == 0:
         toks.append("first")
     if i == n - 1:
         toks.append("last")
-    toks.append(f"share:{_bin(size / total, (0.005, 0.02, 0.05, 0.1, 0.25))}")
-    toks.append(f"rel:{_bin(size / biggest, (0.05, 0.2, 0.5, 0.99))}")
-    toks.append(f"run:{_bin(run, (1, 3, 9))}")
+    toks.append(_SHARE[bisect_left(_SHARE_EDGES, size / total)])
+    toks.append(_REL[bisect_left(_REL_EDGES, size / biggest)])
+    toks.append(_RUNS[bisect_left(_RUN_EDGES, run)])
     if i > 0 and paths[i - 1] == paths[i]:
         toks.append("sameprev")
     if i < n - 1 and paths[i + 1] == paths[i]:
         toks.append("samenext")
-    sents = len(_SENT_END.findall(text))
-    toks.append(f"sent:{_bin(sents, (0, 1, 3))}")
-    if size:
-        cjk = len(_CJK.findall(text)) / size
-        digits = len(_DIGIT.findall(text)) / size
-        toks.append(f"cjk:{_bin(cjk, (0.1, 0.5, 0.8))}")
-        toks.append(f"dig:{_bin(digits, (0.0, 0.1, 0.3, 0.6))}")
-    first_line = text.lstrip()
-    if _BULLET.match(first_line):
-        toks.append("bullet")
-    if _TRUNC.search(text):
-        toks.append("trunc")
-    if _DATE.search(text):
-        toks.append("date")
-    if _DATE_ONLY.match(text) and _DIGIT.search(text):
-        toks.append("dateonly")
-    if _NUM_ONLY.match(text):
-        toks.append("numonly")
-    if _CONTACT.search(text):
-        toks.append("contact")
-    if _ICP.search(text):
-        toks.append("icp")
-    cues = len(_AD_CUES.findall(text[:2000]))
-    if cues:
-        toks.append(f"adcue:{min(cues, 3)}")
-    if "|" in text or "｜" in text:
-        toks.append("pipes")
+    toks.extend(_memo_facts(text, size) if len(text) <= _MEMO_CHARS else _text_facts(text, size))
     for j in (i - 1, i - 2):  # words of a short heading just above: 文章推荐, 评论列表, 热门
         if j >= 0:
             prev = page.blocks[j].text
@@ -247,12 +300,20 @@ def _block_layout(
     return toks
 
 
+def page_tokens(
+    page: Page, *, max_block_chars: int = DEFAULT_LIMITS.max_block_chars
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Each block's words and layout tokens as lists: what `page_features` joins into strings,
+    and what the compiled model (compiled.py) reads without joining and splitting again."""
+    words = [block_words(b.text, max_chars=max_block_chars) for b in page.blocks]
+    return words, layout_tokens(page, words)
+
+
 def page_features(
     page: Page, *, max_block_chars: int = DEFAULT_LIMITS.max_block_chars
 ) -> np.ndarray:
     """An (n_blocks, 2) object array: words and layout tokens, each a space-joined string."""
-    words = [block_words(b.text, max_chars=max_block_chars) for b in page.blocks]
-    layout = layout_tokens(page, words)
+    words, layout = page_tokens(page, max_block_chars=max_block_chars)
     rows = np.empty((len(page.blocks), 2), dtype=object)
     for i in range(len(page.blocks)):
         rows[i, 0] = " ".join(words[i])

@@ -8,6 +8,7 @@ before the pipeline, so the pickle holds only scikit-learn objects and plain con
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -20,11 +21,18 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
+from .compiled import COMPILED_FORMAT, CompiledModel, Csr, cache_dir, compile_pipeline
 from .errors import ModelError
-from .features import page_features
+from .features import page_features, page_tokens
 from .limits import DEFAULT_LIMITS
+from .modelfile import (
+    DEFAULT_MODEL_PATH,
+    SERIALIZATIONS,
+    default_model_path,
+    manifest_path,
+    sha256_file,
+)
 from .revise import CONTEXT_FEATURE_NAMES, context_matrix
 from .types import LABELS, Label, LabelName, Page
 
@@ -35,6 +43,7 @@ __all__ = [
     "PageModel",
     "check_sklearn_version",
     "check_vectorizers",
+    "compiled_cache_path",
     "default_model_path",
     "load_model",
     "manifest_path",
@@ -43,35 +52,6 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "pagesieve.joblib"
-
-
-def default_model_path() -> Path:
-    """``PAGESIEVE_MODEL`` if set, else the model shipped in the repo's ``models/``."""
-    env = os.environ.get("PAGESIEVE_MODEL")
-    return Path(env) if env else DEFAULT_MODEL_PATH
-
-
-#: Model file suffix → serialization. Exported files carry their format in the manifest name,
-#: so ``m.joblib``, ``m.skops`` and ``m.onnx`` can sit in one folder.
-SERIALIZATIONS = {".joblib": "joblib", ".skops": "skops", ".onnx": "onnx"}
-
-
-def manifest_path(model_path: Path) -> Path:
-    """``m.joblib`` → ``m.manifest.json``; ``m.skops`` → ``m.skops.manifest.json`` (and onnx)."""
-    if model_path.suffix in (".skops", ".onnx"):
-        return model_path.with_name(model_path.name + ".manifest.json")
-    return model_path.with_name(model_path.stem + ".manifest.json")
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _versions() -> dict[str, str]:
     import joblib
     import scipy
@@ -101,7 +81,6 @@ def _versions() -> dict[str, str]:
 class _Fitted:
     pass1: Any
     pass2: Any
-    feature_names: np.ndarray
 
 
 class PageModel:
@@ -130,6 +109,13 @@ class PageModel:
         self.random_state = random_state
         self.max_block_chars = max_block_chars
         self._fitted: _Fitted | None = None
+        #: Both passes as plain arrays (compiled.py): what predictions use when present.
+        self._compiled: CompiledModel | None = None
+        #: (model file, its sha256) when loaded from the compiled cache: the pickle is then
+        #: read only if something asks for the scikit-learn objects (`fitted`).
+        self._source: tuple[Path, str] | None = None
+        self._names: np.ndarray | None = None
+        self._coefs: tuple[np.ndarray, np.ndarray] | None = None
         #: The manifest the model was loaded with (empty for a model fitted in this process).
         self.manifest: dict[str, Any] = {}
 
@@ -247,8 +233,10 @@ class PageModel:
         if progress:
             progress("pass 2 (context, calibrated)")
         pass2 = self._make_pass2().fit(C, y, sample_weight=w)
-        names = pass1.named_steps["features"].get_feature_names_out()
-        self._fitted = _Fitted(pass1, pass2, np.asarray(names, dtype=object))
+        self._fitted = _Fitted(pass1, pass2)
+        self._compiled = compile_pipeline(pass1, pass2, len(LABELS), self.get_params())
+        self._names = None
+        self._coefs = None
         return self
 
     @staticmethod
@@ -263,9 +251,30 @@ class PageModel:
     # -- predicting -----------------------------------------------------------------------
     @property
     def fitted(self) -> _Fitted:
+        """The scikit-learn objects (read from the model file on first use after a load from
+        the compiled cache)."""
         if self._fitted is None:
-            raise ModelError("the model is not fitted")
+            if self._source is None:
+                raise ModelError("the model is not fitted")
+            path, digest = self._source
+            _, pass1, pass2 = _read_payload(_read_checked(path, digest), path)
+            self._fitted = _Fitted(pass1, pass2)
         return self._fitted
+
+    @property
+    def compiled(self) -> CompiledModel | None:
+        """The array form predictions use, or None (then scikit-learn is called)."""
+        return self._compiled
+
+    def feature_names(self) -> np.ndarray:
+        """Pass-1 column names (``words__…``, ``layout__…``), built on first use."""
+        if self._names is None:
+            if self._compiled is not None:
+                names: Any = self._compiled.feature_names()
+            else:
+                names = self.fitted.pass1.named_steps["features"].get_feature_names_out()
+            self._names = np.asarray(names, dtype=object)
+        return self._names
 
     # The four hooks below are all prediction needs from the fitted estimators; an exported
     # model (export.py) overrides them and reuses everything else.
@@ -289,14 +298,17 @@ class PageModel:
         cclf = f.pass2.calibrated_classifiers_[0].estimator
         ccoef = np.zeros((len(LABELS), cclf.coef_.shape[1]))
         ccoef[cclf.classes_] = cclf.coef_
-        return coef, ccoef, f.feature_names
+        return coef, ccoef, self.feature_names()
 
     def pass1_matrix(self, feats: np.ndarray) -> Any:
-        """Pass-1 feature matrix: the fitted vectorizers called directly.
+        """Pass-1 feature matrix: the fitted vectorizers called directly (the reference
+        the compiled path is tested against).
 
         Same columns as the pipeline's ColumnTransformer (words, then layout), without its
         per-call validation overhead, which dominated small pages.
         """
+        from scipy import sparse
+
         words_vec, layout_vec = self.vectorizers()
         words = words_vec.transform(feats[:, 0])
         layout = layout_vec.transform(feats[:, 1])
@@ -312,9 +324,22 @@ class PageModel:
         ctx = context_matrix(self.first_pass_proba(feats), page)
         return ctx, self._pass2_proba(ctx)
 
+    def _compiled_passes(
+        self, c: CompiledModel, page: Page, max_block_chars: int | None = None
+    ) -> tuple[Csr, np.ndarray, np.ndarray]:
+        """Pass-1 matrix, context features and probabilities, without scikit-learn."""
+        cap = self.max_block_chars if max_block_chars is None else max_block_chars
+        words, layout = page_tokens(page, max_block_chars=cap)
+        X = c.pass1_matrix(words, layout)
+        ctx = context_matrix(c.pass1_proba(X), page)
+        return X, ctx, c.pass2_proba(ctx)
+
     def predict_proba(self, page: Page, feats: np.ndarray | None = None) -> np.ndarray:
+        """Pass-2 probabilities; given `feats` (`featurize`), through scikit-learn."""
         if not page.blocks:
             return np.zeros((0, len(LABELS)))
+        if feats is None and self._compiled is not None:
+            return self._compiled_passes(self._compiled, page)[2]
         feats = self.featurize(page) if feats is None else feats
         return self._both_passes(page, feats)[1]
 
@@ -323,17 +348,25 @@ class PageModel:
     ) -> tuple[Label, ...]:
         if not page.blocks:
             return ()
-        feats = self.featurize(page, max_block_chars=max_block_chars)
-        ctx, p2 = self._both_passes(page, feats)
         why: list[tuple[str, ...]] = [()] * len(page.blocks)
-        if explain:
-            why = self._explain(feats, ctx, p2.argmax(axis=1))
+        c = self._compiled
+        if c is not None:
+            X, ctx, p2 = self._compiled_passes(c, page, max_block_chars)
+            if explain:
+                coef, ccoef = self._explain_coefs(c, ctx.shape[1])
+                why = self._explain_rows(X.data, X.indices, X.indptr, coef, ctx, ccoef,
+                                         p2.argmax(axis=1), self.feature_names())
+        else:
+            feats = self.featurize(page, max_block_chars=max_block_chars)
+            ctx, p2 = self._both_passes(page, feats)
+            if explain:
+                why = self._explain(feats, ctx, p2.argmax(axis=1))
         out = []
-        for i in range(len(page.blocks)):
-            k = int(p2[i].argmax())
+        # Python floats in one go (tolist), each row's first maximum as its label
+        for row, k, reasons in zip(p2.tolist(), p2.argmax(axis=1).tolist(), why, strict=True):
             name: LabelName = LABELS[k]
-            scores: dict[str, float] = {lab: float(p2[i, j]) for j, lab in enumerate(LABELS)}
-            out.append(Label(name=name, score=float(p2[i, k]), scores=scores, why=why[i]))
+            scores: dict[str, float] = dict(zip(LABELS, row, strict=True))
+            out.append(Label(name=name, score=row[k], scores=scores, why=reasons))
         return tuple(out)
 
     # -- explaining -----------------------------------------------------------------------
@@ -342,22 +375,46 @@ class PageModel:
     ) -> list[tuple[str, ...]]:
         """Per block: the pass-1 features and the context facts that pushed it to its label."""
         X = self.pass1_matrix(feats)
-        coef, ccoef, feature_names = self._explain_weights()
+        coef, ccoef, names = self._explain_weights()
+        return self._explain_rows(X.data, X.indices, X.indptr, coef, ctx, ccoef, chosen, names, top)
+
+    def _explain_coefs(self, c: CompiledModel, n_ctx: int) -> tuple[np.ndarray, np.ndarray]:
+        """Both passes' coefficients over all five labels, built once (10 MB: not per page)."""
+        if self._coefs is None:
+            coef = np.zeros((len(LABELS), c.n_features))
+            coef[c.arrays["classes1"]] = c.arrays["coef1_t"].T
+            ccoef = np.zeros((len(LABELS), n_ctx))
+            ccoef[c.arrays["classes2"]] = c.arrays["coef2"]
+            self._coefs = (coef, ccoef)
+        return self._coefs
+
+    def _explain_rows(
+        self,
+        data: np.ndarray,
+        indices: np.ndarray,
+        indptr: np.ndarray,
+        coef: np.ndarray,
+        ctx: np.ndarray,
+        ccoef: np.ndarray,
+        chosen: np.ndarray,
+        feature_names: np.ndarray,
+        top: int = 4,
+    ) -> list[tuple[str, ...]]:
+        """`_explain` over a CSR matrix's arrays (either path builds the same ones)."""
         out: list[tuple[str, ...]] = []
-        for i in range(X.shape[0]):
+        for i in range(len(indptr) - 1):
             k = int(chosen[i])
-            row = X.getrow(i)
-            contrib = row.data * coef[k, row.indices]
-            names = [str(feature_names[j]) for j in row.indices]
+            row_indices = indices[indptr[i] : indptr[i + 1]]
+            contrib = data[indptr[i] : indptr[i + 1]] * coef[k, row_indices]
+            # only the features that pushed towards the label can be reasons: name just those
+            pos = np.flatnonzero(contrib > 0)
+            values = contrib[pos].tolist()
+            names = [str(feature_names[j]) for j in row_indices[pos].tolist()]
             # The strongest words and the strongest layout facts, half of `top` each, so a
             # moderator sees what the text says as well as where it sits.
             picked: list[tuple[float, str]] = []
             for prefix in ("words__", "layout__"):
-                cands = [
-                    (float(contrib[j]), names[j])
-                    for j in range(len(names))
-                    if names[j].startswith(prefix) and contrib[j] > 0
-                ]
+                cands = [(v, n) for v, n in zip(values, names, strict=True) if n.startswith(prefix)]
                 picked.extend(sorted(cands, reverse=True)[: top // 2])
             reasons = [_pretty(name) for _, name in sorted(picked, reverse=True)]
             cc = ctx[i] * ccoef[k]
@@ -395,6 +452,10 @@ class PageModel:
             "params": self.get_params(),
             "labels": list(LABELS),
         }
+        fast = self._compiled or compile_pipeline(f.pass1, f.pass2, len(LABELS), self.get_params())
+        if fast is not None:
+            # what a later load checks the compiled cache against (the cache is not in models/)
+            manifest["compiled_sha256"] = fast.content_sha256()
         manifest.update(extra or {})
         manifest_path(path).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -413,12 +474,15 @@ class PageModel:
         }
 
     @classmethod
-    def load(cls, path: Path) -> PageModel:
+    def load(cls, path: Path, *, compiled: bool = True) -> PageModel:
         """Load a model after checking its manifest, sha256 and library versions.
 
         The file is read once; the bytes hashed are the bytes deserialized (no window to swap the
         file in between). A joblib file is unpickled with an allow-list (`safe_pickle`), a .skops
-        or .onnx export goes through `export.load_exported`.
+        or .onnx export goes through `export.load_exported`. A joblib model's arrays also go to
+        a cache (compiled.py) that later loads read instead, if its content hash is the one the
+        manifest records. ``compiled=False`` (or ``PAGESIEVE_COMPILED=0``) predicts through the
+        scikit-learn objects, the reference path.
         """
         path = Path(path)
         manifest = read_manifest(path)
@@ -438,17 +502,30 @@ class PageModel:
 
             return load_exported(data, path, manifest)
         check_sklearn_version(manifest, path)
-        from .safe_pickle import load_joblib_bytes
-
-        try:
-            payload = load_joblib_bytes(data)
-        except ModelError:
-            raise
-        except Exception as exc:
-            raise ModelError(f"model file {path} could not be loaded: {exc}") from None
-        if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
-            raise ModelError(f"model file {path} is not a pagesieve model (format mismatch)")
-        return cls.from_estimators(payload["params"], payload["pass1"], payload["pass2"], manifest)
+        use_compiled = compiled and os.environ.get("PAGESIEVE_COMPILED", "1") != "0"
+        want_compiled = manifest.get("compiled_sha256")
+        cpath = compiled_cache_path(path, digest)
+        if use_compiled and want_compiled:
+            fast = CompiledModel.load(cpath)
+            # The cache sits outside the model's folder: trust it only if its content is what
+            # the (hash-checked) model's manifest says the compiled arrays are.
+            if fast is not None and fast.content_sha256() == want_compiled:
+                model = cls(**fast.params)
+                model._compiled = fast
+                model._source = (path, digest)
+                model.manifest = manifest
+                return model
+        model = cls.from_estimators(*_read_payload(data, path), manifest)
+        fast = compile_pipeline(model.fitted.pass1, model.fitted.pass2, len(LABELS),
+                                model.get_params())
+        if fast is not None:
+            if want_compiled and fast.content_sha256() == want_compiled:
+                with contextlib.suppress(OSError):  # a read-only cache: compile again next time
+                    fast.save(cpath)
+                    _prune_cache(cpath.parent, keep=_CACHE_KEEP)
+            if use_compiled:
+                model._compiled = fast
+        return model
 
     @classmethod
     def from_estimators(
@@ -459,10 +536,32 @@ class PageModel:
         check_vectorizers(
             [est for _, est, _ in pass1.named_steps["features"].transformers_ if est != "drop"]
         )
-        names = pass1.named_steps["features"].get_feature_names_out()
-        model._fitted = _Fitted(pass1, pass2, np.asarray(names, dtype=object))
+        model._fitted = _Fitted(pass1, pass2)
         model.manifest = dict(manifest)
         return model
+
+
+def _read_payload(data: bytes, path: Path) -> tuple[dict[str, Any], Any, Any]:
+    """Params and both passes from a joblib file's (hash-checked) bytes, allow-list unpickled."""
+    from .safe_pickle import load_joblib_bytes
+
+    try:
+        payload = load_joblib_bytes(data)
+    except ModelError:
+        raise
+    except Exception as exc:
+        raise ModelError(f"model file {path} could not be loaded: {exc}") from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
+        raise ModelError(f"model file {path} is not a pagesieve model (format mismatch)")
+    return payload["params"], payload["pass1"], payload["pass2"]
+
+
+def _read_checked(path: Path, digest: str) -> bytes:
+    """The model file's bytes, if they still have the sha256 checked at load time."""
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise ModelError(f"model file {path} changed since it was checked; reload it")
+    return data
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
@@ -517,14 +616,42 @@ def check_vectorizers(vectorizers: Sequence[Any]) -> None:
 
 def check_sklearn_version(manifest: Mapping[str, Any], path: Path) -> None:
     """A model pickled by another scikit-learn is an error: its internals may have moved."""
-    import sklearn
-
     want = manifest.get("versions", {}).get("scikit-learn")
-    if want != sklearn.__version__:
+    have = _sklearn_version()
+    if want != have:
         raise ModelError(
             f"model {path.name} was trained with scikit-learn {want}, this is "
-            f"{sklearn.__version__}; retrain it (`make model`) or install scikit-learn=={want}"
+            f"{have}; retrain it (`make model`) or install scikit-learn=={want}"
         )
+
+
+def _sklearn_version() -> str:
+    """The installed scikit-learn's version, without importing it (seconds per process)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("scikit-learn")
+    except PackageNotFoundError:  # pragma: no cover - a dependency
+        import sklearn
+
+        return str(sklearn.__version__)
+
+
+#: Compiled models kept in the cache folder (~10 MB each); the least recently written go first.
+_CACHE_KEEP = 8
+
+
+def _prune_cache(folder: Path, *, keep: int) -> None:
+    files = sorted(folder.glob(f"*-c{COMPILED_FORMAT}.npz"), key=lambda f: f.stat().st_mtime)
+    for old in files[:-keep]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def compiled_cache_path(model_path: Path, digest: str) -> Path:
+    """Where the compiled form of the model with this sha256 is cached."""
+    return cache_dir() / f"{model_path.stem}-{digest[:24]}-c{COMPILED_FORMAT}.npz"
+
 
 
 def _pretty(name: str) -> str:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-__all__ = ["engine_name", "get_segmenter", "normalize", "tokenize"]
+__all__ = ["engine_name", "get_segmenter", "normalize", "tokenize", "tokenize_shaped"]
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _RUN = re.compile(
@@ -73,6 +73,31 @@ def tokenize(text: str, *, max_chars: int = 4000) -> list[str]:
         han = m.group("han")
         if han is not None:
             out.extend(cut(han))
+        else:
+            out.append(m.group())
+    return out
+
+
+def tokenize_shaped(
+    text: str, shape: Callable[[str], str], *, max_chars: int = 4000,
+    cut: Callable[[str], list[str]] | None = None,
+) -> list[str]:
+    """``[shape(t) for t in tokenize(text)]`` when `shape` changes only tokens of digits.
+
+    One pass instead of two: only the number runs are passed to `shape` (Han words, latin
+    words and single symbols hold no digit, so a digit-shape rule leaves them alone).
+    """
+    if max_chars > 0 and len(text) > max_chars:
+        text = text[:max_chars]
+    if cut is None:
+        cut = get_segmenter()
+    out: list[str] = []
+    for m in _RUN.finditer(normalize(text)):
+        kind = m.lastgroup
+        if kind == "han":
+            out.extend(cut(m.group()))
+        elif kind == "num":
+            out.append(shape(m.group()))
         else:
             out.append(m.group())
     return out

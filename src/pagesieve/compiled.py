@@ -1,0 +1,343 @@
+"""The fitted model as plain arrays: both passes without scikit-learn at prediction time.
+
+`PageModel.load` spent seconds per process on importing scikit-learn and unpickling the
+pipeline, and each page paid for joining tokens into strings that the vectorizers split again
+and for their per-call validation. Here the fitted vocabularies, IDF weights and coefficients
+are read once from the pickle (`compile_pipeline`) and kept in a cache file of plain numpy
+arrays (`save` / `load`, no pickle); tokens go straight to the CSR arrays of the pass-1 matrix.
+
+Every step repeats the operation scikit-learn 1.9 performs, in the same dtype and order
+(float32 counts, log, IDF product, row L2 norms summed left to right in float64; float32
+sparse dot products by scipy's loop; `scipy.special.expit`), so the matrices are equal
+element for element and the probabilities equal to the last bit or nearly so
+(tests/test_compiled.py checks both against the scikit-learn path).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import islice, repeat
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["COMPILED_FORMAT", "CompiledModel", "Csr", "cache_dir", "compile_pipeline"]
+
+#: Bumped whenever the arrays or their meaning change, so an old cache file is never read.
+COMPILED_FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Csr:
+    """A CSR matrix as its three arrays (scikit-learn's layout: int32 indices, sorted)."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    shape: tuple[int, int]
+
+
+def _row_dot(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n_cols: int,
+             dense: np.ndarray) -> np.ndarray:
+    """``CSR @ dense`` through scipy's C loop, which adds each row's products left to right
+    from zero in the arrays' dtype: exactly what scikit-learn's decision function and its
+    row-norm loop compute (numpy's own sums are pairwise and can differ in the last bit)."""
+    from scipy import sparse
+
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, n_cols)) @ dense
+
+
+_ONE = np.ones(1)
+
+
+def _rows_of(lengths: np.ndarray) -> np.ndarray:
+    return np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+
+
+def _sorted_unique(rows: np.ndarray, cols: np.ndarray, width: int) -> tuple[Any, ...]:
+    """Distinct (row, col) pairs in CSR order (row, then column), with their counts."""
+    keys, counts = np.unique(rows * width + cols, return_counts=True)
+    return keys // width, keys % width, counts
+
+
+def _terms_blob(terms: Sequence[str]) -> np.ndarray:
+    return np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8)
+
+
+def _blob_terms(blob: np.ndarray) -> list[str]:
+    return blob.tobytes().decode("utf-8").split("\n") if len(blob) else []
+
+
+class CompiledModel:
+    """Pass 1 (TF-IDF words + binary layout words → SGD logistic) and pass 2 (logistic
+    regression + sigmoid calibration) as arrays. Immutable after construction."""
+
+    __slots__ = (
+        "_layout_vocab",
+        "_words_vocab",
+        "arrays",
+        "layout_terms",
+        "params",
+        "words_terms",
+    )
+
+    def __init__(self, words_terms: list[str], layout_terms: list[str],
+                 arrays: dict[str, np.ndarray], params: dict[str, Any]) -> None:
+        #: The `PageModel` settings the model was fitted with (max_block_chars matters here).
+        self.params = params
+        self.words_terms = words_terms
+        self.layout_terms = layout_terms
+        self.arrays = arrays
+        self._words_vocab = dict(zip(words_terms, range(len(words_terms)), strict=True))
+        self._layout_vocab = dict(zip(layout_terms, range(len(layout_terms)), strict=True))
+
+    # -- pass 1 -----------------------------------------------------------------------------
+    @property
+    def n_features(self) -> int:
+        return len(self.words_terms) + len(self.layout_terms)
+
+    def feature_names(self) -> list[str]:
+        """The pipeline's `get_feature_names_out()`, built from the vocabularies."""
+        return [f"words__{t}" for t in self.words_terms] + [
+            f"layout__{t}" for t in self.layout_terms
+        ]
+
+    def _words(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
+        """Rows, columns and float32 TF-IDF values (unigrams + bigrams, sublinear tf, L2)."""
+        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+        flat: list[str] = [t for d in docs for t in d]
+        get = self._words_vocab.get
+        uni = np.fromiter(map(get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        rows = _rows_of(lengths)
+        # Bigrams over the whole page at once; pairs across a block boundary are dropped.
+        bi = np.fromiter(
+            map(get, map(" ".join, zip(flat, islice(flat, 1, None), strict=False)), repeat(-1)),
+            dtype=np.int64,
+            count=max(0, len(flat) - 1),
+        )
+        same = rows[:-1] == rows[1:]
+        all_rows = np.concatenate([rows, rows[:-1][same]])
+        all_cols = np.concatenate([uni, bi[same]])
+        keep = all_cols >= 0
+        r, c, counts = _sorted_unique(all_rows[keep], all_cols[keep], len(self.words_terms))
+        data = counts.astype(np.float32)
+        np.log(data, data)
+        data += 1.0
+        data *= self.arrays["idf"][c]
+        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(r, minlength=len(docs)), out=indptr[1:])
+        # sklearn's loop: float32 squares added into a float64 sum, row by row
+        sq = (data * data).astype(np.float64)
+        norms = np.sqrt(_row_dot(sq, np.zeros(len(sq), dtype=np.int32), indptr, 1, _ONE))
+        per = np.repeat(norms, np.diff(indptr))
+        nz = per != 0.0
+        data = data.copy()
+        data[nz] = (data[nz].astype(np.float64) / per[nz]).astype(np.float32)
+        return r, c, data
+
+    def _layout(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
+        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+        flat = [t for d in docs for t in d]
+        get = self._layout_vocab.get
+        cols = np.fromiter(map(get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        rows = _rows_of(lengths)
+        keep = cols >= 0
+        r, c, _ = _sorted_unique(rows[keep], cols[keep], len(self.layout_terms))
+        return r, c, np.ones(len(r), dtype=np.float32)
+
+    def pass1_matrix(self, words: Sequence[Sequence[str]], layout: Sequence[Sequence[str]]) -> Csr:
+        """The pipeline's ``hstack([words.transform, layout.transform])`` from token lists."""
+        n = len(words)
+        wr, wc, wd = self._words(words)
+        lr, lc, ld = self._layout(layout)
+        rows = np.concatenate([wr, lr])
+        order = np.argsort(rows, kind="stable")  # per row: its words, then its layout columns
+        cols = np.concatenate([wc, lc + len(self.words_terms)])[order]
+        data = np.concatenate([wd, ld])[order]
+        indptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        return Csr(data, cols.astype(np.int32), indptr, (n, self.n_features))
+
+    def pass1_proba(self, X: Csr) -> np.ndarray:
+        """``_proba_full(SGDClassifier)``: float32 decision, expit, OvR normalisation."""
+        from scipy.special import expit
+
+        a = self.arrays
+        prob = _row_dot(X.data, X.indices, X.indptr, X.shape[1], a["coef1_t"]) + a["intercept1"]
+        expit(prob, out=prob)
+        prob_sum = prob.sum(axis=1)
+        all_zero = prob_sum == 0
+        if np.any(all_zero):
+            prob[all_zero, :] = 1
+            prob_sum[all_zero] = prob.shape[1]
+        prob /= np.reshape(prob_sum, (prob.shape[0], -1))
+        out = np.zeros((X.shape[0], int(a["n_labels"])))
+        out[:, a["classes1"]] = prob
+        return out
+
+    # -- pass 2 -----------------------------------------------------------------------------
+    def pass2_proba(self, ctx: np.ndarray) -> np.ndarray:
+        """``_proba_full(CalibratedClassifierCV(LogisticRegression, sigmoid))``."""
+        from scipy.special import expit
+
+        a = self.arrays
+        pred = ctx @ a["coef2"].T + a["intercept2"]
+        classes = a["classes2"]
+        n_classes = len(classes)
+        proba = np.zeros((ctx.shape[0], n_classes))
+        for class_idx, this_pred, ca, cb in zip(
+            a["cal_index"], pred.T, a["cal_a"], a["cal_b"], strict=True
+        ):
+            proba[:, class_idx] = expit(-(ca * this_pred + cb))
+        if n_classes == 2:
+            proba[:, 0] = 1.0 - proba[:, 1]
+        else:
+            denominator = np.sum(proba, axis=1)[:, np.newaxis]
+            uniform = np.full_like(proba, 1 / n_classes)
+            proba = np.divide(proba, denominator, out=uniform, where=denominator != 0)
+        proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
+        out = np.zeros((ctx.shape[0], int(a["n_labels"])))
+        out[:, classes] = proba
+        return out
+
+    # -- the cache file ---------------------------------------------------------------------
+    def content_sha256(self) -> str:
+        """A hash of what the arrays hold (names, dtypes, shapes, bytes; terms; params), so a
+        cached file can be checked against the model's manifest whatever zip metadata it has."""
+        h = hashlib.sha256()
+        h.update(f"format {COMPILED_FORMAT}\n".encode())
+        h.update(json.dumps(self.params, sort_keys=True).encode("utf-8"))
+        for terms in (self.words_terms, self.layout_terms):
+            h.update(b"\0terms\0" + "\n".join(terms).encode("utf-8"))
+        for name in sorted(self.arrays):
+            a = np.ascontiguousarray(self.arrays[name])
+            h.update(f"\0{name} {a.dtype.str} {a.shape}\0".encode())
+            h.update(a.tobytes())
+        return h.hexdigest()
+
+    def save(self, path: Path) -> None:
+        """Write the arrays (no pickle) atomically; `load` reads them back."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        arrays: dict[str, Any] = {
+            "format": np.array(COMPILED_FORMAT),
+            "words_terms": _terms_blob(self.words_terms),
+            "layout_terms": _terms_blob(self.layout_terms),
+            "params": _terms_blob([json.dumps(self.params, sort_keys=True)]),
+            **self.arrays,
+        }
+        with open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path) -> CompiledModel | None:
+        """The model cached at `path`, or None if it is missing, unreadable or of another format."""
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                if int(z["format"]) != COMPILED_FORMAT:
+                    return None
+                arrays = {k: z[k] for k in z.files if k not in _NOT_ARRAYS}
+                words = _blob_terms(z["words_terms"])
+                layout = _blob_terms(z["layout_terms"])
+                params = json.loads(z["params"].tobytes().decode("utf-8"))
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            return None
+        if set(arrays) != _ARRAY_KEYS or len(arrays["idf"]) != len(words):
+            return None
+        if not isinstance(params, dict):
+            return None
+        return cls(words, layout, arrays, params)
+
+
+_NOT_ARRAYS = frozenset({"format", "words_terms", "layout_terms", "params"})
+_ARRAY_KEYS = frozenset({
+    "idf", "coef1_t", "intercept1", "classes1", "coef2", "intercept2", "classes2",
+    "cal_index", "cal_a", "cal_b", "n_labels",
+})
+
+
+def _plain_vectorizer(v: Any, *, ngrams: tuple[int, int]) -> bool:
+    return (
+        v.analyzer == "word" and v.token_pattern == r"\S+" and v.lowercase is False
+        and tuple(v.ngram_range) == ngrams and v.preprocessor is None and v.tokenizer is None
+        and v.stop_words is None and v.strip_accents is None and v.input == "content"
+        and np.dtype(v.dtype) == np.float32
+    )
+
+
+def _terms(vocabulary: dict[str, Any]) -> list[str] | None:
+    terms: list[str | None] = [None] * len(vocabulary)
+    for term, j in vocabulary.items():
+        if not 0 <= j < len(terms) or terms[j] is not None or "\n" in term:
+            return None
+        terms[j] = term
+    return terms  # type: ignore[return-value]
+
+
+def compile_pipeline(
+    pass1: Any, pass2: Any, n_labels: int, params: dict[str, Any]
+) -> CompiledModel | None:
+    """The arrays of a fitted pagesieve pipeline, or None if it is not the shape this module
+    reproduces exactly (then the caller keeps using scikit-learn)."""
+    try:
+        ct = pass1.named_steps["features"]
+        words = ct.named_transformers_["words"]
+        layout = ct.named_transformers_["layout"]
+        clf = pass1.named_steps["clf"]
+        ok = (
+            _plain_vectorizer(words, ngrams=(1, 2)) and words.binary is False
+            and words.use_idf and words.sublinear_tf and words.norm == "l2"
+            and _plain_vectorizer(layout, ngrams=(1, 1)) and layout.binary is True
+            and type(layout).__name__ == "CountVectorizer"
+            and [t[0] for t in ct.transformers_[:2]] == ["words", "layout"]
+            and type(clf).__name__ == "SGDClassifier" and clf.loss == "log_loss"
+            and clf.coef_.shape[0] == len(clf.classes_) > 2
+            and len(pass2.calibrated_classifiers_) == 1
+        )
+        cal = pass2.calibrated_classifiers_[0]
+        est = cal.estimator
+        ok = ok and cal.method == "sigmoid" and type(est).__name__ == "LogisticRegression"
+        ok = ok and all(type(c).__name__ == "_SigmoidCalibration" for c in cal.calibrators)
+        if not ok:
+            return None
+        from sklearn.preprocessing import LabelEncoder
+
+        cal_index = LabelEncoder().fit(cal.classes).transform(est.classes_)
+        wt = _terms(words.vocabulary_)
+        lt = _terms(layout.vocabulary_)
+        if wt is None or lt is None:
+            return None
+        arrays = {
+            "idf": np.ascontiguousarray(words.idf_, dtype=np.float32),
+            "coef1_t": np.ascontiguousarray(clf.coef_.T),
+            "intercept1": np.asarray(clf.intercept_),
+            "classes1": np.asarray(clf.classes_, dtype=np.int64),
+            "coef2": np.asarray(est.coef_),
+            "intercept2": np.asarray(est.intercept_),
+            "classes2": np.asarray(pass2.classes_, dtype=np.int64),
+            "cal_index": np.asarray(cal_index, dtype=np.int64),
+            "cal_a": np.array([c.a_ for c in cal.calibrators], dtype=np.float64),
+            "cal_b": np.array([c.b_ for c in cal.calibrators], dtype=np.float64),
+            "n_labels": np.array(n_labels),
+        }
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    if arrays["coef1_t"].dtype != np.float32 or len(arrays["cal_a"]) != len(arrays["classes2"]):
+        return None
+    return CompiledModel(wt, lt, arrays, dict(params))
+
+
+def cache_dir() -> Path:
+    """``PAGESIEVE_CACHE_DIR``, else ``$XDG_CACHE_HOME/pagesieve`` (``~/.cache/pagesieve``)."""
+    env = os.environ.get("PAGESIEVE_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pagesieve"

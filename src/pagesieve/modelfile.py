@@ -1,0 +1,47 @@
+"""Where the model file lives and how it is checked: path helpers without numpy.
+
+Split from model.py so that processes which only point workers at the model (the parent of
+`pagesieve clean`) need not import numpy, scipy and the tokenizer. model.py re-exports them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+__all__ = [
+    "DEFAULT_MODEL_PATH",
+    "SERIALIZATIONS",
+    "default_model_path",
+    "manifest_path",
+    "sha256_file",
+]
+
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "pagesieve.joblib"
+
+
+def default_model_path() -> Path:
+    """``PAGESIEVE_MODEL`` if set, else the model shipped in the repo's ``models/``."""
+    env = os.environ.get("PAGESIEVE_MODEL")
+    return Path(env) if env else DEFAULT_MODEL_PATH
+
+
+#: Model file suffix → serialization. Exported files carry their format in the manifest name,
+#: so ``m.joblib``, ``m.skops`` and ``m.onnx`` can sit in one folder.
+SERIALIZATIONS = {".joblib": "joblib", ".skops": "skops", ".onnx": "onnx"}
+
+
+def manifest_path(model_path: Path) -> Path:
+    """``m.joblib`` → ``m.manifest.json``; ``m.skops`` → ``m.skops.manifest.json`` (and onnx)."""
+    if model_path.suffix in (".skops", ".onnx"):
+        return model_path.with_name(model_path.name + ".manifest.json")
+    return model_path.with_name(model_path.stem + ".manifest.json")
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
