@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,13 +64,14 @@ def test_block_chars_limit_changes_what_the_tokenizer_reads(
     from pagesieve import features
 
     seen: list[int] = []
-    real = features.tokenize
+    real = features.tokenize_shaped
 
-    def spy(text: str, *, max_chars: int = 4000) -> list[str]:
+    def spy(text: str, shape: Any, *, max_chars: int = 4000, cut: Any = None) -> list[str]:
         seen.append(max_chars)
-        return real(text, max_chars=max_chars)
+        return real(text, shape, max_chars=max_chars, cut=cut)
 
-    monkeypatch.setattr(features, "tokenize", spy)
+    monkeypatch.setattr(features, "tokenize_shaped", spy)
+    features._memo_words.cache_clear()  # short blocks are memoised per (text, cap)
     classify_page(PAGE, limits=Limits(max_block_chars=37))
     assert 37 in seen and 4000 not in seen
 
