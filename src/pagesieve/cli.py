@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import signal
 import sys
-from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -54,26 +52,17 @@ def fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the page after `seconds` (SIGALRM; the CLI owns its process and main thread,
-    so unlike the library it can stop a stage midway)."""
-    if seconds <= 0 or not hasattr(signal, "setitimer"):
-        yield
-        return
+def _time_limit(seconds: float) -> contextlib.AbstractContextManager[None]:
+    """Interrupt the page after `seconds` (the CLI owns its process and main thread, so unlike
+    the library it can stop a stage midway)."""
+    from .limits import time_limit
 
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise LimitExceeded(
+    return time_limit(
+        seconds,
+        lambda: LimitExceeded(
             f"time limit: the page took longer than {seconds:g}s (PAGESIEVE_MAX_SECONDS)"
-        )
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        ),
+    )
 
 
 def _exit_code(exc: Exception) -> int:

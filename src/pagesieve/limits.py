@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["DEFAULT_LIMITS", "Limits"]
+__all__ = ["DEFAULT_LIMITS", "Limits", "time_limit"]
 
 
 def _env_int(name: str, default: int) -> int:
@@ -60,3 +65,31 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, error: Callable[[], BaseException]) -> Iterator[None]:
+    """Raise `error()` in this thread after `seconds` (SIGALRM), interrupting a stage midway.
+
+    Only for code that owns its process and main thread (the CLI, batch workers); a no-op
+    elsewhere or where the platform has no SIGALRM, so a library caller's signals are left alone.
+    """
+    usable = (
+        seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise error()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -8,14 +8,13 @@ into a reject instead of a stalled worker; the runner adds a hard kill for pages
 from __future__ import annotations
 
 import contextlib
-import signal
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from ..classify import classify_page
 from ..errors import LimitExceeded, PagesieveError
 from ..limits import Limits
+from ..limits import time_limit as _time_limit
 from .sources import Reject, SourceRecord
 from .writer import dumps_record
 
@@ -26,29 +25,10 @@ class PageTimeout(LimitExceeded):
     """A page ran past `Limits.max_seconds`."""
 
 
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise PageTimeout("page took longer than the time limit")
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
+def time_limit(seconds: float) -> contextlib.AbstractContextManager[None]:
     """Raise `PageTimeout` in this thread after `seconds` (no-op off the main thread/without
     SIGALRM, where the runner's hard watchdog is the only guard)."""
-    usable = (
-        seconds > 0
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    return _time_limit(seconds, lambda: PageTimeout("page took longer than the time limit"))
 
 
 def classify_record(
