@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -189,3 +190,21 @@ def test_cache_folder_stays_bounded(fitted: PageModel, tmp_path: Path) -> None:
     left = sorted(f.name for f in cache.glob("*.npz"))
     assert len(left) == _CACHE_KEEP
     assert compiled_cache_path(path, sha256_file(path)).name in left
+
+
+def test_bigram_columns_equal_the_string_lookup(fitted: PageModel) -> None:
+    """Pairs of known unigrams go through the id-pair index, the rest through the text; both
+    must give what ``vocabulary.get("a b")`` gives, including bigrams with an unknown part."""
+    c = fitted.compiled
+    assert c is not None
+    terms = ["a", "a b", "a c", "c", "c a", "x c", "d"]  # "b" and "x" are not unigrams
+    toy = CompiledModel(terms, [], dict(c.arrays), dict(c.params))
+    vocab = {t: i for i, t in enumerate(terms)}
+    rng = random.Random(3)
+    for _ in range(50):
+        flat = [rng.choice("abcdx") for _ in range(rng.randint(0, 12))]
+        uni = np.array([vocab.get(t, -1) for t in flat], dtype=np.int64)
+        want = [vocab.get(f"{p} {q}", -1) for p, q in pairwise(flat)]
+        assert toy._bigram_columns(flat, uni).tolist() == want
+    keys, _, other = toy._bigram_index()
+    assert len(keys) == 2 and set(other) == {"a b", "x c"}

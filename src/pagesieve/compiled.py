@@ -21,7 +21,7 @@ import os
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice, repeat
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,7 @@ class CompiledModel:
     regression + sigmoid calibration) as arrays. Immutable after construction."""
 
     __slots__ = (
+        "_bigrams",
         "_layout_vocab",
         "_words_vocab",
         "arrays",
@@ -96,6 +97,7 @@ class CompiledModel:
         self.arrays = arrays
         self._words_vocab = dict(zip(words_terms, range(len(words_terms)), strict=True))
         self._layout_vocab = dict(zip(layout_terms, range(len(layout_terms)), strict=True))
+        self._bigrams: tuple[np.ndarray, np.ndarray, dict[str, int]] | None = None
 
     # -- pass 1 -----------------------------------------------------------------------------
     @property
@@ -116,11 +118,7 @@ class CompiledModel:
         uni = np.fromiter(map(get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
         rows = _rows_of(lengths)
         # Bigrams over the whole page at once; pairs across a block boundary are dropped.
-        bi = np.fromiter(
-            map(get, map(" ".join, zip(flat, islice(flat, 1, None), strict=False)), repeat(-1)),
-            dtype=np.int64,
-            count=max(0, len(flat) - 1),
-        )
+        bi = self._bigram_columns(flat, uni)
         same = rows[:-1] == rows[1:]
         all_rows = np.concatenate([rows, rows[:-1][same]])
         all_cols = np.concatenate([uni, bi[same]])
@@ -140,6 +138,48 @@ class CompiledModel:
         data = data.copy()
         data[nz] = (data[nz].astype(np.float64) / per[nz]).astype(np.float32)
         return r, c, data
+
+    def _bigram_index(self) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+        """Bigram columns keyed by their two unigram ids (sorted ``a * V + b``), and the few
+        bigrams with a part outside the unigram vocabulary by their text. Built on first use."""
+        if self._bigrams is None:
+            vocab, width = self._words_vocab, len(self.words_terms)
+            keys: list[int] = []
+            cols: list[int] = []
+            other: dict[str, int] = {}
+            for col, term in enumerate(self.words_terms):
+                a, sep, b = term.partition(" ")
+                if not sep:
+                    continue
+                ia, ib = vocab.get(a), vocab.get(b)
+                if ia is None or ib is None:
+                    other[term] = col
+                else:
+                    keys.append(ia * width + ib)
+                    cols.append(col)
+            k = np.asarray(keys, dtype=np.int64)
+            order = np.argsort(k, kind="stable")
+            self._bigrams = (k[order], np.asarray(cols, dtype=np.int64)[order], other)
+        return self._bigrams
+
+    def _bigram_columns(self, flat: list[str], uni: np.ndarray) -> np.ndarray:
+        """``vocab.get(f"{flat[i]} {flat[i + 1]}", -1)`` for every adjacent pair, without
+        building the strings where both words have unigram ids (nearly all pairs)."""
+        n = max(0, len(flat) - 1)
+        out = np.full(n, -1, dtype=np.int64)
+        if n == 0:
+            return out
+        keys, cols, other = self._bigram_index()
+        a, b = uni[:-1], uni[1:]
+        known = (a >= 0) & (b >= 0)
+        if len(keys):
+            pair = a[known] * len(self.words_terms) + b[known]
+            pos = np.minimum(np.searchsorted(keys, pair), len(keys) - 1)
+            out[known] = np.where(keys[pos] == pair, cols[pos], -1)
+        if other:
+            for i in np.flatnonzero(~known).tolist():
+                out[i] = other.get(f"{flat[i]} {flat[i + 1]}", -1)
+        return out
 
     def _layout(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
         lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
