@@ -208,3 +208,11 @@ def test_bigram_columns_equal_the_string_lookup(fitted: PageModel) -> None:
         assert toy._bigram_columns(flat, uni).tolist() == want
     keys, _, other = toy._bigram_index()
     assert len(keys) == 2 and set(other) == {"a b", "x c"}
+
+
+def test_warm_builds_the_bigram_index_up_front(fitted: PageModel, tmp_path: Path) -> None:
+    path = tmp_path / "m.joblib"
+    fitted.save(path)
+    model = PageModel.load(path)
+    assert model.compiled is not None and model.compiled._bigrams is None
+    assert model.warm() is model and model.compiled._bigrams is not None

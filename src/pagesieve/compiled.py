@@ -139,6 +139,10 @@ class CompiledModel:
         data[nz] = (data[nz].astype(np.float64) / per[nz]).astype(np.float32)
         return r, c, data
 
+    def warm(self) -> None:
+        """Build the lazily built tables now (see `PageModel.warm`)."""
+        self._bigram_index()
+
     def _bigram_index(self) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
         """Bigram columns keyed by their two unigram ids (sorted ``a * V + b``), and the few
         bigrams with a part outside the unigram vocabulary by their text. Built on first use."""

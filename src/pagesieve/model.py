@@ -261,6 +261,13 @@ class PageModel:
             self._fitted = _Fitted(pass1, pass2)
         return self._fitted
 
+    def warm(self) -> PageModel:
+        """Build the lookup tables the first page would build (the batch fork server calls
+        this, so the workers it forks share them instead of each building its own)."""
+        if self._compiled is not None:
+            self._compiled.warm()
+        return self
+
     @property
     def compiled(self) -> CompiledModel | None:
         """The array form predictions use, or None (then scikit-learn is called)."""

@@ -3,7 +3,8 @@
 Workers forked afterwards inherit it (copy-on-write), so starting N workers costs one model load
 instead of N, and the model's arrays stay shared between them. Each worker still calls
 `load_model` itself, which then finds it in its cache; if loading fails here, the worker's own
-call fails the same way and reports it, so nothing is swallowed.
+call fails the same way and reports it, so nothing is swallowed. `warm` builds the model's
+lazy lookup tables here too, so the workers share them.
 """
 
 from __future__ import annotations
@@ -20,4 +21,4 @@ if _path:
     with contextlib.suppress(Exception):
         from ..model import load_model
 
-        load_model(_path)
+        load_model(_path).warm()
