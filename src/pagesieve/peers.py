@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import io
 import re
-import signal
-import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from collections.abc import Callable
+from contextlib import AbstractContextManager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+
+from .limits import time_limit
 
 __all__ = [
     "PEERS",
@@ -217,29 +217,9 @@ class _Timeout(Exception):
     pass
 
 
-@contextmanager
-def _deadline(seconds: float | None) -> Iterator[None]:
+def _deadline(seconds: float | None) -> AbstractContextManager[None]:
     """SIGALRM deadline in the main thread on POSIX; no deadline elsewhere."""
-    usable = (
-        seconds is not None
-        and seconds > 0
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise _Timeout
-
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, float(seconds or 0))
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+    return time_limit(seconds or 0.0, _Timeout)
 
 
 def run_peer(name: str, html: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> PeerResult:
