@@ -254,6 +254,19 @@ def _fmt(rng: random.Random, t: str, fam: Family, **kw: object) -> str:
     return t.format(**vals)
 
 
+def _user_stat(rng: random.Random, template: str, fam: Family) -> str:
+    """A forum user-stat line (posts, points, credit, level) from one of `T.USER_STATS`."""
+    return _fmt(
+        rng,
+        template,
+        fam,
+        a=rng.randint(1, 9999),
+        b=rng.randint(1, 99999),
+        c=rng.randint(1, 500),
+        lv=rng.choice(T.USER_LEVELS),
+    )
+
+
 def _truncate(s: str, rng: random.Random, lo: int = 40, hi: int = 120) -> str:
     n = rng.randint(lo, hi)
     return s if len(s) <= n else s[:n] + rng.choice(["...", "…", "", "……"])
@@ -1127,19 +1140,7 @@ def _plan_forum(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]
     op_parts = [_p(op, C, "user", True)]
     if rng.random() < 0.6:
         op_parts += [
-            _p(
-                _fmt(
-                    rng,
-                    x,
-                    fam,
-                    a=rng.randint(1, 9999),
-                    b=rng.randint(1, 99999),
-                    c=rng.randint(1, 500),
-                    lv=rng.choice(T.USER_LEVELS),
-                ),
-                B,
-                "widget",
-            )
+            _p(_user_stat(rng, x, fam), B, "widget")
             for x in _pick(rng, T.USER_STATS, rng.randint(1, 4))
         ]
     op_parts.append(_p(rng.choice(["楼主", "1#", "1楼"]), B, "widget"))
@@ -1162,22 +1163,7 @@ def _plan_forum(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]
             _p("发表于 " + T.date(rng, 1), lab, "time"),
         ]
         if rng.random() < 0.3:  # forum chrome: level, points
-            parts.insert(
-                1,
-                _p(
-                    _fmt(
-                        rng,
-                        rng.choice(T.USER_STATS),
-                        fam,
-                        a=rng.randint(1, 9999),
-                        b=rng.randint(1, 99999),
-                        c=rng.randint(1, 500),
-                        lv=rng.choice(T.USER_LEVELS),
-                    ),
-                    B,
-                    "widget",
-                ),
-            )
+            parts.insert(1, _p(_user_stat(rng, rng.choice(T.USER_STATS), fam), B, "widget"))
         if is_spam:
             parts.append(
                 _p(
