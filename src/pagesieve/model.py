@@ -297,7 +297,22 @@ class PageModel:
         return self._proba_full(self.fitted.pass2, ctx)
 
     def _explain_weights(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per-label pass-1 and pass-2 coefficients (zero rows for absent labels), feature names."""
+        """Per-label pass-1 and pass-2 coefficients (zero rows for absent labels), feature names.
+
+        The coefficients are built once per model (10 MB: not per page)."""
+        if self._coefs is None:
+            self._coefs = self._coefficients()
+        coef, ccoef = self._coefs
+        return coef, ccoef, self.feature_names()
+
+    def _coefficients(self) -> tuple[np.ndarray, np.ndarray]:
+        c = self._compiled
+        if c is not None:
+            coef = np.zeros((len(LABELS), c.n_features))
+            coef[c.arrays["classes1"]] = c.arrays["coef1_t"].T
+            ccoef = np.zeros((len(LABELS), c.arrays["coef2"].shape[1]))
+            ccoef[c.arrays["classes2"]] = c.arrays["coef2"]
+            return coef, ccoef
         f = self.fitted
         clf = f.pass1.named_steps["clf"]
         coef = np.zeros((len(LABELS), clf.coef_.shape[1]))
@@ -305,7 +320,7 @@ class PageModel:
         cclf = f.pass2.calibrated_classifiers_[0].estimator
         ccoef = np.zeros((len(LABELS), cclf.coef_.shape[1]))
         ccoef[cclf.classes_] = cclf.coef_
-        return coef, ccoef, self.feature_names()
+        return coef, ccoef
 
     def pass1_matrix(self, feats: np.ndarray) -> Any:
         """Pass-1 feature matrix: the fitted vectorizers called directly (the reference
@@ -360,9 +375,9 @@ class PageModel:
         if c is not None:
             X, ctx, p2 = self._compiled_passes(c, page, max_block_chars)
             if explain:
-                coef, ccoef = self._explain_coefs(c, ctx.shape[1])
+                coef, ccoef, names = self._explain_weights()
                 why = self._explain_rows(X.data, X.indices, X.indptr, coef, ctx, ccoef,
-                                         p2.argmax(axis=1), self.feature_names())
+                                         p2.argmax(axis=1), names)
         else:
             feats = self.featurize(page, max_block_chars=max_block_chars)
             ctx, p2 = self._both_passes(page, feats)
@@ -384,16 +399,6 @@ class PageModel:
         X = self.pass1_matrix(feats)
         coef, ccoef, names = self._explain_weights()
         return self._explain_rows(X.data, X.indices, X.indptr, coef, ctx, ccoef, chosen, names, top)
-
-    def _explain_coefs(self, c: CompiledModel, n_ctx: int) -> tuple[np.ndarray, np.ndarray]:
-        """Both passes' coefficients over all five labels, built once (10 MB: not per page)."""
-        if self._coefs is None:
-            coef = np.zeros((len(LABELS), c.n_features))
-            coef[c.arrays["classes1"]] = c.arrays["coef1_t"].T
-            ccoef = np.zeros((len(LABELS), n_ctx))
-            ccoef[c.arrays["classes2"]] = c.arrays["coef2"]
-            self._coefs = (coef, ccoef)
-        return self._coefs
 
     def _explain_rows(
         self,
@@ -523,6 +528,8 @@ class PageModel:
                 model.manifest = manifest
                 return model
         model = cls.from_estimators(*_read_payload(data, path), manifest)
+        if not (use_compiled or want_compiled):
+            return model  # neither predicting from the arrays nor caching them
         fast = compile_pipeline(model.fitted.pass1, model.fitted.pass2, len(LABELS),
                                 model.get_params())
         if fast is not None:
