@@ -77,6 +77,15 @@ def test_healthz_and_readyz(client: TestClient) -> None:
     assert body["model"]["sha256"]
 
 
+def test_startup_warms_the_model(client: TestClient) -> None:
+    # The lookup tables are built at start-up, not by the first request.
+    model = client.app.state.pagesieve.model  # type: ignore[attr-defined]
+    compiled = model.compiled
+    if compiled is None:
+        pytest.skip("the model predicts through scikit-learn (PAGESIEVE_COMPILED=0)")
+    assert compiled._bigrams is not None
+
+
 def test_readyz_reports_a_missing_model(tmp_path: Path, db_url: str) -> None:
     app = create_app(model_path=tmp_path / "absent.joblib", database_url=db_url)
     with TestClient(app, raise_server_exceptions=False) as c:

@@ -112,7 +112,8 @@ class ServiceState:
         try:
             from ..model import load_model
 
-            self.model = load_model(self.model_path)
+            # Warm the lookup tables here, so the first request does not pay for them.
+            self.model = load_model(self.model_path).warm()
         except Exception as exc:  # any failure: stay up, report not-ready with the reason
             self.model, self.model_error = None, f"{type(exc).__name__}: {exc}"
             log.error("model not loaded: %s", self.model_error, exc_info=True)
