@@ -31,7 +31,8 @@ segmenter changed since the dump (the signature differs), labels are carried ove
 through the ``.hashes`` sidecar and any block left without a label is reported.
 
 Page keys are ``<dataset>/<id>``: ``gne-testpages/tests/<site>/<n>``, ``cwced-zh/<uuid>``,
-``gerapy-samples/samples/<list|detail>/<name>``.
+``gerapy-samples/samples/<list|detail>/<name>``, ``trafilatura-zh/<stem>``,
+``readability-zh/<name>``.
 """
 
 from __future__ import annotations
@@ -57,7 +58,11 @@ ABBREV.update({lab: lab for lab in LABELS})
 def page_file(key: str, data: Path = DEFAULT_DATA) -> Path:
     """The HTML file of a page key."""
     dataset, _, ident = key.partition("/")
-    candidates = [data / dataset / "pages" / f"{ident}.html", data / dataset / f"{ident}.html"]
+    candidates = [
+        data / dataset / "pages" / f"{ident}.html",
+        data / dataset / f"{ident}.html",
+        data / dataset / ident / "source.html",  # readability-zh/<name>
+    ]
     for c in candidates:
         if c.is_file():
             return c
