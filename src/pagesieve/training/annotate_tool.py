@@ -32,7 +32,7 @@ through the ``.hashes`` sidecar and any block left without a label is reported.
 
 Page keys are ``<dataset>/<id>``: ``gne-testpages/tests/<site>/<n>``, ``cwced-zh/<uuid>``,
 ``gerapy-samples/samples/<list|detail>/<name>``, ``trafilatura-zh/<stem>``,
-``readability-zh/<name>``.
+``readability-zh/<name>``, ``webmainbench-zh/<track_id>``.
 """
 
 from __future__ import annotations
@@ -69,10 +69,23 @@ def page_file(key: str, data: Path = DEFAULT_DATA) -> Path:
     raise FileNotFoundError(f"no page file for {key!r} under {data}")
 
 
+def page_bytes(key: str, data: Path = DEFAULT_DATA) -> bytes:
+    """The page's HTML bytes, as evaluation reads them (webmainbench-zh pages live in a JSONL)."""
+    dataset, _, ident = key.partition("/")
+    if dataset == "webmainbench-zh":
+        with open(data / dataset / "samples.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line) if line.strip() else {}
+                if str(rec.get("track_id")) == ident:
+                    return str(rec["html"]).encode("utf-8")
+        raise FileNotFoundError(f"no page {ident!r} in {data / dataset / 'samples.jsonl'}")
+    return page_file(key, data).read_bytes()
+
+
 def page_blocks(key: str, data: Path = DEFAULT_DATA) -> tuple[Block, ...]:
     from .. import read_page
 
-    return read_page(page_file(key, data).read_bytes(), kind="html").blocks
+    return read_page(page_bytes(key, data), kind="html").blocks
 
 
 def signature(blocks: tuple[Block, ...] | list[Block]) -> str:
