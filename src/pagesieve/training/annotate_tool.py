@@ -31,7 +31,8 @@ segmenter changed since the dump (the signature differs), labels are carried ove
 through the ``.hashes`` sidecar and any block left without a label is reported.
 
 Page keys are ``<dataset>/<id>``: ``gne-testpages/tests/<site>/<n>``, ``cwced-zh/<uuid>``,
-``gerapy-samples/samples/<list|detail>/<name>``.
+``gerapy-samples/samples/<list|detail>/<name>``, ``trafilatura-zh/<stem>``,
+``readability-zh/<name>``, ``webmainbench-zh/<track_id>``.
 """
 
 from __future__ import annotations
@@ -57,17 +58,34 @@ ABBREV.update({lab: lab for lab in LABELS})
 def page_file(key: str, data: Path = DEFAULT_DATA) -> Path:
     """The HTML file of a page key."""
     dataset, _, ident = key.partition("/")
-    candidates = [data / dataset / "pages" / f"{ident}.html", data / dataset / f"{ident}.html"]
+    candidates = [
+        data / dataset / "pages" / f"{ident}.html",
+        data / dataset / f"{ident}.html",
+        data / dataset / ident / "source.html",  # readability-zh/<name>
+    ]
     for c in candidates:
         if c.is_file():
             return c
     raise FileNotFoundError(f"no page file for {key!r} under {data}")
 
 
+def page_bytes(key: str, data: Path = DEFAULT_DATA) -> bytes:
+    """The page's HTML bytes, as evaluation reads them (webmainbench-zh pages live in a JSONL)."""
+    dataset, _, ident = key.partition("/")
+    if dataset == "webmainbench-zh":
+        with open(data / dataset / "samples.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line) if line.strip() else {}
+                if str(rec.get("track_id")) == ident:
+                    return str(rec["html"]).encode("utf-8")
+        raise FileNotFoundError(f"no page {ident!r} in {data / dataset / 'samples.jsonl'}")
+    return page_file(key, data).read_bytes()
+
+
 def page_blocks(key: str, data: Path = DEFAULT_DATA) -> tuple[Block, ...]:
     from .. import read_page
 
-    return read_page(page_file(key, data).read_bytes(), kind="html").blocks
+    return read_page(page_bytes(key, data), kind="html").blocks
 
 
 def signature(blocks: tuple[Block, ...] | list[Block]) -> str:
