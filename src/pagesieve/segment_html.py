@@ -83,6 +83,7 @@ encodable as UTF-8) are replaced by U+FFFD before parsing.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from functools import lru_cache
@@ -360,6 +361,11 @@ def _cap_depth(html: str, limit: int, budget: int) -> str:
 
 def segment_html(html: str, *, max_blocks: int = 5000) -> tuple[Block, ...]:
     """Split decoded HTML into blocks of visible text, in document order (see the module doc)."""
+    return _segment(html, max_blocks, _FAST)
+
+
+def _segment(html: str, max_blocks: int, fast: Any) -> tuple[Block, ...]:
+    """`segment_html` with the walk of `fast` (the compiled module) or, if None, of Python."""
     if max_blocks < 1:  # as in segment_text: no cap
         max_blocks = sys.maxsize
     if not html or html.isspace():
@@ -373,7 +379,16 @@ def segment_html(html: str, *, max_blocks: int = 5000) -> tuple[Block, ...]:
     root = tree.root
     if root is None:
         return ()
+    hidden = _hidden_ids(tree)
+    if fast is not None:
+        # `tree` owns the nodes the compiled walk reads: it stays alive until the walk returns.
+        blocks: tuple[Block, ...] = fast.walk(root.mem_id, root.tag or "html", hidden, max_blocks)
+        return blocks
+    return _walk(root, hidden, max_blocks)
 
+
+def _walk(root: Any, hidden: set[int], max_blocks: int) -> tuple[Block, ...]:
+    """The walk in Python (the reference; _fastsegment.pyx mirrors it line for line)."""
     # Finished blocks: [text parts, container frame, link_chars, lines]
     blocks: list[list[Any]] = []
 
@@ -405,7 +420,6 @@ def segment_html(html: str, *, max_blocks: int = 5000) -> tuple[Block, ...]:
         lines_done = 0
         brs = 0
 
-    hidden = _hidden_ids(tree)
     root_frame: list[Any] = [
         root.tag or "html",
         None,
@@ -522,3 +536,58 @@ def _hidden_ids(tree: LexborHTMLParser) -> set[int]:
         ):
             out.add(node.mem_id)
     return out
+
+
+#: A page that takes every branch of the walk; the compiled walk must give the Python walk's
+#: blocks on it before it is used.
+_PROBE = (
+    "<!DOCTYPE html><html><head><title>t</title></head><body class='homePage x-1'>"
+    "<div id=mainContent><p>甲<a href=#>乙 丙</a>丁<br>戊<br><br>己</p><my-el>自定义</my-el>"
+    "<o:p>Word</o:p><ul><li class=item>一<span>二</span><img>三</li><li>四</li></ul>"
+    "<div hidden>藏</div><div hidden=until-found>找</div><span style='display:none'>无</span>"
+    "<dialog>关</dialog><dialog open>开</dialog><script>x</script><!-- c -->"
+    "<table><tr><td class>格</td><td>子</td></tr></table><math><mi>x</mi></math>"
+    "<select><option>A</option><option>B</option></select>\ufffd</div>尾</body></html>"
+)
+
+
+def _load_fast() -> Any:
+    """The compiled walk (`_fastsegment`), or None: not built, ``PAGESIEVE_PURE=1``, or its
+    view of Lexbor's nodes disagrees with the Python walk on `_PROBE` (a selectolax whose
+    Lexbor lays out its nodes differently)."""
+    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
+        return None
+    try:
+        import ctypes
+
+        import selectolax.lexbor as lexbor_module
+
+        from . import _fastsegment
+
+        lib = ctypes.CDLL(lexbor_module.__file__)
+
+        def address(name: str) -> int:
+            return ctypes.cast(getattr(lib, name), ctypes.c_void_p).value or 0
+
+        names = (
+            "lxb_dom_element_qualified_name",
+            "lxb_dom_element_first_attribute_noi",
+            "lxb_dom_element_next_attribute_noi",
+            "lxb_dom_attr_qualified_name",
+            "lxb_dom_attr_value_noi",
+        )
+        addresses = [address(n) for n in names]
+        if not all(addresses):
+            return None
+        _fastsegment.init(
+            *addresses, _BLOCK, _SKIP, _SPACED, _words_of, _xpath_step, Block, MAX_ATTR_WORDS
+        )
+        if _segment(_PROBE, 5000, _fastsegment) != _segment(_PROBE, 5000, None):
+            return None
+    except (ImportError, OSError, AttributeError, TypeError, ValueError):
+        return None
+    return _fastsegment
+
+
+#: The compiled walk when it is usable, else None (the Python walk); see `_load_fast`.
+_FAST = _load_fast()
