@@ -1,6 +1,6 @@
-"""Builds the optional compiled walk (src/pagesieve/_fastsegment.pyx); everything else is in
-pyproject.toml. Without Cython or a C compiler the package still installs and uses the
-pure-Python walk, which gives the same blocks."""
+"""Builds the optional compiled parts (src/pagesieve/_fast*.pyx); everything else is in
+pyproject.toml. Without Cython or a C compiler the package still installs and uses their
+pure-Python versions, which give the same results."""
 
 from setuptools import Extension, setup
 
@@ -10,7 +10,8 @@ except ImportError:  # pragma: no cover - Cython is a build requirement
     cythonize = None
 
 extensions = [
-    Extension("pagesieve._fastsegment", ["src/pagesieve/_fastsegment.pyx"], optional=True)
+    Extension(f"pagesieve.{name}", [f"src/pagesieve/{name}.pyx"], optional=True)
+    for name in ("_fastsegment", "_fastfeatures")
 ]
 
 setup(ext_modules=cythonize(extensions, language_level=3) if cythonize else [])

@@ -16,6 +16,7 @@ Only two of Lexbor's structures are read, laid out below as lexbor 2.x defines t
 walk against the Python one on a probe page at import and falls back to Python on any mismatch.
 """
 
+cimport cython
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
 from libc.string cimport memcmp
@@ -159,6 +160,7 @@ cdef tuple _class_and_id(ps_node *node):
     return cls, ident
 
 
+@cython.no_gc
 cdef class Frame:
     """One element seen on the walk (the Python walk's frame list, typed)."""
     cdef str tag
