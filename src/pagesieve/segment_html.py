@@ -576,11 +576,12 @@ def _load_fast() -> Any:
             "lxb_dom_attr_qualified_name",
             "lxb_dom_attr_value_noi",
         )
-        addresses = [address(n) for n in names]
-        if not all(addresses):
+        element_name, first_attr, next_attr, attr_name, attr_value = map(address, names)
+        if not all((element_name, first_attr, next_attr, attr_name, attr_value)):
             return None
         _fastsegment.init(
-            *addresses, _BLOCK, _SKIP, _SPACED, _words_of, _xpath_step, Block, MAX_ATTR_WORDS
+            element_name, first_attr, next_attr, attr_name, attr_value,
+            _BLOCK, _SKIP, _SPACED, _words_of, _xpath_step, Block, MAX_ATTR_WORDS,
         )
         if _segment(_PROBE, 5000, _fastsegment) != _segment(_PROBE, 5000, None):
             return None
