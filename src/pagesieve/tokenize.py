@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 __all__ = ["engine_name", "get_segmenter", "normalize", "tokenize", "tokenize_shaped"]
 
@@ -91,6 +92,9 @@ def tokenize_shaped(
         text = text[:max_chars]
     if cut is None:
         cut = get_segmenter()
+    if _FAST is not None:
+        words: list[str] = _FAST.scan(normalize(text), shape, cut)
+        return words
     out: list[str] = []
     for m in _RUN.finditer(normalize(text)):
         kind = m.lastgroup
@@ -101,3 +105,18 @@ def tokenize_shaped(
         else:
             out.append(m.group())
     return out
+
+
+def _load_fast() -> Any:
+    """The compiled run scan (`_fasttokenize`), or None: not built, or ``PAGESIEVE_PURE=1``."""
+    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
+        return None
+    try:
+        from . import _fasttokenize
+    except ImportError:
+        return None
+    return _fasttokenize
+
+
+#: The compiled scan of `tokenize_shaped` when built, else None (the `_RUN` loop).
+_FAST = _load_fast()

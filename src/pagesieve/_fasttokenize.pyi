@@ -1,0 +1,5 @@
+"""Types of the compiled run scan (_fasttokenize.pyx); see tokenize._load_fast."""
+
+from collections.abc import Callable
+
+def scan(s: str, shape: Callable[[str], str], cut: Callable[[str], list[str]]) -> list[str]: ...
