@@ -97,3 +97,30 @@ def test_real_pages(shared_data: Path, pattern: str, fast: Any) -> None:
         pytest.skip(f"no pages match {shared_data / pattern}")
     for f in files:
         assert_same(read_page(f.read_bytes()), fast)
+
+
+FACT_TEXTS = [
+    "", " ", "   ", "|", "｜", "a|b", "。", "！？!?；;", "句子。句子！", "2024年3月5日", "3月5日",
+    "12:30", "[2024-03-05 12:30]", "(12,345)", "１２３", "٣٤٥ ٦", "१२", "𝟙𝟚", "1", "x1y",
+    "• 项目", "  ★ 星", "- dash", "更多...", "未完…  ", "。。。", "联系电话13800138000",
+    "www.example.com", "加微 vx123", "QQ: 123456789", "ICP备12345号", "© 2024 版权所有",
+    "百家乐 娱乐城 注册送 首充 " * 3, "广告" * 700, "中文" * 30 + "1", "\u3400\u9fff\u4dbf",
+    "ſ ı K 𝐈", "\x00\x1f\u200b", "1.2.3%", "3:45 pm…",
+]
+
+
+@pytest.mark.parametrize("text", FACT_TEXTS, ids=range(len(FACT_TEXTS)))
+def test_text_facts_on_edge_texts(text: str, fast: Any) -> None:
+    size = len(text) - text.count(" ")
+    assert fast.text_facts(text, size) == features._text_facts(text, size)
+
+
+@pytest.mark.shared
+def test_text_facts_on_real_blocks(shared_data: Path, fast: Any) -> None:
+    files = sorted(shared_data.glob(_SHARED_PAGES[0]))[:60]
+    if not files:
+        pytest.skip("no gne-testpages")
+    for f in files:
+        for b in read_page(f.read_bytes()).blocks:
+            size = len(b.text) - b.text.count(" ")
+            assert fast.text_facts(b.text, size) == features._text_facts(b.text, size), b.text

@@ -1,5 +1,6 @@
 """Types of the compiled `layout_tokens` (_fastfeatures.pyx); see features._load_fast."""
 
+import re
 from collections.abc import Callable, Sequence
 
 from .types import Page
@@ -25,6 +26,17 @@ def init(
     run_edges: tuple[float, ...],
     ld_edges: tuple[float, ...],
 ) -> None: ...
+def init_facts(
+    bullet: re.Pattern[str],
+    trunc: re.Pattern[str],
+    date: re.Pattern[str],
+    date_only: re.Pattern[str],
+    num_only: re.Pattern[str],
+    contact: re.Pattern[str],
+    icp: re.Pattern[str],
+    ad_cues: re.Pattern[str],
+) -> None: ...
+def text_facts(text: str, size: int) -> tuple[str, ...]: ...
 def layout_tokens(
     page: Page, words: Sequence[Sequence[str]] | None
 ) -> list[list[str]]: ...

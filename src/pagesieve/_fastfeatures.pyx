@@ -29,6 +29,84 @@ cdef double[16] _run_edges
 cdef double[16] _ld_edges
 cdef int _n_len, _n_lines, _n_share, _n_rel, _n_run, _n_ld
 cdef dict _pw = {}
+# _text_facts' regexes and words
+cdef object _BULLET = None
+cdef object _TRUNC = None
+cdef object _DATE = None
+cdef object _DATE_ONLY = None
+cdef object _NUM_ONLY = None
+cdef object _CONTACT = None
+cdef object _ICP = None
+cdef object _AD_CUES = None
+cdef tuple _SENT = ()
+cdef tuple _CJKS = ()
+cdef tuple _DIGS = ()
+cdef tuple _CUES = ()
+
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISDECIMAL(Py_UCS4 ch)
+
+
+def init_facts(bullet, trunc, date, date_only, num_only, contact, icp, ad_cues):
+    """Take `_text_facts`' regexes (the rest of its rules are written out below)."""
+    global _BULLET, _TRUNC, _DATE, _DATE_ONLY, _NUM_ONLY, _CONTACT, _ICP, _AD_CUES
+    global _SENT, _CJKS, _DIGS, _CUES
+    _BULLET, _TRUNC, _DATE, _DATE_ONLY = bullet, trunc, date, date_only
+    _NUM_ONLY, _CONTACT, _ICP, _AD_CUES = num_only, contact, icp, ad_cues
+    _SENT = tuple(f"sent:{i}" for i in range(4))
+    _CJKS = tuple(f"cjk:{i}" for i in range(4))
+    _DIGS = tuple(f"dig:{i}" for i in range(5))
+    _CUES = tuple(f"adcue:{i}" for i in range(4))
+
+
+def text_facts(str text, Py_ssize_t size):
+    """`features._text_facts(text, size)`. The three counts (`_SENT_END`, `_CJK`, `_DIGIT`
+    findall) are one loop over the characters (``\\d`` is `Py_UNICODE_ISDECIMAL` in `re`); the
+    date and number patterns, which all need a digit, are skipped when there is none."""
+    cdef Py_ssize_t sents = 0
+    cdef Py_ssize_t cjk = 0
+    cdef Py_ssize_t digits = 0
+    cdef Py_UCS4 c
+    cdef double share
+    cdef int k
+    for c in text:
+        if 0x3400 <= c <= 0x9FFF:
+            cjk += 1
+        elif Py_UNICODE_ISDECIMAL(c):
+            digits += 1
+        elif (c == 0x3002 or c == 0xFF01 or c == 0xFF1F or c == 0x21 or c == 0x3F
+              or c == 0xFF1B or c == 0x3B):  # 。！？!?；;
+            sents += 1
+    cdef list out = []
+    out.append(_SENT[0 if sents <= 0 else 1 if sents <= 1 else 2 if sents <= 3 else 3])
+    if size:
+        share = cjk / <double> size
+        k = 0 if share <= 0.1 else 1 if share <= 0.5 else 2 if share <= 0.8 else 3
+        out.append(_CJKS[k])
+        share = digits / <double> size
+        k = 0 if share <= 0.0 else 1 if share <= 0.1 else 2 if share <= 0.3 else (
+            3 if share <= 0.6 else 4)
+        out.append(_DIGS[k])
+    if _BULLET.match(text.lstrip()):
+        out.append("bullet")
+    if _TRUNC.search(text):
+        out.append("trunc")
+    if digits and _DATE.search(text):
+        out.append("date")
+    if digits and _DATE_ONLY.match(text):
+        out.append("dateonly")
+    if digits and _NUM_ONLY.match(text):
+        out.append("numonly")
+    if _CONTACT.search(text):
+        out.append("contact")
+    if _ICP.search(text):
+        out.append("icp")
+    cdef Py_ssize_t cues = len(_AD_CUES.findall(text[:2000]))
+    if cues:
+        out.append(_CUES[min(cues, 3)])
+    if "|" in text or "\uff5c" in text:
+        out.append("pipes")
+    return tuple(out)
 
 
 cdef int _fill(double *dst, tuple edges) except -1:

@@ -333,7 +333,7 @@ def page_features(
 
 
 def _load_fast() -> Any:
-    """The compiled `layout_tokens` (`_fastfeatures`), or None: not built, or
+    """The compiled `layout_tokens` and `_text_facts` (`_fastfeatures`), or None: not built, or
     ``PAGESIEVE_PURE=1`` (the switch the equality tests use, shared with segment_html)."""
     if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
         return None
@@ -341,8 +341,13 @@ def _load_fast() -> Any:
         from . import _fastfeatures
     except ImportError:
         return None
+    _fastfeatures.init_facts(
+        _BULLET, _TRUNC, _DATE, _DATE_ONLY, _NUM_ONLY, _CONTACT, _ICP, _AD_CUES
+    )
+    facts = _fastfeatures.text_facts
     _fastfeatures.init(
-        _path_tokens, _attr_tokens, _text_facts, _memo_facts, block_words, _MEMO_CHARS,
+        _path_tokens, _attr_tokens, facts, lru_cache(maxsize=_MEMO_SIZE)(facts), block_words,
+        _MEMO_CHARS,
         _LD, _LEN, _LEN_EDGES, _LINES, _LINES_EDGES, _POS, _SHARE, _SHARE_EDGES, _REL,
         _REL_EDGES, _RUNS, _RUN_EDGES, _LD_EDGES,
     )

@@ -18,6 +18,7 @@ from typing import Any
 __all__ = ["engine_name", "get_segmenter", "normalize", "tokenize", "tokenize_shaped"]
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _RUN = re.compile(
     r"(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)"
     r"|(?P<word>[a-z]+(?:['’][a-z]+)?)"
@@ -28,7 +29,10 @@ _RUN = re.compile(
 
 def normalize(text: str) -> str:
     """NFKC (full-width letters and digits to ASCII), lower case, zero-width characters removed."""
-    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower()
+    s = unicodedata.normalize("NFKC", text)
+    if _ZERO_WIDTH_RE.search(s):  # translate reads every character through a dict: only if needed
+        s = s.translate(_ZERO_WIDTH)
+    return s.lower()
 
 
 @lru_cache(maxsize=1)
