@@ -159,3 +159,31 @@ def test_property_same_blocks(html: str, max_blocks: int) -> None:
     if mod._FAST is None:
         pytest.skip("compiled walk not available (see test_probe_page)")
     assert_same(html, mod._FAST, max_blocks)
+
+
+DEPTH_TEXTS = [
+    "", "<", "</", "<3", "</3>", "<a<b>", "<A></a></A>", "<P><p></P>", "<ul><li><ul><li>",
+    "</div></div><div>", "<table><tr><td>" * 3, "<Div>\u3000<p\u3000x>", "<p\x0b>", "<br/><img/>",
+    "<colgroup><optgroup></basefont></bgsound>", "<verylongtagname>" * 4, "<!-- <div> -->",
+    "<script><div></script>", "<x" + "y" * 20 + ">",
+]
+
+
+@pytest.mark.parametrize("html", DEPTH_TEXTS, ids=range(len(DEPTH_TEXTS)))
+def test_depth_estimate(html: str, fast: Any) -> None:
+    assert fast.depth_estimate(html) == mod._depth_estimate(html)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from([*_FRAGMENTS, "</ul>", "</li>", "<TABLE>", "</"]),
+                          st.text(max_size=4)), max_size=60).map("".join))
+def test_property_depth_estimate(html: str) -> None:
+    if mod._FAST is None:
+        pytest.skip("compiled walk not available (see test_probe_page)")
+    assert mod._FAST.depth_estimate(html) == mod._depth_estimate(html)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.kind == "html"], ids=lambda c: c.id)
+def test_depth_estimate_on_bad_input_pages(case: Any, fast: Any) -> None:
+    html = case.data.decode("utf-8", "replace")
+    assert fast.depth_estimate(html) == mod._depth_estimate(html)

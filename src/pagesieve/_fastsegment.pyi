@@ -17,7 +17,9 @@ def init(
     xpath_step: Callable[[str], str],
     block_type: type[Block],
     max_attr_words: int,
+    depth_step: dict[str, int],
 ) -> None: ...
+def depth_estimate(html: str) -> tuple[int, int, int]: ...
 def walk(
     root: int, root_tag: str, hidden: Container[int], max_blocks: int
 ) -> tuple[Block, ...]: ...

@@ -83,6 +83,8 @@ cdef object _words_of = None
 cdef object _xpath_step = None
 cdef object _block_type = None
 cdef Py_ssize_t _max_attr_words = 0
+cdef dict _depth_step = {}
+cdef Py_ssize_t _depth_name_max = 0
 
 # Memo placement, as in segment_html.py.
 cdef Py_ssize_t _MEMO_SHALLOW = 32
@@ -92,11 +94,11 @@ cdef Py_ssize_t _MEMO_DEEPEST = 8192
 
 def init(size_t element_name, size_t first_attr, size_t next_attr, size_t attr_name,
          size_t attr_value, frozenset block_tags, frozenset skip_tags, frozenset spaced_tags,
-         words_of, xpath_step, block_type, Py_ssize_t max_attr_words):
+         words_of, xpath_step, block_type, Py_ssize_t max_attr_words, dict depth_step):
     """Resolve Lexbor's functions (their addresses) and take the walk's rules from the caller."""
     global _element_name, _first_attr, _next_attr, _attr_name, _attr_value
     global _block_tags, _skip_tags, _spaced_tags, _words_of, _xpath_step, _block_type
-    global _max_attr_words
+    global _max_attr_words, _depth_step, _depth_name_max
     _element_name = <ps_name_f> element_name
     _first_attr = <ps_step_f> first_attr
     _next_attr = <ps_step_f> next_attr
@@ -105,7 +107,68 @@ def init(size_t element_name, size_t first_attr, size_t next_attr, size_t attr_n
     _block_tags, _skip_tags, _spaced_tags = block_tags, skip_tags, spaced_tags
     _words_of, _xpath_step, _block_type = words_of, xpath_step, block_type
     _max_attr_words = max_attr_words
+    _depth_step = depth_step
+    _depth_name_max = max(map(len, depth_step), default=0)
     _categories.clear()
+
+
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
+
+
+cdef inline bint _ascii_letter(Py_UCS4 c) noexcept:
+    return (0x41 <= c <= 0x5A) or (0x61 <= c <= 0x7A)
+
+
+def depth_estimate(str html):
+    """`segment_html._depth_estimate(html)`: the tags are what ``<(/?[A-Za-z][^\\s/>]*)``
+    finds (``\\s`` is `Py_UNICODE_ISSPACE` in `re`), scanned once; names longer than any key
+    of the step table take the default step without a lookup."""
+    cdef Py_ssize_t n = len(html)
+    cdef Py_ssize_t i = 0
+    cdef Py_ssize_t start, j
+    cdef Py_UCS4 c
+    cdef long long prefix = 0
+    cdef long long low = 0
+    cdef long long depth
+    cdef long long peak = 0
+    cdef long long total = 0
+    cdef long long count = 1  # the depth before the first tag
+    cdef long long step
+    cdef bint end_tag
+    while i < n:
+        if html[i] != 0x3C:  # <
+            i += 1
+            continue
+        start = i + 1
+        j = start
+        end_tag = j < n and html[j] == 0x2F  # /
+        if end_tag:
+            j += 1
+        if j >= n or not _ascii_letter(html[j]):
+            i += 1
+            continue
+        j += 1
+        while j < n:
+            c = html[j]
+            if c == 0x2F or c == 0x3E or Py_UNICODE_ISSPACE(c):
+                break
+            j += 1
+        step = -1 if end_tag else 1
+        if j - start <= _depth_name_max:
+            got = _depth_step.get(html[start:j])
+            if got is not None:
+                step = got
+        prefix += step
+        if prefix < low:
+            low = prefix
+        depth = prefix - low
+        if depth > peak:
+            peak = depth
+        total += depth
+        count += 1
+        i = j
+    return peak, total, count
 
 
 cdef int _category(str tag):

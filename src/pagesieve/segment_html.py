@@ -291,6 +291,18 @@ def _paths(frame: list[Any]) -> tuple[str, str]:
     return path, tpath
 
 
+def _depth_estimate(html: str) -> tuple[int, int, int]:
+    """(peak, sum, count) of the running depth before and after each tag `_TAG_NAME` finds,
+    each tag stepping it by `_DEPTH_STEP` (default +1 / -1), floored at zero. C-level loops;
+    _fastsegment.depth_estimate is the same in one pass without the lists."""
+    step = _DEPTH_STEP.get
+    steps = [step(t, -1 if t[0] == "/" else 1) for t in _TAG_NAME.findall(html)]
+    # the running depth, floored at zero, is prefix - running minimum of prefix
+    prefix = list(accumulate(steps, initial=0))
+    depths = list(map(sub, prefix, accumulate(prefix, min)))
+    return max(depths), sum(depths), len(depths)
+
+
 def _cap_depth(html: str, limit: int, budget: int) -> str:
     """Drop the start and end tags of elements nested deeper than `limit` (estimated), keeping text.
 
@@ -302,16 +314,12 @@ def _cap_depth(html: str, limit: int, budget: int) -> str:
     """
     if html.count("<") <= limit:
         return html
-    # Quick estimate first, in C-level loops (tags inside comments and scripts count too, so it is
-    # rough; the exact pass below runs only when it says too deep or too costly). The running
-    # depth, floored at zero, is prefix - running minimum of prefix.
-    step = _DEPTH_STEP.get
-    steps = [step(t, -1 if t[0] == "/" else 1) for t in _TAG_NAME.findall(html)]
-    prefix = list(accumulate(steps, initial=0))
-    depths = list(map(sub, prefix, accumulate(prefix, min)))
-    if max(depths) <= limit and sum(depths) <= budget:
+    # Quick estimate first (tags inside comments and scripts count too, so it is rough; the exact
+    # pass below runs only when it says too deep or too costly).
+    peak, total, count = (_FAST.depth_estimate if _FAST is not None else _depth_estimate)(html)
+    if peak <= limit and total <= budget:
         return html
-    limit = min(limit, max(16, budget // len(depths)))
+    limit = min(limit, max(16, budget // count))
     depth = 0
     # Elements opened past the limit and not closed yet: (name, were its tags dropped?). Elements
     # that hide their content keep their tags (dropping them would make hidden text visible).
@@ -581,7 +589,7 @@ def _load_fast() -> Any:
             return None
         _fastsegment.init(
             element_name, first_attr, next_attr, attr_name, attr_value,
-            _BLOCK, _SKIP, _SPACED, _words_of, _xpath_step, Block, MAX_ATTR_WORDS,
+            _BLOCK, _SKIP, _SPACED, _words_of, _xpath_step, Block, MAX_ATTR_WORDS, _DEPTH_STEP,
         )
         if _segment(_PROBE, 5000, _fastsegment) != _segment(_PROBE, 5000, None):
             return None
