@@ -187,3 +187,11 @@ def test_property_depth_estimate(html: str) -> None:
 def test_depth_estimate_on_bad_input_pages(case: Any, fast: Any) -> None:
     html = case.data.decode("utf-8", "replace")
     assert fast.depth_estimate(html) == mod._depth_estimate(html)
+
+
+def test_unchecked_selectolax_runs_the_python_walk(
+    fast: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert mod._load_fast() is fast
+    monkeypatch.setattr(mod, "_CHECKED_SELECTOLAX", ("99.",))
+    assert mod._load_fast() is None

@@ -185,6 +185,9 @@ _DEPTH_STEP = {
     for p, sign in (("", 1), ("/", -1))
 }
 
+#: The compiled walk (set at the end of the module, see `_load_fast`); None: the Python walk.
+_FAST: Any = None
+
 #: xpath / tag_path prefixes are memoised on every frame this shallow (short strings, shared by
 #: most blocks of a page), on each block's element and its parent, and every `_MEMO_EVERY` levels
 #: down to `_MEMO_DEEPEST` (so walks up a deep chain stay short while the stored prefixes stay
@@ -559,19 +562,27 @@ _PROBE = (
 )
 
 
+#: selectolax releases whose Lexbor node layout the compiled walk was checked against (a newer
+#: major release runs the Python walk until checked: the probe cannot catch every misread).
+_CHECKED_SELECTOLAX = ("1.",)
+
+
 def _load_fast() -> Any:
-    """The compiled walk (`_fastsegment`), or None: not built, ``PAGESIEVE_PURE=1``, or its
-    view of Lexbor's nodes disagrees with the Python walk on `_PROBE` (a selectolax whose
-    Lexbor lays out its nodes differently)."""
+    """The compiled walk (`_fastsegment`), or None: not built, ``PAGESIEVE_PURE=1``, an
+    unchecked selectolax, or its view of Lexbor's nodes disagrees with the Python walk on
+    `_PROBE` (a selectolax whose Lexbor lays out its nodes differently)."""
     if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
         return None
     try:
         import ctypes
+        from importlib.metadata import version
 
         import selectolax.lexbor as lexbor_module
 
         from . import _fastsegment
 
+        if not version("selectolax").startswith(_CHECKED_SELECTOLAX):
+            return None
         lib = ctypes.CDLL(lexbor_module.__file__)
 
         def address(name: str) -> int:
@@ -593,10 +604,9 @@ def _load_fast() -> Any:
         )
         if _segment(_PROBE, 5000, _fastsegment) != _segment(_PROBE, 5000, None):
             return None
-    except (ImportError, OSError, AttributeError, TypeError, ValueError):
+    except (ImportError, OSError, AttributeError, TypeError, ValueError):  # PackageNotFoundError
         return None
     return _fastsegment
 
 
-#: The compiled walk when it is usable, else None (the Python walk); see `_load_fast`.
 _FAST = _load_fast()
