@@ -76,6 +76,7 @@ def test_demo_and_composed_pages(fast: Any) -> None:
         assert_same(compose_page(families[i % len(families)], corp, random.Random(i)).page, fast)
 
 
+@pytest.mark.shared
 def test_seed_page(seed_page: Path, fast: Any) -> None:
     assert_same(read_page(seed_page.read_bytes()), fast)
 

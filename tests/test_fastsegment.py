@@ -64,12 +64,15 @@ def test_segment_html_uses_the_compiled_walk(fast: Any, monkeypatch: pytest.Monk
 
 
 def test_pure_switch_turns_it_off() -> None:
-    code = "import pagesieve.segment_html as m, pagesieve.features as f; print(m._FAST, f._FAST)"
+    code = (
+        "from pagesieve import segment_html, features, tokenize, compiled\n"
+        "print(*(m._FAST for m in (segment_html, features, tokenize, compiled)))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], env={**os.environ, "PAGESIEVE_PURE": "1"},
         capture_output=True, text=True, check=True,
     ).stdout
-    assert out.split() == ["None", "None"]
+    assert out.split() == ["None"] * 4
 
 
 def test_probe_page(fast: Any) -> None:
