@@ -95,3 +95,13 @@ def test_real_blocks(shared_data: Path, fast: Any) -> None:
     for f in files:
         for b in read_page(f.read_bytes()).blocks:
             assert_same(b.text, fast)
+
+
+def test_numbers_with_shape_word_and_with_another_shape(fast: Any) -> None:
+    """shape_word's number rule is applied inside the scan (features.py registers it); any
+    other shape is called as it is."""
+    cut = tok.get_segmenter()
+    text = "1 22 333 4444 55555 666666 7777777 8.5% ٣٤٥ 1,000.5 12:30"
+    assert fast.scan(text, shape_word, cut) == [shape_word(t) for t in text.split()]
+    assert fast.scan(text, str.upper, cut) == text.split()
+    assert fast.scan("12 a 3%", lambda t: f"<{t}>", cut) == ["<12>", "a", "<3%>"]

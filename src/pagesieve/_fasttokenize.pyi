@@ -3,3 +3,6 @@
 from collections.abc import Callable
 
 def scan(s: str, shape: Callable[[str], str], cut: Callable[[str], list[str]]) -> list[str]: ...
+def set_number_shape(
+    shape: Callable[[str], str], number_words: tuple[str, ...], percent_word: str
+) -> None: ...

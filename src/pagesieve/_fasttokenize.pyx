@@ -23,6 +23,30 @@ cdef inline bint _latin(Py_UCS4 c) noexcept:
     return 0x61 <= c <= 0x7A  # a-z
 
 
+cdef object _number_shape = None
+cdef tuple _number_words = ()
+cdef str _percent_word = ""
+
+
+def set_number_shape(shape, tuple number_words, str percent_word):
+    """Name a `shape` whose rule for the scan's numbers is: `percent_word` if the number ends in
+    ``%``, else ``number_words[min(digits, len - 1)]``; `scan` then applies it without the
+    call (features.shape_word, registered by features.py)."""
+    global _number_shape, _number_words, _percent_word
+    _number_shape, _number_words, _percent_word = shape, number_words, percent_word
+
+
+cdef str _shape_number(str s, Py_ssize_t i, Py_ssize_t j):
+    cdef Py_ssize_t digits = 0
+    cdef Py_ssize_t k
+    if s[j - 1] == 0x25:  # %
+        return _percent_word
+    for k in range(i, j):
+        if Py_UNICODE_ISDECIMAL(s[k]):
+            digits += 1
+    return <str> _number_words[min(digits, len(_number_words) - 1)]
+
+
 def scan(str s, shape, cut):
     """Tokens of normalised `s`: ``cut(run)`` words for Han runs, ``shape(number)`` for
     numbers, the latin words and the other non-space characters as they are."""
@@ -64,7 +88,10 @@ def scan(str s, shape, cut):
                     break
             if j < n and s[j] == 0x25:  # %
                 j += 1
-            out.append(shape(s[i:j]))
+            if shape is _number_shape:
+                out.append(_shape_number(s, i, j))
+            else:
+                out.append(shape(s[i:j]))
         elif not Py_UNICODE_ISSPACE(c):
             j = i + 1
             out.append(s[i:j])

@@ -338,6 +338,12 @@ def _load_fast() -> Any:
     if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
         return None
     try:
+        from . import _fasttokenize
+    except ImportError:
+        pass
+    else:  # shape_word's rule for the scan's numbers (every one matches _NUM_TOKEN)
+        _fasttokenize.set_number_shape(shape_word, tuple(f"<n{i}>" for i in range(7)), "<pct>")
+    try:
         from . import _fastfeatures
     except ImportError:
         return None
