@@ -66,6 +66,18 @@ def _sorted_unique(rows: np.ndarray, cols: np.ndarray, width: int) -> tuple[Any,
     return keys // width, keys % width, counts
 
 
+def _token_ids(
+    vocab: dict[str, int], docs: Sequence[Sequence[str]]
+) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """(tokens per doc, all tokens in order, the column of each in `vocab` or -1)."""
+    if _FAST is not None:
+        return _FAST.token_ids(vocab, docs)
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    flat: list[str] = [t for d in docs for t in d]
+    ids = np.fromiter(map(vocab.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+    return lengths, flat, ids
+
+
 def _terms_blob(terms: Sequence[str]) -> np.ndarray:
     return np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8)
 
@@ -112,10 +124,7 @@ class CompiledModel:
 
     def _words(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
         """Rows, columns and float32 TF-IDF values (unigrams + bigrams, sublinear tf, L2)."""
-        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-        flat: list[str] = [t for d in docs for t in d]
-        get = self._words_vocab.get
-        uni = np.fromiter(map(get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        lengths, flat, uni = _token_ids(self._words_vocab, docs)
         rows = _rows_of(lengths)
         # Bigrams over the whole page at once; pairs across a block boundary are dropped.
         bi = self._bigram_columns(flat, uni)
@@ -186,10 +195,7 @@ class CompiledModel:
         return out
 
     def _layout(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
-        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-        flat = [t for d in docs for t in d]
-        get = self._layout_vocab.get
-        cols = np.fromiter(map(get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        lengths, _, cols = _token_ids(self._layout_vocab, docs)
         rows = _rows_of(lengths)
         keep = cols >= 0
         r, c, _ = _sorted_unique(rows[keep], cols[keep], len(self.layout_terms))
@@ -385,3 +391,19 @@ def cache_dir() -> Path:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "pagesieve"
+
+
+def _load_fast() -> Any:
+    """The compiled token lookups (`_fastcompiled`), or None: not built, or
+    ``PAGESIEVE_PURE=1``."""
+    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
+        return None
+    try:
+        from . import _fastcompiled
+    except ImportError:
+        return None
+    return _fastcompiled
+
+
+#: The compiled `_token_ids` when built, else None (numpy.fromiter over dict.get).
+_FAST = _load_fast()

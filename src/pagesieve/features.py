@@ -9,10 +9,12 @@ heading just above).
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -162,6 +164,14 @@ def layout_tokens(page: Page, words: Sequence[Sequence[str]] | None = None) -> l
 
     `words` (each block's `block_words`) is reused for the heading words when given.
     """
+    if _FAST is not None:
+        tokens: list[list[str]] = _FAST.layout_tokens(page, words)
+        return tokens
+    return _layout_tokens(page, words)
+
+
+def _layout_tokens(page: Page, words: Sequence[Sequence[str]] | None) -> list[list[str]]:
+    """`layout_tokens` in Python (the reference; _fastfeatures.pyx mirrors it step for step)."""
     blocks = page.blocks
     n = len(blocks)
     if n == 0:
@@ -246,6 +256,7 @@ def _tokens(prefix: str, n: int) -> tuple[str, ...]:
 # The bin words, built once: the same string objects every block, so no formatting per block
 # and their hashes are cached for the vocabulary lookups.
 _LD = _tokens("ld", 3)
+_LD_EDGES = (0.3, 0.7)
 _LEN_EDGES = (2, 6, 12, 25, 50, 100, 200, 400)
 _LEN = _tokens("len", len(_LEN_EDGES) + 1)
 _LINES_EDGES = (1, 2, 4)
@@ -274,7 +285,7 @@ def _block_layout(
     text = b.text
     toks = [f"k:{page.kind}", *_path_tokens(b.tag_path), *_attr_tokens(b.attr_words)]
     ld = b.link_density
-    toks.append(_LD[0] if ld == 0 else _LD[1] if ld >= 0.98 else _LD[bisect_left((0.3, 0.7), ld)])
+    toks.append(_LD[0] if ld == 0 else _LD[1] if ld >= 0.98 else _LD[bisect_left(_LD_EDGES, ld)])
     toks.append(_LEN[bisect_left(_LEN_EDGES, size)])
     toks.append(_LINES[bisect_left(_LINES_EDGES, b.lines)])
     toks.append(_POS[min(9, int(10 * i / n))])
@@ -319,3 +330,35 @@ def page_features(
         rows[i, 0] = " ".join(words[i])
         rows[i, 1] = " ".join(layout[i])
     return rows
+
+
+def _load_fast() -> Any:
+    """The compiled `layout_tokens` and `_text_facts` (`_fastfeatures`), or None: not built, or
+    ``PAGESIEVE_PURE=1`` (the switch the equality tests use, shared with segment_html)."""
+    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
+        return None
+    try:
+        from . import _fasttokenize
+    except ImportError:
+        pass
+    else:  # shape_word's rule for the scan's numbers (every one matches _NUM_TOKEN)
+        _fasttokenize.set_number_shape(shape_word, tuple(f"<n{i}>" for i in range(7)), "<pct>")
+    try:
+        from . import _fastfeatures
+    except ImportError:
+        return None
+    _fastfeatures.init_facts(
+        _BULLET, _TRUNC, _DATE, _DATE_ONLY, _NUM_ONLY, _CONTACT, _ICP, _AD_CUES
+    )
+    facts = _fastfeatures.text_facts
+    _fastfeatures.init(
+        _path_tokens, _attr_tokens, facts, lru_cache(maxsize=_MEMO_SIZE)(facts), block_words,
+        _MEMO_CHARS,
+        _LD, _LEN, _LEN_EDGES, _LINES, _LINES_EDGES, _POS, _SHARE, _SHARE_EDGES, _REL,
+        _REL_EDGES, _RUNS, _RUN_EDGES, _LD_EDGES,
+    )
+    return _fastfeatures
+
+
+#: The compiled `layout_tokens` when built, else None (the Python one); see `_load_fast`.
+_FAST = _load_fast()

@@ -83,6 +83,7 @@ encodable as UTF-8) are replaced by U+FFFD before parsing.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from functools import lru_cache
@@ -183,6 +184,9 @@ _DEPTH_STEP = {
     for n in (tag, tag.upper())
     for p, sign in (("", 1), ("/", -1))
 }
+
+#: The compiled walk (set at the end of the module, see `_load_fast`); None: the Python walk.
+_FAST: Any = None
 
 #: xpath / tag_path prefixes are memoised on every frame this shallow (short strings, shared by
 #: most blocks of a page), on each block's element and its parent, and every `_MEMO_EVERY` levels
@@ -290,6 +294,18 @@ def _paths(frame: list[Any]) -> tuple[str, str]:
     return path, tpath
 
 
+def _depth_estimate(html: str) -> tuple[int, int, int]:
+    """(peak, sum, count) of the running depth before and after each tag `_TAG_NAME` finds,
+    each tag stepping it by `_DEPTH_STEP` (default +1 / -1), floored at zero. C-level loops;
+    _fastsegment.depth_estimate is the same in one pass without the lists."""
+    step = _DEPTH_STEP.get
+    steps = [step(t, -1 if t[0] == "/" else 1) for t in _TAG_NAME.findall(html)]
+    # the running depth, floored at zero, is prefix - running minimum of prefix
+    prefix = list(accumulate(steps, initial=0))
+    depths = list(map(sub, prefix, accumulate(prefix, min)))
+    return max(depths), sum(depths), len(depths)
+
+
 def _cap_depth(html: str, limit: int, budget: int) -> str:
     """Drop the start and end tags of elements nested deeper than `limit` (estimated), keeping text.
 
@@ -301,16 +317,12 @@ def _cap_depth(html: str, limit: int, budget: int) -> str:
     """
     if html.count("<") <= limit:
         return html
-    # Quick estimate first, in C-level loops (tags inside comments and scripts count too, so it is
-    # rough; the exact pass below runs only when it says too deep or too costly). The running
-    # depth, floored at zero, is prefix - running minimum of prefix.
-    step = _DEPTH_STEP.get
-    steps = [step(t, -1 if t[0] == "/" else 1) for t in _TAG_NAME.findall(html)]
-    prefix = list(accumulate(steps, initial=0))
-    depths = list(map(sub, prefix, accumulate(prefix, min)))
-    if max(depths) <= limit and sum(depths) <= budget:
+    # Quick estimate first (tags inside comments and scripts count too, so it is rough; the exact
+    # pass below runs only when it says too deep or too costly).
+    peak, total, count = (_FAST.depth_estimate if _FAST is not None else _depth_estimate)(html)
+    if peak <= limit and total <= budget:
         return html
-    limit = min(limit, max(16, budget // len(depths)))
+    limit = min(limit, max(16, budget // count))
     depth = 0
     # Elements opened past the limit and not closed yet: (name, were its tags dropped?). Elements
     # that hide their content keep their tags (dropping them would make hidden text visible).
@@ -360,6 +372,11 @@ def _cap_depth(html: str, limit: int, budget: int) -> str:
 
 def segment_html(html: str, *, max_blocks: int = 5000) -> tuple[Block, ...]:
     """Split decoded HTML into blocks of visible text, in document order (see the module doc)."""
+    return _segment(html, max_blocks, _FAST)
+
+
+def _segment(html: str, max_blocks: int, fast: Any) -> tuple[Block, ...]:
+    """`segment_html` with the walk of `fast` (the compiled module) or, if None, of Python."""
     if max_blocks < 1:  # as in segment_text: no cap
         max_blocks = sys.maxsize
     if not html or html.isspace():
@@ -373,7 +390,16 @@ def segment_html(html: str, *, max_blocks: int = 5000) -> tuple[Block, ...]:
     root = tree.root
     if root is None:
         return ()
+    hidden = _hidden_ids(tree)
+    if fast is not None:
+        # `tree` owns the nodes the compiled walk reads: it stays alive until the walk returns.
+        blocks: tuple[Block, ...] = fast.walk(root.mem_id, root.tag or "html", hidden, max_blocks)
+        return blocks
+    return _walk(root, hidden, max_blocks)
 
+
+def _walk(root: Any, hidden: set[int], max_blocks: int) -> tuple[Block, ...]:
+    """The walk in Python (the reference; _fastsegment.pyx mirrors it line for line)."""
     # Finished blocks: [text parts, container frame, link_chars, lines]
     blocks: list[list[Any]] = []
 
@@ -405,7 +431,6 @@ def segment_html(html: str, *, max_blocks: int = 5000) -> tuple[Block, ...]:
         lines_done = 0
         brs = 0
 
-    hidden = _hidden_ids(tree)
     root_frame: list[Any] = [
         root.tag or "html",
         None,
@@ -522,3 +547,66 @@ def _hidden_ids(tree: LexborHTMLParser) -> set[int]:
         ):
             out.add(node.mem_id)
     return out
+
+
+#: A page that takes every branch of the walk; the compiled walk must give the Python walk's
+#: blocks on it before it is used.
+_PROBE = (
+    "<!DOCTYPE html><html><head><title>t</title></head><body class='homePage x-1'>"
+    "<div id=mainContent><p>甲<a href=#>乙 丙</a>丁<br>戊<br><br>己</p><my-el>自定义</my-el>"
+    "<o:p>Word</o:p><ul><li class=item>一<span>二</span><img>三</li><li>四</li></ul>"
+    "<div hidden>藏</div><div hidden=until-found>找</div><span style='display:none'>无</span>"
+    "<dialog>关</dialog><dialog open>开</dialog><script>x</script><!-- c -->"
+    "<table><tr><td class>格</td><td>子</td></tr></table><math><mi>x</mi></math>"
+    "<select><option>A</option><option>B</option></select>\ufffd</div>尾</body></html>"
+)
+
+
+#: selectolax releases whose Lexbor node layout the compiled walk was checked against (a newer
+#: major release runs the Python walk until checked: the probe cannot catch every misread).
+_CHECKED_SELECTOLAX = ("1.",)
+
+
+def _load_fast() -> Any:
+    """The compiled walk (`_fastsegment`), or None: not built, ``PAGESIEVE_PURE=1``, an
+    unchecked selectolax, or its view of Lexbor's nodes disagrees with the Python walk on
+    `_PROBE` (a selectolax whose Lexbor lays out its nodes differently)."""
+    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
+        return None
+    try:
+        import ctypes
+        from importlib.metadata import version
+
+        import selectolax.lexbor as lexbor_module
+
+        from . import _fastsegment
+
+        if not version("selectolax").startswith(_CHECKED_SELECTOLAX):
+            return None
+        lib = ctypes.CDLL(lexbor_module.__file__)
+
+        def address(name: str) -> int:
+            return ctypes.cast(getattr(lib, name), ctypes.c_void_p).value or 0
+
+        names = (
+            "lxb_dom_element_qualified_name",
+            "lxb_dom_element_first_attribute_noi",
+            "lxb_dom_element_next_attribute_noi",
+            "lxb_dom_attr_qualified_name",
+            "lxb_dom_attr_value_noi",
+        )
+        element_name, first_attr, next_attr, attr_name, attr_value = map(address, names)
+        if not all((element_name, first_attr, next_attr, attr_name, attr_value)):
+            return None
+        _fastsegment.init(
+            element_name, first_attr, next_attr, attr_name, attr_value,
+            _BLOCK, _SKIP, _SPACED, _words_of, _xpath_step, Block, MAX_ATTR_WORDS, _DEPTH_STEP,
+        )
+        if _segment(_PROBE, 5000, _fastsegment) != _segment(_PROBE, 5000, None):
+            return None
+    except (ImportError, OSError, AttributeError, TypeError, ValueError):  # PackageNotFoundError
+        return None
+    return _fastsegment
+
+
+_FAST = _load_fast()

@@ -13,10 +13,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 __all__ = ["engine_name", "get_segmenter", "normalize", "tokenize", "tokenize_shaped"]
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _RUN = re.compile(
     r"(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)"
     r"|(?P<word>[a-z]+(?:['’][a-z]+)?)"
@@ -27,7 +29,10 @@ _RUN = re.compile(
 
 def normalize(text: str) -> str:
     """NFKC (full-width letters and digits to ASCII), lower case, zero-width characters removed."""
-    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower()
+    s = unicodedata.normalize("NFKC", text)
+    if _ZERO_WIDTH_RE.search(s):  # translate reads every character through a dict: only if needed
+        s = s.translate(_ZERO_WIDTH)
+    return s.lower()
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +96,9 @@ def tokenize_shaped(
         text = text[:max_chars]
     if cut is None:
         cut = get_segmenter()
+    if _FAST is not None:
+        words: list[str] = _FAST.scan(normalize(text), shape, cut)
+        return words
     out: list[str] = []
     for m in _RUN.finditer(normalize(text)):
         kind = m.lastgroup
@@ -101,3 +109,18 @@ def tokenize_shaped(
         else:
             out.append(m.group())
     return out
+
+
+def _load_fast() -> Any:
+    """The compiled run scan (`_fasttokenize`), or None: not built, or ``PAGESIEVE_PURE=1``."""
+    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
+        return None
+    try:
+        from . import _fasttokenize
+    except ImportError:
+        return None
+    return _fasttokenize
+
+
+#: The compiled scan of `tokenize_shaped` when built, else None (the `_RUN` loop).
+_FAST = _load_fast()

@@ -1,0 +1,234 @@
+# cython: language_level=3, boundscheck=False, initializedcheck=False
+"""`features.layout_tokens` compiled: the same tokens in the same order, with the per-block
+bookkeeping (bins, neighbour tests, list building) in C instead of bytecode.
+
+The words themselves still come from the Python helpers (`_path_tokens`, `_attr_tokens`,
+`_text_facts` and their memos), handed over by `init`, so the rules live in one place
+(features.py); this module only mirrors `layout_tokens` / `_block_layout` step for step.
+tests/test_features.py checks both give equal tokens on every page we have.
+"""
+
+cdef object _path_tokens = None
+cdef object _attr_tokens = None
+cdef object _text_facts = None
+cdef object _memo_facts = None
+cdef object _block_words = None
+cdef Py_ssize_t _memo_chars = 0
+cdef tuple _LD = ()
+cdef tuple _LEN = ()
+cdef tuple _LINES = ()
+cdef tuple _POS = ()
+cdef tuple _SHARE = ()
+cdef tuple _REL = ()
+cdef tuple _RUNS = ()
+cdef double[16] _len_edges
+cdef double[16] _lines_edges
+cdef double[16] _share_edges
+cdef double[16] _rel_edges
+cdef double[16] _run_edges
+cdef double[16] _ld_edges
+cdef int _n_len, _n_lines, _n_share, _n_rel, _n_run, _n_ld
+cdef dict _pw = {}
+# _text_facts' regexes and words
+cdef object _BULLET = None
+cdef object _TRUNC = None
+cdef object _DATE = None
+cdef object _DATE_ONLY = None
+cdef object _NUM_ONLY = None
+cdef object _CONTACT = None
+cdef object _ICP = None
+cdef object _AD_CUES = None
+cdef tuple _SENT = ()
+cdef tuple _CJKS = ()
+cdef tuple _DIGS = ()
+cdef tuple _CUES = ()
+
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISDECIMAL(Py_UCS4 ch)
+
+
+def init_facts(bullet, trunc, date, date_only, num_only, contact, icp, ad_cues):
+    """Take `_text_facts`' regexes (the rest of its rules are written out below)."""
+    global _BULLET, _TRUNC, _DATE, _DATE_ONLY, _NUM_ONLY, _CONTACT, _ICP, _AD_CUES
+    global _SENT, _CJKS, _DIGS, _CUES
+    _BULLET, _TRUNC, _DATE, _DATE_ONLY = bullet, trunc, date, date_only
+    _NUM_ONLY, _CONTACT, _ICP, _AD_CUES = num_only, contact, icp, ad_cues
+    _SENT = tuple(f"sent:{i}" for i in range(4))
+    _CJKS = tuple(f"cjk:{i}" for i in range(4))
+    _DIGS = tuple(f"dig:{i}" for i in range(5))
+    _CUES = tuple(f"adcue:{i}" for i in range(4))
+
+
+def text_facts(str text, Py_ssize_t size):
+    """`features._text_facts(text, size)`. The three counts (`_SENT_END`, `_CJK`, `_DIGIT`
+    findall) are one loop over the characters (``\\d`` is `Py_UNICODE_ISDECIMAL` in `re`); the
+    date and number patterns, which all need a digit, are skipped when there is none."""
+    cdef Py_ssize_t sents = 0
+    cdef Py_ssize_t cjk = 0
+    cdef Py_ssize_t digits = 0
+    cdef Py_UCS4 c
+    cdef double share
+    cdef int k
+    for c in text:
+        if 0x3400 <= c <= 0x9FFF:
+            cjk += 1
+        elif Py_UNICODE_ISDECIMAL(c):
+            digits += 1
+        elif (c == 0x3002 or c == 0xFF01 or c == 0xFF1F or c == 0x21 or c == 0x3F
+              or c == 0xFF1B or c == 0x3B):  # 。！？!?；;
+            sents += 1
+    cdef list out = []
+    out.append(_SENT[0 if sents <= 0 else 1 if sents <= 1 else 2 if sents <= 3 else 3])
+    if size:
+        share = cjk / <double> size
+        k = 0 if share <= 0.1 else 1 if share <= 0.5 else 2 if share <= 0.8 else 3
+        out.append(_CJKS[k])
+        share = digits / <double> size
+        k = 0 if share <= 0.0 else 1 if share <= 0.1 else 2 if share <= 0.3 else (
+            3 if share <= 0.6 else 4)
+        out.append(_DIGS[k])
+    if _BULLET.match(text.lstrip()):
+        out.append("bullet")
+    if _TRUNC.search(text):
+        out.append("trunc")
+    if digits and _DATE.search(text):
+        out.append("date")
+    if digits and _DATE_ONLY.match(text):
+        out.append("dateonly")
+    if digits and _NUM_ONLY.match(text):
+        out.append("numonly")
+    if _CONTACT.search(text):
+        out.append("contact")
+    if _ICP.search(text):
+        out.append("icp")
+    cdef Py_ssize_t cues = len(_AD_CUES.findall(text[:2000]))
+    if cues:
+        out.append(_CUES[min(cues, 3)])
+    if "|" in text or "\uff5c" in text:
+        out.append("pipes")
+    return tuple(out)
+
+
+cdef int _fill(double *dst, tuple edges) except -1:
+    if len(edges) > 16:
+        raise ValueError("too many bin edges")
+    for i, e in enumerate(edges):
+        dst[i] = e
+    return len(edges)
+
+
+def init(path_tokens, attr_tokens, text_facts, memo_facts, block_words, Py_ssize_t memo_chars,
+         tuple ld, tuple len_tokens, tuple len_edges, tuple lines_tokens, tuple lines_edges,
+         tuple pos_tokens, tuple share_tokens, tuple share_edges, tuple rel_tokens,
+         tuple rel_edges, tuple run_tokens, tuple run_edges, tuple ld_edges):
+    """Take features.py's helpers, bin words and bin edges."""
+    global _path_tokens, _attr_tokens, _text_facts, _memo_facts, _block_words, _memo_chars
+    global _LD, _LEN, _LINES, _POS, _SHARE, _REL, _RUNS
+    global _n_len, _n_lines, _n_share, _n_rel, _n_run, _n_ld
+    _path_tokens, _attr_tokens, _text_facts = path_tokens, attr_tokens, text_facts
+    _memo_facts, _block_words, _memo_chars = memo_facts, block_words, memo_chars
+    _LD, _LEN, _LINES, _POS = ld, len_tokens, lines_tokens, pos_tokens
+    _SHARE, _REL, _RUNS = share_tokens, rel_tokens, run_tokens
+    _n_len = _fill(_len_edges, len_edges)
+    _n_lines = _fill(_lines_edges, lines_edges)
+    _n_share = _fill(_share_edges, share_edges)
+    _n_rel = _fill(_rel_edges, rel_edges)
+    _n_run = _fill(_run_edges, run_edges)
+    _n_ld = _fill(_ld_edges, ld_edges)
+    _pw.clear()
+
+
+cdef inline int _bisect(const double *edges, int n, double value) noexcept:
+    """``bisect.bisect_left(edges, value)``: the number of edges below `value`."""
+    cdef int i = 0
+    while i < n and edges[i] < value:
+        i += 1
+    return i
+
+
+cdef inline str _pw_token(str w):
+    cdef object got = _pw.get(w)
+    if got is None:
+        got = "pw:" + w
+        if len(_pw) < 65536:
+            _pw[w] = got
+    return <str> got
+
+
+def layout_tokens(page, words):
+    """`features.layout_tokens(page, words)`."""
+    cdef tuple blocks = page.blocks
+    cdef Py_ssize_t n = len(blocks)
+    if n == 0:
+        return []
+    cdef list texts = [b.text for b in blocks]
+    cdef list sizes = [len(t) - (<str> t).count(" ") for t in texts]
+    cdef Py_ssize_t total = max(1, sum(sizes))
+    cdef Py_ssize_t biggest = max(sizes) or 1
+    cdef list paths = [b.tag_path for b in blocks]
+    cdef list runs = [1] * n
+    cdef Py_ssize_t i = 0
+    cdef Py_ssize_t j, k
+    # run lengths of equal tag paths (features._run_lengths)
+    while i < n:
+        j = i
+        while j + 1 < n and paths[j + 1] == paths[i]:
+            j += 1
+        for k in range(i, j + 1):
+            runs[k] = j - i + 1
+        i = j + 1
+
+    kind = f"k:{page.kind}"
+    cdef list out = []
+    cdef list toks
+    cdef Py_ssize_t size, text_len, lines, link_chars
+    cdef double ld
+    cdef str text
+    cdef str w
+    for i in range(n):
+        b = blocks[i]
+        text = <str> texts[i]
+        size = sizes[i]
+        toks = [kind]
+        toks.extend(_path_tokens(b.tag_path))
+        toks.extend(_attr_tokens(b.attr_words))
+        # Block.link_density
+        text_len = len(text)
+        link_chars = b.link_chars
+        ld = min(1.0, link_chars / <double> text_len) if text_len else 0.0
+        if ld == 0:
+            toks.append(_LD[0])
+        elif ld >= 0.98:
+            toks.append(_LD[1])
+        else:
+            toks.append(_LD[_bisect(_ld_edges, _n_ld, ld)])
+        toks.append(_LEN[_bisect(_len_edges, _n_len, <double> size)])
+        lines = b.lines
+        toks.append(_LINES[_bisect(_lines_edges, _n_lines, <double> lines)])
+        toks.append(_POS[min(9, <Py_ssize_t> ((10 * i) / <double> n))])
+        if i == 0:
+            toks.append("first")
+        if i == n - 1:
+            toks.append("last")
+        toks.append(_SHARE[_bisect(_share_edges, _n_share, size / <double> total)])
+        toks.append(_REL[_bisect(_rel_edges, _n_rel, size / <double> biggest)])
+        toks.append(_RUNS[_bisect(_run_edges, _n_run, <double> (<Py_ssize_t> runs[i]))])
+        if i > 0 and paths[i - 1] == paths[i]:
+            toks.append("sameprev")
+        if i < n - 1 and paths[i + 1] == paths[i]:
+            toks.append("samenext")
+        if text_len <= _memo_chars:
+            toks.extend(_memo_facts(text, size))
+        else:
+            toks.extend(_text_facts(text, size))
+        for j in (i - 1, i - 2):  # words of a short heading just above
+            if j >= 0:
+                prev = <str> texts[j]
+                if 0 < len(prev) <= 16:
+                    heading = words[j] if words is not None else _block_words(prev, max_chars=16)
+                    for w in heading:
+                        if len(w) > 1:
+                            toks.append(_pw_token(w))
+                    break
+        out.append(toks)
+    return out

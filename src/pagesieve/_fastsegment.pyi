@@ -1,0 +1,25 @@
+"""Types of the compiled walk (_fastsegment.pyx); see segment_html._load_fast."""
+
+from collections.abc import Callable, Container
+
+from .types import Block
+
+def init(
+    element_name: int,
+    first_attr: int,
+    next_attr: int,
+    attr_name: int,
+    attr_value: int,
+    block_tags: frozenset[str],
+    skip_tags: frozenset[str],
+    spaced_tags: frozenset[str],
+    words_of: Callable[[str], tuple[str, ...]],
+    xpath_step: Callable[[str], str],
+    block_type: type[Block],
+    max_attr_words: int,
+    depth_step: dict[str, int],
+) -> None: ...
+def depth_estimate(html: str) -> tuple[int, int, int]: ...
+def walk(
+    root: int, root_tag: str, hidden: Container[int], max_blocks: int
+) -> tuple[Block, ...]: ...

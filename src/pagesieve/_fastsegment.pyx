@@ -1,0 +1,496 @@
+# cython: language_level=3, boundscheck=False, initializedcheck=False
+"""The DOM walk of `segment_html` in C: the same rules, the same blocks, without a Python
+object per node.
+
+The pure-Python walk in segment_html.py asks selectolax for a LexborNode object for every node
+and its tag, text and attributes one property at a time; that is most of the time a page takes
+to segment. This module walks the very same Lexbor tree through the node pointers (the tree is
+still built and owned by selectolax's `LexborHTMLParser`, which the caller keeps alive), reads
+text straight from the nodes, and asks Lexbor (through the functions selectolax's extension
+exports, resolved by `init`) only for tag and attribute names. Every step mirrors the Python
+walk line for line; tests/test_segment_html.py checks the two give equal blocks on every page
+we have.
+
+Only two of Lexbor's structures are read, laid out below as lexbor 2.x defines them
+(``struct lxb_dom_node`` and ``struct lxb_dom_character_data``); segment_html.py checks the
+walk against the Python one on a probe page at import and falls back to Python on any mismatch.
+"""
+
+cimport cython
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.stdint cimport uintptr_t
+from libc.string cimport memcmp
+
+cdef extern from *:
+    """
+    typedef struct ps_node ps_node;
+    struct ps_node {
+        void *events;
+        uintptr_t local_name;
+        uintptr_t prefix;
+        uintptr_t ns;
+        void *owner_document;
+        ps_node *next;
+        ps_node *prev;
+        ps_node *parent;
+        ps_node *first_child;
+        ps_node *last_child;
+        void *user;
+        int type;
+    };
+    typedef struct {
+        ps_node node;
+        unsigned char *data;
+        size_t length;
+    } ps_chardata;
+    typedef const unsigned char *(*ps_name_f)(const void *, size_t *);
+    typedef void *(*ps_step_f)(void *);
+    """
+    ctypedef struct ps_node:
+        ps_node *next
+        ps_node *first_child
+        int type
+    ctypedef struct ps_chardata:
+        unsigned char *data
+        size_t length
+    ctypedef const unsigned char *(*ps_name_f)(const void *, size_t *)
+    ctypedef void *(*ps_step_f)(void *)
+
+cdef enum:
+    NODE_ELEMENT = 1
+    NODE_TEXT = 3
+
+# Tag categories, decided in the order the Python walk tests them.
+cdef enum:
+    CAT_INLINE = 0
+    CAT_BLOCK = 1
+    CAT_SKIP = 2
+    CAT_SPACED = 3
+    CAT_BR = 4
+    CAT_LINK = 5
+
+cdef ps_name_f _element_name = NULL
+cdef ps_step_f _first_attr = NULL
+cdef ps_step_f _next_attr = NULL
+cdef ps_name_f _attr_name = NULL
+cdef ps_name_f _attr_value = NULL
+
+cdef dict _categories = {}
+cdef frozenset _block_tags = frozenset()
+cdef frozenset _skip_tags = frozenset()
+cdef frozenset _spaced_tags = frozenset()
+cdef object _words_of = None
+cdef object _xpath_step = None
+cdef object _block_type = None
+cdef Py_ssize_t _max_attr_words = 0
+cdef dict _depth_step = {}
+cdef Py_ssize_t _depth_name_max = 0
+
+# Memo placement, as in segment_html.py.
+cdef Py_ssize_t _MEMO_SHALLOW = 32
+cdef Py_ssize_t _MEMO_EVERY = 64
+cdef Py_ssize_t _MEMO_DEEPEST = 8192
+
+
+def init(size_t element_name, size_t first_attr, size_t next_attr, size_t attr_name,
+         size_t attr_value, frozenset block_tags, frozenset skip_tags, frozenset spaced_tags,
+         words_of, xpath_step, block_type, Py_ssize_t max_attr_words, dict depth_step):
+    """Resolve Lexbor's functions (their addresses) and take the walk's rules from the caller."""
+    global _element_name, _first_attr, _next_attr, _attr_name, _attr_value
+    global _block_tags, _skip_tags, _spaced_tags, _words_of, _xpath_step, _block_type
+    global _max_attr_words, _depth_step, _depth_name_max
+    _element_name = <ps_name_f> element_name
+    _first_attr = <ps_step_f> first_attr
+    _next_attr = <ps_step_f> next_attr
+    _attr_name = <ps_name_f> attr_name
+    _attr_value = <ps_name_f> attr_value
+    _block_tags, _skip_tags, _spaced_tags = block_tags, skip_tags, spaced_tags
+    _words_of, _xpath_step, _block_type = words_of, xpath_step, block_type
+    _max_attr_words = max_attr_words
+    _depth_step = depth_step
+    _depth_name_max = max(map(len, depth_step), default=0)
+    _categories.clear()
+
+
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
+
+
+cdef inline bint _ascii_letter(Py_UCS4 c) noexcept:
+    return (0x41 <= c <= 0x5A) or (0x61 <= c <= 0x7A)
+
+
+def depth_estimate(str html):
+    """`segment_html._depth_estimate(html)`: the tags are what ``<(/?[A-Za-z][^\\s/>]*)``
+    finds (``\\s`` is `Py_UNICODE_ISSPACE` in `re`), scanned once; names longer than any key
+    of the step table take the default step without a lookup."""
+    cdef Py_ssize_t n = len(html)
+    cdef Py_ssize_t i = 0
+    cdef Py_ssize_t start, j
+    cdef Py_UCS4 c
+    cdef long long prefix = 0
+    cdef long long low = 0
+    cdef long long depth
+    cdef long long peak = 0
+    cdef long long total = 0
+    cdef long long count = 1  # the depth before the first tag
+    cdef long long step
+    cdef bint end_tag
+    while i < n:
+        if html[i] != 0x3C:  # <
+            i += 1
+            continue
+        start = i + 1
+        j = start
+        end_tag = j < n and html[j] == 0x2F  # /
+        if end_tag:
+            j += 1
+        if j >= n or not _ascii_letter(html[j]):
+            i += 1
+            continue
+        j += 1
+        while j < n:
+            c = html[j]
+            if c == 0x2F or c == 0x3E or Py_UNICODE_ISSPACE(c):
+                break
+            j += 1
+        step = -1 if end_tag else 1
+        if j - start <= _depth_name_max:
+            got = _depth_step.get(html[start:j])
+            if got is not None:
+                step = got
+        prefix += step
+        if prefix < low:
+            low = prefix
+        depth = prefix - low
+        if depth > peak:
+            peak = depth
+        total += depth
+        count += 1
+        i = j
+    return peak, total, count
+
+
+cdef int _category(str tag):
+    cdef object got = _categories.get(tag)
+    cdef int cat
+    if got is not None:
+        return <int> got
+    if tag in _skip_tags:
+        cat = CAT_SKIP
+    elif tag == "br":
+        cat = CAT_BR
+    elif tag in _block_tags:
+        cat = CAT_BLOCK
+    elif tag in _spaced_tags:
+        cat = CAT_SPACED
+    elif tag == "a":
+        cat = CAT_LINK
+    else:
+        cat = CAT_INLINE
+    if len(_categories) < 4096:  # custom element names are unbounded on hostile input
+        _categories[tag] = cat
+    return cat
+
+
+cdef inline str _decode(const unsigned char *data, size_t length):
+    # as selectolax decodes every name, value and text
+    return PyUnicode_DecodeUTF8(<const char *> data, length, "replace")
+
+
+cdef tuple _class_and_id(ps_node *node):
+    """``(attributes.get("class"), attributes.get("id"))`` as selectolax's dict gives them
+    (keys are qualified names, the last of equal names wins, empty values are None)."""
+    cdef void *attr = _first_attr(<void *> node)
+    cdef const unsigned char *name
+    cdef const unsigned char *value
+    cdef size_t n = 0
+    cdef size_t vn = 0
+    cls = None
+    ident = None
+    while attr != NULL:
+        name = _attr_name(attr, &n)
+        if name != NULL and ((n == 5 and memcmp(name, b"class", 5) == 0)
+                             or (n == 2 and memcmp(name, b"id", 2) == 0)):
+            vn = 0
+            value = _attr_value(attr, &vn)
+            py_value = _decode(value, vn) if value != NULL else None
+            if n == 5:
+                cls = py_value
+            else:
+                ident = py_value
+        attr = _next_attr(attr)
+    return cls, ident
+
+
+@cython.no_gc
+cdef class Frame:
+    """One element seen on the walk (the Python walk's frame list, typed)."""
+    cdef str tag
+    cdef Frame parent
+    cdef Py_ssize_t ord
+    cdef Py_ssize_t depth
+    cdef ps_node *node
+    cdef dict counts
+    cdef object path
+    cdef object tpath
+    cdef object words
+    # walk state: next child to visit, the container to restore on close (blocks only)
+    cdef ps_node *cur
+    cdef Frame prev_container
+    cdef bint is_link
+    cdef bint spaced
+
+
+cdef Frame _frame(str tag, Frame parent, Py_ssize_t ord, Py_ssize_t depth, ps_node *node):
+    cdef Frame f = Frame.__new__(Frame)
+    f.tag = tag
+    f.parent = parent
+    f.ord = ord
+    f.depth = depth
+    f.node = node
+    f.counts = {}
+    f.path = None
+    f.tpath = None
+    f.words = None
+    f.cur = node.first_child
+    f.prev_container = None
+    f.is_link = False
+    f.spaced = False
+    return f
+
+
+cdef class Run:
+    """The current run of text and the finished blocks (the Python walk's `flush` state)."""
+    cdef list blocks
+    cdef list pieces
+    cdef Py_ssize_t link_len
+    cdef bint has_text
+    cdef bint line_has_text
+    cdef Py_ssize_t lines_done
+    cdef Py_ssize_t brs
+    cdef Py_ssize_t max_blocks
+
+    cdef void flush(self, Frame container) except *:
+        cdef Py_ssize_t lines
+        cdef list last
+        if self.has_text:
+            text = " ".join("".join(self.pieces).split())
+            lines = self.lines_done + (1 if self.line_has_text else 0)
+            if len(self.blocks) < self.max_blocks:
+                self.blocks.append([[text], container, min(self.link_len, len(text)), lines])
+            else:
+                last = self.blocks[-1]
+                last[0].append(text)
+                last[2] += self.link_len
+                last[3] += lines
+            self.pieces = []
+        elif self.pieces:
+            self.pieces = []
+        self.link_len = 0
+        self.has_text = self.line_has_text = False
+        self.lines_done = 0
+        self.brs = 0
+
+
+cdef tuple _paths(Frame frame):
+    cdef list chain = []
+    cdef Frame f = frame
+    cdef Frame g
+    cdef Frame up
+    cdef Frame parent = frame.parent
+    cdef Py_ssize_t d
+    while f is not None and f.path is None:
+        chain.append(f)
+        f = f.parent
+    if f is not None and f.path is not None and f.tpath is not None:
+        path, tpath = f.path, f.tpath
+    else:
+        path, tpath = "", ""
+    cdef list segs = []
+    cdef list tsegs = []
+    for g in reversed(chain):
+        tag = g.tag
+        up = g.parent
+        step = _xpath_step(tag)
+        if up is not None and up.counts.get(tag, 1) > 1:
+            segs.append(f"{step}[{g.ord}]")
+        else:
+            segs.append(step)
+        tsegs.append(tag)
+        d = g.depth
+        if (
+            d <= _MEMO_SHALLOW
+            or g is frame
+            or g is parent
+            or (d % _MEMO_EVERY == 0 and d <= _MEMO_DEEPEST)
+        ):
+            path = path + "/" + "/".join(segs)
+            tpath = (tpath + "/" if tpath else "") + "/".join(tsegs)
+            segs.clear()
+            tsegs.clear()
+            g.path = path
+            g.tpath = tpath
+    return path, tpath
+
+
+cdef tuple _attr_words(Frame frame):
+    cdef list chain = []
+    cdef Frame f = frame
+    cdef Frame g
+    cdef list own
+    cdef list merged
+    while f is not None and f.words is None:
+        chain.append(f)
+        f = f.parent
+    cdef tuple words = f.words if f is not None and f.words is not None else ()
+    for g in reversed(chain):
+        own = []
+        for value in _class_and_id(g.node):
+            if value:
+                for w in _words_of(value):
+                    if w not in own:
+                        own.append(w)
+        if own:
+            merged = own + [w for w in words if w not in own]
+            words = tuple(merged[:_max_attr_words])
+        g.words = words
+    return words
+
+
+def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks):
+    """The blocks of the tree under the element at address `root` (the document element of a
+    live `LexborHTMLParser`), skipping the elements whose addresses are in `hidden`."""
+    if _element_name == NULL:
+        raise RuntimeError("_fastsegment.init was not called")
+    cdef Run run = Run.__new__(Run)
+    run.blocks = []
+    run.pieces = []
+    run.link_len = 0
+    run.has_text = run.line_has_text = False
+    run.lines_done = 0
+    run.brs = 0
+    run.max_blocks = max_blocks
+
+    cdef dict names = {}  # element name pointer -> str, for this document only
+    cdef ps_node *root_node = <ps_node *> root
+    cdef Frame root_frame = _frame(root_tag, None, 1, 0, root_node)
+    cdef Frame container = root_frame
+    cdef Frame frame
+    cdef Frame child
+    cdef Py_ssize_t link_depth = 0
+    cdef list stack = [root_frame]
+    cdef ps_node *ch
+    cdef ps_chardata *cd
+    cdef const unsigned char *cname
+    cdef size_t clen
+    cdef int cat
+    cdef bint descended
+    cdef bint any_hidden = bool(hidden)
+    cdef Py_ssize_t n
+    cdef dict counts
+    cdef str tag
+    cdef str s
+
+    while stack:
+        frame = <Frame> stack[-1]
+        descended = False
+        while frame.cur != NULL:
+            ch = frame.cur
+            frame.cur = ch.next
+            if ch.type == NODE_TEXT:
+                cd = <ps_chardata *> ch
+                if cd.data == NULL or cd.length == 0:
+                    continue
+                s = _decode(cd.data, cd.length)
+                if not s.isspace():
+                    run.pieces.append(s)
+                    run.has_text = run.line_has_text = True
+                    run.brs = 0
+                    if link_depth:
+                        run.link_len += len(" ".join(s.split()))
+                elif run.has_text:
+                    run.pieces.append(s)
+                continue
+            if ch.type != NODE_ELEMENT:
+                continue
+            clen = 0
+            cname = _element_name(<void *> ch, &clen)
+            if cname == NULL:
+                continue
+            key = <size_t> cname
+            got = names.get(key)
+            if got is None:
+                got = _decode(cname, clen)
+                names[key] = got
+            tag = <str> got
+            counts = frame.counts
+            n = <Py_ssize_t> counts.get(tag, 0) + 1
+            counts[tag] = n
+            cat = _category(tag)
+            if cat == CAT_SKIP:
+                continue
+            if any_hidden and (<size_t> ch) in hidden:
+                continue
+            if cat == CAT_BR:
+                if run.line_has_text:
+                    run.lines_done += 1
+                    run.line_has_text = False
+                    run.pieces.append("\n")
+                    run.brs = 1
+                elif run.brs:
+                    run.brs += 1
+                    if run.has_text:
+                        run.flush(container)
+                continue
+            if cat == CAT_BLOCK:
+                if run.has_text or run.pieces:
+                    run.flush(container)
+            elif cat == CAT_SPACED and run.has_text:
+                run.pieces.append(" ")
+            if ch.first_child == NULL:
+                continue
+            child = _frame(tag, frame, n, frame.depth + 1, ch)
+            if cat == CAT_LINK:
+                link_depth += 1
+                child.is_link = True
+            if cat == CAT_BLOCK:
+                child.prev_container = container
+                container = child
+            else:
+                child.spaced = cat == CAT_SPACED
+            stack.append(child)
+            descended = True
+            break
+        if descended:
+            continue
+        # `frame` is finished.
+        stack.pop()
+        if frame.prev_container is not None:
+            if run.has_text or run.pieces:
+                run.flush(container)
+            container = frame.prev_container
+        if frame.is_link:
+            link_depth -= 1
+        if frame.spaced and run.has_text:
+            run.pieces.append(" ")
+    run.flush(container)
+
+    out = []
+    cdef Py_ssize_t i = 0
+    cdef list entry
+    cdef list parts
+    cdef Py_ssize_t link_chars
+    for entry in run.blocks:
+        parts = entry[0]
+        text = parts[0] if len(parts) == 1 else " ".join(parts)
+        xpath, tag_path = _paths(<Frame> entry[1])
+        link_chars = entry[2]
+        out.append(
+            _block_type(
+                i, text, None, None, xpath, tag_path, _attr_words(<Frame> entry[1]),
+                min(link_chars, len(text)), max(1, <Py_ssize_t> entry[3]),
+            )
+        )
+        i += 1
+    return tuple(out)

@@ -1,0 +1,127 @@
+"""_fastfeatures: the compiled `layout_tokens` gives exactly the Python one's tokens."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pagesieve import features
+from pagesieve.errors import PagesieveError
+from pagesieve.read import read_page
+from pagesieve.training.compose import compose_page, make_families
+from pagesieve.types import Block, Page
+from test_bad_inputs import CASES
+from test_segment_html import _SHARED_PAGES, SYNTHETIC
+from test_training_compose import tiny_corpora
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def fast() -> Any:
+    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
+        pytest.skip("PAGESIEVE_PURE is set: the compiled features are switched off")
+    assert features._FAST is not None, (
+        "pagesieve/_fastfeatures is not built; `make install` (pip install -e .) builds it"
+    )
+    return features._FAST
+
+
+def assert_same(page: Page, fast: Any) -> None:
+    words, _ = features.page_tokens(page)
+    for w in (words, None):
+        want = features._layout_tokens(page, w)
+        got = fast.layout_tokens(page, w)
+        diff = [(b.text[:40], g, x) for b, g, x in zip(page.blocks, got, want, strict=False)
+                if g != x]
+        assert got == want, diff[:1] or (len(got), len(want))
+
+
+def test_layout_tokens_uses_it(fast: Any) -> None:
+    page = read_page("<p>标题</p><p>正文内容，很长的一段话。</p>")
+    assert features.layout_tokens(page) == fast.layout_tokens(page, None)
+    assert "pw:标题" in features.layout_tokens(page)[1]
+
+
+def test_edge_bins_and_neighbours(fast: Any) -> None:
+    """Blocks placed on the bin edges (link density 0.3 / 0.7 / 0.98 / 1, sizes on every
+    length edge, runs of equal paths, empty texts, over-counted link chars)."""
+    blocks = []
+    for i, (n, link, lines) in enumerate(
+        [(10, 3, 1), (10, 7, 2), (50, 49, 4), (100, 98, 5), (2, 5, 1), (6, 0, 0), (12, 12, 3),
+         (25, 1, 1), (200, 0, 1), (400, 0, 9), (401, 400, 1), (0, 0, 1), (1, 0, 1), (16, 0, 1)]
+    ):
+        blocks.append(Block(index=i, text="字" * n, xpath="/html/body/p", link_chars=link,
+                            tag_path="html/body/ul/li" if i % 4 else "html/body/p",
+                            attr_words=("comment", "nav", "x") if i % 3 else (), lines=lines))
+    for kind in ("html", "text"):
+        assert_same(Page(text="", kind=kind, encoding="utf-8", blocks=tuple(blocks)), fast)
+    assert_same(Page(text="", kind="html", encoding="utf-8", blocks=()), fast)
+
+
+@pytest.mark.parametrize("html", SYNTHETIC, ids=range(len(SYNTHETIC)))
+def test_synthetic_pages(html: str, fast: Any) -> None:
+    assert_same(read_page(html, kind="html"), fast)
+
+
+def test_demo_and_composed_pages(fast: Any) -> None:
+    assert_same(read_page((REPO / "data" / "demo-page.html").read_bytes()), fast)
+    corp = tiny_corpora()
+    families = make_families(5, n_html=12, n_text=8)
+    for i in range(40):
+        assert_same(compose_page(families[i % len(families)], corp, random.Random(i)).page, fast)
+
+
+@pytest.mark.shared
+def test_seed_page(seed_page: Path, fast: Any) -> None:
+    assert_same(read_page(seed_page.read_bytes()), fast)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_bad_input_pages(case: Any, fast: Any) -> None:
+    try:
+        page = read_page(case.data, kind=case.kind, http_charset=case.http_charset)
+    except PagesieveError:
+        pytest.skip("refused before features")
+    assert_same(page, fast)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("pattern", _SHARED_PAGES)
+def test_real_pages(shared_data: Path, pattern: str, fast: Any) -> None:
+    files = sorted(shared_data.glob(pattern))
+    if not files:
+        pytest.skip(f"no pages match {shared_data / pattern}")
+    for f in files:
+        assert_same(read_page(f.read_bytes()), fast)
+
+
+FACT_TEXTS = [
+    "", " ", "   ", "|", "｜", "a|b", "。", "！？!?；;", "句子。句子！", "2024年3月5日", "3月5日",
+    "12:30", "[2024-03-05 12:30]", "(12,345)", "１２３", "٣٤٥ ٦", "१२", "𝟙𝟚", "1", "x1y",
+    "• 项目", "  ★ 星", "- dash", "更多...", "未完…  ", "。。。", "联系电话13800138000",
+    "www.example.com", "加微 vx123", "QQ: 123456789", "ICP备12345号", "© 2024 版权所有",
+    "百家乐 娱乐城 注册送 首充 " * 3, "广告" * 700, "中文" * 30 + "1", "\u3400\u9fff\u4dbf",
+    "ſ ı K 𝐈", "\x00\x1f\u200b", "1.2.3%", "3:45 pm…",
+]
+
+
+@pytest.mark.parametrize("text", FACT_TEXTS, ids=range(len(FACT_TEXTS)))
+def test_text_facts_on_edge_texts(text: str, fast: Any) -> None:
+    size = len(text) - text.count(" ")
+    assert fast.text_facts(text, size) == features._text_facts(text, size)
+
+
+@pytest.mark.shared
+def test_text_facts_on_real_blocks(shared_data: Path, fast: Any) -> None:
+    files = sorted(shared_data.glob(_SHARED_PAGES[0]))[:60]
+    if not files:
+        pytest.skip("no gne-testpages")
+    for f in files:
+        for b in read_page(f.read_bytes()).blocks:
+            size = len(b.text) - b.text.count(" ")
+            assert fast.text_facts(b.text, size) == features._text_facts(b.text, size), b.text

@@ -1,0 +1,200 @@
+"""_fastsegment: the compiled walk gives exactly the Python walk's blocks.
+
+Every comparison runs both walks on the same input through `segment_html._segment` (same depth
+cap, parse and hidden set; only the walk differs) and compares the Block tuples field by field.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pagesieve import segment_html as mod
+from pagesieve.decode import decode
+from pagesieve.errors import PagesieveError
+from pagesieve.training.compose import compose_page, make_families
+from test_bad_inputs import CASES
+from test_segment_html import _FRAGMENTS, _SHARED_PAGES, _TEXT, SYNTHETIC
+from test_training_compose import tiny_corpora
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def fast() -> Any:
+    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
+        pytest.skip("PAGESIEVE_PURE is set: the compiled walk is switched off")
+    assert mod._FAST is not None, (
+        "the compiled walk (pagesieve/_fastsegment) is not built or failed its probe; "
+        "`make install` (pip install -e .) builds it"
+    )
+    return mod._FAST
+
+
+def assert_same(html: str, fast: Any, max_blocks: int = 5000) -> None:
+    want = mod._segment(html, max_blocks, None)
+    got = mod._segment(html, max_blocks, fast)
+    assert got == want, next(
+        ((g, w) for g, w in zip(got, want, strict=False) if g != w), (len(got), len(want))
+    )
+
+
+def test_segment_html_uses_the_compiled_walk(fast: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = fast.walk
+
+    class Spy:
+        @staticmethod
+        def walk(*args: Any) -> Any:
+            calls.append(1)
+            return real(*args)
+
+    monkeypatch.setattr(mod, "_FAST", Spy)
+    assert mod.segment_html("<p>一</p><p>二</p>")[1].text == "二"
+    assert calls == [1]
+
+
+def test_pure_switch_turns_it_off() -> None:
+    code = (
+        "from pagesieve import segment_html, features, tokenize, compiled\n"
+        "print(*(m._FAST for m in (segment_html, features, tokenize, compiled)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env={**os.environ, "PAGESIEVE_PURE": "1"},
+        capture_output=True, text=True, check=True,
+    ).stdout
+    assert out.split() == ["None"] * 4
+
+
+def test_probe_page(fast: Any) -> None:
+    assert len(mod._segment(mod._PROBE, 5000, fast)) > 10
+    assert_same(mod._PROBE, fast)
+
+
+@pytest.mark.parametrize("html", SYNTHETIC, ids=range(len(SYNTHETIC)))
+@pytest.mark.parametrize("max_blocks", [5000, 2])
+def test_synthetic_pages(html: str, max_blocks: int, fast: Any) -> None:
+    assert_same(html, fast, max_blocks)
+
+
+ODD = [
+    # attribute handling: empty, repeated, upper-case, namespaced, unquoted, entity values
+    "<div class id=''><p CLASS='A b-C' ID=x_y>甲</p>"
+    "<p class='mainContent' class='dup'>乙</p></div>",
+    "<section class='news-list hotNews'><article id='post-12 main'>文<b>章</b></article></section>",
+    "<math><section class='m' xlink:class='n'>数学</section><mtext><div class=t>文本</div></mtext>"
+    "</math>",
+    "<svg><foreignObject><p class=f>外来</p></foreignObject></svg>后",
+    # custom and odd element names, hidden variants
+    "<my-widget class='w'><x-y>自定义</x-y></my-widget><o:p>Word</o:p><a:b c='d'>前缀</a:b>",
+    "<div HIDDEN=UNTIL-FOUND>可找</div><div hidden=''>藏</div><div style='VISIBILITY : collapse'>折"
+    "</div><dialog open=''>对话</dialog><dialog>关</dialog>",
+    # links, nested links, spaced inline elements, br runs
+    "<a href=1>链<b>接 一</b></a> 文 <a>二\n\n三</a><img><input value=x><button>钮</button>",
+    "<p><br><br>前<br> <br>后<br><span><br></span><br>尾</p>",
+    # text straight under html / after body, comments everywhere, invalid bytes
+    "前<!--c--><html>中<body>体</body>后</html>末",
+    "<p>\ufffd\x00\x01 \u3000\u00a0 zero\u200bwidth</p>",
+    "<table><caption>表</caption><tr><th>头<td>格</table><table><tr><td>二</table>",
+]
+
+
+@pytest.mark.parametrize("html", ODD, ids=range(len(ODD)))
+def test_odd_markup(html: str, fast: Any) -> None:
+    assert_same(html, fast)
+
+
+def test_demo_page(fast: Any) -> None:
+    assert_same((REPO / "data" / "demo-page.html").read_text(encoding="utf-8"), fast)
+
+
+def test_composed_pages(fast: Any) -> None:
+    corp = tiny_corpora()
+    families = [f for f in make_families(3, n_html=16, n_text=0) if f.kind == "html"]
+    for i in range(40):
+        cp = compose_page(families[i % len(families)], corp, random.Random(i))
+        assert_same(cp.raw, fast)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.kind == "html"], ids=lambda c: c.id)
+def test_bad_input_pages(case: Any, fast: Any) -> None:
+    """The bad-input pages (deep nesting, 60,000 unclosed tags, a 12 MB node, empty...)."""
+    data = case.data
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)[:100_000]
+    try:
+        html = decode(data, http_charset=case.http_charset).text
+    except PagesieveError:
+        pytest.skip("refused before segmentation")
+    assert_same(html, fast)
+    assert_same(html, fast, max_blocks=7)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("pattern", _SHARED_PAGES)
+def test_real_pages(shared_data: Path, pattern: str, fast: Any) -> None:
+    files = sorted(shared_data.glob(pattern))
+    if not files:
+        pytest.skip(f"no pages match {shared_data / pattern}")
+    raw = shared_data / "cwced-zh" / "pages_raw"
+    if pattern.startswith("cwced-zh"):  # the GBK originals too, decoded as the reader does
+        files += sorted(raw.glob("*.html"))
+    for f in files:
+        assert_same(decode(f.read_bytes()).text, fast)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.one_of(st.sampled_from(_FRAGMENTS + ODD), _TEXT, st.text(max_size=6)),
+             max_size=40).map("".join),
+    st.sampled_from([5000, 3]),
+)
+def test_property_same_blocks(html: str, max_blocks: int) -> None:
+    if mod._FAST is None:
+        pytest.skip("compiled walk not available (see test_probe_page)")
+    assert_same(html, mod._FAST, max_blocks)
+
+
+DEPTH_TEXTS = [
+    "", "<", "</", "<3", "</3>", "<a<b>", "<A></a></A>", "<P><p></P>", "<ul><li><ul><li>",
+    "</div></div><div>", "<table><tr><td>" * 3, "<Div>\u3000<p\u3000x>", "<p\x0b>", "<br/><img/>",
+    "<colgroup><optgroup></basefont></bgsound>", "<verylongtagname>" * 4, "<!-- <div> -->",
+    "<script><div></script>", "<x" + "y" * 20 + ">",
+]
+
+
+@pytest.mark.parametrize("html", DEPTH_TEXTS, ids=range(len(DEPTH_TEXTS)))
+def test_depth_estimate(html: str, fast: Any) -> None:
+    assert fast.depth_estimate(html) == mod._depth_estimate(html)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from([*_FRAGMENTS, "</ul>", "</li>", "<TABLE>", "</"]),
+                          st.text(max_size=4)), max_size=60).map("".join))
+def test_property_depth_estimate(html: str) -> None:
+    if mod._FAST is None:
+        pytest.skip("compiled walk not available (see test_probe_page)")
+    assert mod._FAST.depth_estimate(html) == mod._depth_estimate(html)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.kind == "html"], ids=lambda c: c.id)
+def test_depth_estimate_on_bad_input_pages(case: Any, fast: Any) -> None:
+    html = case.data.decode("utf-8", "replace")
+    assert fast.depth_estimate(html) == mod._depth_estimate(html)
+
+
+def test_unchecked_selectolax_runs_the_python_walk(
+    fast: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert mod._load_fast() is fast
+    monkeypatch.setattr(mod, "_CHECKED_SELECTOLAX", ("99.",))
+    assert mod._load_fast() is None

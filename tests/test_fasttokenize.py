@@ -1,0 +1,107 @@
+"""_fasttokenize: the compiled run scan gives exactly the `_RUN` regex loop's tokens."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pagesieve import tokenize as tok
+from pagesieve.features import shape_word
+from pagesieve.read import read_page
+
+
+@pytest.fixture(scope="module")
+def fast() -> Any:
+    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
+        pytest.skip("PAGESIEVE_PURE is set: the compiled scan is switched off")
+    assert tok._FAST is not None, "pagesieve/_fasttokenize is not built; `make install` builds it"
+    return tok._FAST
+
+
+def reference(text: str, cut: Any) -> list[str]:
+    out: list[str] = []
+    for m in tok._RUN.finditer(tok.normalize(text)):
+        if m.lastgroup == "han":
+            out.extend(cut(m.group()))
+        elif m.lastgroup == "num":
+            out.append(shape_word(m.group()))
+        else:
+            out.append(m.group())
+    return out
+
+
+def assert_same(text: str, fast: Any) -> None:
+    cut = tok.get_segmenter()
+    assert fast.scan(tok.normalize(text), shape_word, cut) == reference(text, cut)
+
+
+def test_character_classes_are_the_regex_classes() -> None:
+    """``\\d`` and ``\\s`` in `re` are `str.isdecimal` / `str.isspace`, for every code point."""
+    digit, space = re.compile(r"\d"), re.compile(r"\s")
+    for c in map(chr, range(0x110000)):
+        assert bool(digit.match(c)) == c.isdecimal(), hex(ord(c))
+        assert bool(space.match(c)) == c.isspace(), hex(ord(c))
+
+
+TEXTS = [
+    "", " \u3000\n", "O'Brien's don’t 'quoted' a'", "it''s x’", "3.14.15 1,000,000 12:30:45 99%",
+    "1. 2, 3: 4.% 5%%", "٣٤٥.٦ ١٢%", "abc123def", "中文English混合123数字",
+    "\u3400\u4dbf\u4e00\u9fff\uf900\ufaff\ua000", "全角ＡＢＣ１２３％", "a\u200bb",
+    "😀🇨🇳 ★☆", "end.", "x-y_z", "ǅ Σ ß",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=range(len(TEXTS)))
+def test_edge_texts(text: str, fast: Any) -> None:
+    assert_same(text, fast)
+
+
+def test_tokenize_shaped_uses_it(fast: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = fast.scan
+
+    class Spy:
+        @staticmethod
+        def scan(s: str, shape: Any, cut: Any) -> list[str]:
+            calls.append(s)
+            return real(s, shape, cut)
+
+    monkeypatch.setattr(tok, "_FAST", Spy)
+    want = reference("中文 ABC 12", tok.get_segmenter())
+    assert tok.tokenize_shaped("中文 ABC 12", shape_word) == want
+    assert calls == ["中文 abc 12"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*"中文字a'’b1.,:%９٣ \u3000-_|", "\u3400", "😀"]))
+       | st.text(max_size=30))
+def test_property_same_tokens(text: str) -> None:
+    if tok._FAST is None:
+        pytest.skip("compiled scan not available")
+    assert_same(text, tok._FAST)
+
+
+@pytest.mark.shared
+def test_real_blocks(shared_data: Path, fast: Any) -> None:
+    files = sorted(shared_data.glob("cwced-zh/pages/*.html"))[:80]
+    if not files:
+        pytest.skip("no cwced-zh pages")
+    for f in files:
+        for b in read_page(f.read_bytes()).blocks:
+            assert_same(b.text, fast)
+
+
+def test_numbers_with_shape_word_and_with_another_shape(fast: Any) -> None:
+    """shape_word's number rule is applied inside the scan (features.py registers it); any
+    other shape is called as it is."""
+    cut = tok.get_segmenter()
+    text = "1 22 333 4444 55555 666666 7777777 8.5% ٣٤٥ 1,000.5 12:30"
+    assert fast.scan(text, shape_word, cut) == [shape_word(t) for t in text.split()]
+    assert fast.scan(text, str.upper, cut) == text.split()
+    assert fast.scan("12 a 3%", lambda t: f"<{t}>", cut) == ["<12>", "a", "<3%>"]
