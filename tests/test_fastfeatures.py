@@ -81,12 +81,18 @@ def test_seed_page(seed_page: Path, fast: Any) -> None:
     assert_same(read_page(seed_page.read_bytes()), fast)
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_bad_input_pages(case: Any, fast: Any) -> None:
+def _read(case: Any) -> Page | None:
+    """The case's page, or None for input refused before features are built."""
     try:
-        page = read_page(case.data, kind=case.kind, http_charset=case.http_charset)
+        return read_page(case.data, kind=case.kind, http_charset=case.http_charset)
     except PagesieveError:
-        pytest.skip("refused before features")
+        return None
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if _read(c) is not None], ids=lambda c: c.id)
+def test_bad_input_pages(case: Any, fast: Any) -> None:
+    page = _read(case)
+    assert page is not None
     assert_same(page, fast)
 
 
