@@ -116,3 +116,13 @@ def test_reach_falls_with_the_junk_between() -> None:
     assert np.allclose(reach[8:12], (90 - _LAMBDA * 30) / (90 - _LAMBDA * 10))
     # the footer and the navigation join it only at body, with even more junk
     assert reach[12] < reach[8] and reach[0] < reach[8]
+
+
+def test_deep_nesting_is_cut() -> None:
+    deep = "/html/body" + "/div" * 400
+    xp = [deep + "/p[1]", deep + "/p[2]", "/html/body/div/p"]
+    depth, lcp = _split_depths(xp)
+    assert depth.max() == 64 and lcp[1] == 64 and lcp[2] == 3
+    p1 = np.eye(5)[[0, 0, 4]]
+    r = region_matrix(p1, _page(xp), np.full(3, 10.0))
+    assert r.shape == (3, len(REGION_FEATURE_NAMES)) and np.all((r >= 0) & (r <= 1))

@@ -27,6 +27,8 @@ _MIN_BLOCKS = 4
 #: Depth differences are read in steps up to this, then capped.
 _MAX_STEPS = 8.0
 _SLASH = ord("/")
+_MAX_CHARS = 1024
+_MAX_DEPTH = 64
 #: A container's score is its content mass less this share of everything else under it. Held
 #: out by site, 1 (readability-strict) picked too small a container where pass 1 is unsure of
 #: real content (articles lost 1.1 points of ROUGE-1); 0.2 keeps doubtful neighbours inside.
@@ -57,20 +59,23 @@ def _split_depths(xpaths: list[str]) -> tuple[np.ndarray, np.ndarray]:
     it are the slashes before that byte (``div[1]`` and ``div[10]`` part at the digit, after
     the last whole step).
     """
+    # Deep nesting is cut (a hostile page must not blow up the byte matrix): only the first
+    # _MAX_CHARS characters, at a step boundary, and the first _MAX_DEPTH steps count.
+    xpaths = [x if len(x) <= _MAX_CHARS else x[: x.rfind("/", 0, _MAX_CHARS)] for x in xpaths]
     n = len(xpaths)
     lens = np.fromiter(map(len, xpaths), dtype=np.int64, count=n) + 1
     buf = np.frombuffer("/".join(xpaths).encode("ascii", "replace") + b"/", dtype=np.uint8)
     width = int(lens.max()) + 1
     rows = np.zeros((n, width), dtype=np.uint8)
     rows[np.arange(width)[None, :] < lens[:, None]] = buf
-    slashes = np.cumsum(rows == _SLASH, axis=1)
-    depth = slashes[:, -1] - 1
+    slashes = np.cumsum(rows == _SLASH, axis=1, dtype=np.int16)
+    depth = slashes[:, -1].astype(np.int64) - 1
     lcp = np.zeros(n, dtype=np.int64)
     if n > 1:
         first = np.argmax(rows[1:] != rows[:-1], axis=1)  # 0 only for identical rows
         same = first == 0
         lcp[1:] = np.where(same, depth[1:], slashes[np.arange(1, n), first - 1] - 1)
-    return depth, lcp
+    return np.minimum(depth, _MAX_DEPTH), np.minimum(lcp, _MAX_DEPTH)
 
 
 def region_matrix(p1: np.ndarray, page: Page, sizes: np.ndarray) -> np.ndarray:
