@@ -3,7 +3,8 @@
 The first pass labels each block on its own words and layout. This pass re-reads those
 probabilities in context: a short date line between two teaser cards is a teaser too; a block
 whose list siblings are all teasers is a teaser; the page's overall mix tells a thread from an
-article. It is a second linear model over the features built here.
+article; and (region.py) a block inside the page's main container reads differently from one in
+the sidebar. It is a second linear model over the features built here.
 """
 
 from __future__ import annotations
