@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from pagesieve.errors import ModelError
-from pagesieve.model import PageModel, manifest_path
+from pagesieve.model import PageModel, _with_defaults, manifest_path
 from pagesieve.read import read_page
+from pagesieve.region import REGION_FEATURE_NAMES
+from pagesieve.revise import CONTEXT_FEATURE_NAMES
 from pagesieve.types import LABELS
 
 ARTICLE = [
@@ -100,6 +102,31 @@ def test_save_load_roundtrip_and_tamper(fitted: PageModel, tmp_path: Path) -> No
     path.write_bytes(bytes(data))
     with pytest.raises(ModelError, match="does not match its manifest"):
         PageModel.load(path)
+
+
+def test_region_setting_is_saved_and_old_files_read_without_it(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    made = [make_page(rng) for _ in range(12)]
+    pages = [read_page(t, kind="text") for t, _ in made]
+    html = read_page("<html><body><div><p>" + ARTICLE[0] + "</p><p>" + ARTICLE[1] + "</p></div>"
+                     "<ul><li>" + FOOTER[0] + "</li><li>" + FOOTER[1] + "</li></ul></body></html>")
+    pages.append(html)
+    labels = [labs for _, labs in made] + [["content", "content", "boilerplate", "boilerplate"]]
+    assert len(html.blocks) == 4
+    groups = [f"host{i % 4}" for i in range(len(pages))]
+    for region in (False, True):
+        model = PageModel(min_df=1, n_folds=3, region=region).fit(pages, labels, groups=groups)
+        ctx, _ = model._both_passes(html, model.featurize(html))
+        dropped = 0 if region else len(REGION_FEATURE_NAMES)
+        assert ctx.shape[1] == len(CONTEXT_FEATURE_NAMES) - dropped
+        path = tmp_path / f"m{region}.joblib"
+        model.save(path)
+        loaded = PageModel.load(path)
+        assert loaded.region is region
+        assert np.allclose(loaded.predict_proba(html), model.predict_proba(html), atol=1e-12)
+    # a model saved before the setting existed was fitted without the region features
+    assert _with_defaults({"c_context": 1.0})["region"] is False
+    assert _with_defaults({"region": True})["region"] is True
 
 
 def test_refuses_missing_manifest_and_version_mismatch(fitted: PageModel, tmp_path: Path) -> None:

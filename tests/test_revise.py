@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from pagesieve.region import REGION_FEATURE_NAMES
 from pagesieve.revise import CONTEXT_FEATURE_NAMES, context_matrix
 from pagesieve.types import Block, Page
 
@@ -16,7 +17,7 @@ def _page(paths: list[str]) -> Page:
 def test_context_features_shape_and_scale() -> None:
     page = _page(["a/p", "a/ul/li", "a/ul/li", "a/ul/li", "a/div"])
     p1 = np.random.default_rng(0).dirichlet(np.ones(5), size=5)
-    ctx = context_matrix(p1, page)
+    ctx = context_matrix(p1, page, region=True)
     assert ctx.shape == (5, len(CONTEXT_FEATURE_NAMES))
     assert np.all(ctx <= 1.0 + 1e-9) and np.all(ctx >= -1.0 - 1e-9)
     names = CONTEXT_FEATURE_NAMES
@@ -37,7 +38,8 @@ def test_context_features_shape_and_scale() -> None:
 
 
 def test_empty_page() -> None:
-    assert context_matrix(np.zeros((0, 5)), _page([])).shape == (0, len(CONTEXT_FEATURE_NAMES))
+    width = len(CONTEXT_FEATURE_NAMES) - len(REGION_FEATURE_NAMES)
+    assert context_matrix(np.zeros((0, 5)), _page([])).shape == (0, width)
 
 
 def test_run_siblings_are_the_contiguous_list_only() -> None:
@@ -49,3 +51,20 @@ def test_run_siblings_are_the_contiguous_list_only() -> None:
     run = [CONTEXT_FEATURE_NAMES.index(f"run:{lab}") for lab in labs]
     assert np.allclose(ctx[0, run], p1[1]) and np.allclose(ctx[4, run], p1[3])
     assert np.allclose(ctx[2, run], 0)
+
+
+def test_region_features_are_appended_only_when_asked() -> None:
+    page = _page(["a/p", "a/ul/li", "a/ul/li", "a/ul/li", "a/div"])
+    p1 = np.random.default_rng(1).dirichlet(np.ones(5), size=5)
+    plain = context_matrix(p1, page)
+    full = context_matrix(p1, page, region=True)
+    n_region = len(REGION_FEATURE_NAMES)
+    assert full.shape == (5, len(CONTEXT_FEATURE_NAMES))
+    assert plain.shape == (5, len(CONTEXT_FEATURE_NAMES) - n_region)
+    assert np.allclose(full[:, : plain.shape[1]], plain)
+    assert CONTEXT_FEATURE_NAMES[-n_region:] == [f"region:{n}" for n in REGION_FEATURE_NAMES]
+    assert np.all(full <= 1.0 + 1e-9) and np.all(full >= -1.0 - 1e-9)
+    assert context_matrix(np.zeros((0, 5)), _page([]), region=True).shape == (
+        0,
+        len(CONTEXT_FEATURE_NAMES),
+    )

@@ -32,6 +32,7 @@ from .model import (
     FORMAT_VERSION,
     PageModel,
     _versions,
+    _with_defaults,
     check_sklearn_version,
     check_vectorizers,
     manifest_path,
@@ -484,7 +485,7 @@ class OnnxPageModel(PageModel):
         vectorizers: tuple[Any, Any],
         tensors: Mapping[str, np.ndarray],
     ) -> None:
-        super().__init__(**params)
+        super().__init__(**_with_defaults(params))
         self.manifest = dict(manifest)
         self._session = session
         self._vectorizers = vectorizers

@@ -52,6 +52,11 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
+#: Whether a new model's pass 2 reads the region features (region.py). Off: held out by site
+#: they helped HTML pages a little (macro-F1 0.568 -> 0.579, forums 0.763 -> 0.769, junk lines
+#: 6.6% -> 5.9% pooled) but the model fitted with them dropped the content paragraph of a short
+#: text page (tests/test_cli.py), whose region values it learned from synthetic text pages only.
+DEFAULT_REGION = False
 def _versions() -> dict[str, str]:
     import joblib
     import scipy
@@ -100,6 +105,7 @@ class PageModel:
         n_folds: int = 4,
         random_state: int = 0,
         max_block_chars: int = DEFAULT_LIMITS.max_block_chars,
+        region: bool = DEFAULT_REGION,
     ) -> None:
         self.alpha_words = alpha_words
         self.c_context = c_context
@@ -108,6 +114,8 @@ class PageModel:
         self.n_folds = n_folds
         self.random_state = random_state
         self.max_block_chars = max_block_chars
+        #: Pass 2 also reads where each block sits in the page's tree (region.py).
+        self.region = region
         self._fitted: _Fitted | None = None
         #: Both passes as plain arrays (compiled.py): what predictions use when present.
         self._compiled: CompiledModel | None = None
@@ -228,7 +236,7 @@ class PageModel:
         ctx = []
         for i, page in enumerate(pages):
             rows = row_page == i
-            ctx.append(context_matrix(oof[rows], page))
+            ctx.append(context_matrix(oof[rows], page, region=self.region))
         C = np.vstack([c for c in ctx if len(c)])
         if progress:
             progress("pass 2 (context, calibrated)")
@@ -343,7 +351,7 @@ class PageModel:
 
     def _both_passes(self, page: Page, feats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The revision pass's features and its probabilities for a non-empty page."""
-        ctx = context_matrix(self.first_pass_proba(feats), page)
+        ctx = context_matrix(self.first_pass_proba(feats), page, region=self.region)
         return ctx, self._pass2_proba(ctx)
 
     def _compiled_passes(
@@ -353,7 +361,7 @@ class PageModel:
         cap = self.max_block_chars if max_block_chars is None else max_block_chars
         words, layout = page_tokens(page, max_block_chars=cap)
         X = c.pass1_matrix(words, layout)
-        ctx = context_matrix(c.pass1_proba(X), page)
+        ctx = context_matrix(c.pass1_proba(X), page, region=self.region)
         return X, ctx, c.pass2_proba(ctx)
 
     def predict_proba(self, page: Page, feats: np.ndarray | None = None) -> np.ndarray:
@@ -483,6 +491,7 @@ class PageModel:
             "n_folds": self.n_folds,
             "random_state": self.random_state,
             "max_block_chars": self.max_block_chars,
+            "region": self.region,
         }
 
     @classmethod
@@ -522,7 +531,7 @@ class PageModel:
             # The cache sits outside the model's folder: trust it only if its content is what
             # the (hash-checked) model's manifest says the compiled arrays are.
             if fast is not None and fast.content_sha256() == want_compiled:
-                model = cls(**fast.params)
+                model = cls(**_with_defaults(fast.params))
                 model._compiled = fast
                 model._source = (path, digest)
                 model.manifest = manifest
@@ -546,13 +555,19 @@ class PageModel:
         cls, params: Mapping[str, Any], pass1: Any, pass2: Any, manifest: Mapping[str, Any]
     ) -> PageModel:
         """A model from its fitted pass-1 pipeline and pass-2 classifier (joblib and skops)."""
-        model = cls(**params)
+        model = cls(**_with_defaults(params))
         check_vectorizers(
             [est for _, est, _ in pass1.named_steps["features"].transformers_ if est != "drop"]
         )
         model._fitted = _Fitted(pass1, pass2)
         model.manifest = dict(manifest)
         return model
+
+
+def _with_defaults(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A saved model's params, with what models saved before a setting existed were fitted with
+    (a file without ``region`` was fitted without the region features)."""
+    return {"region": False, **params}
 
 
 def _read_payload(data: bytes, path: Path) -> tuple[dict[str, Any], Any, Any]:

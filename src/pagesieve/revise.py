@@ -3,13 +3,15 @@
 The first pass labels each block on its own words and layout. This pass re-reads those
 probabilities in context: a short date line between two teaser cards is a teaser too; a block
 whose list siblings are all teasers is a teaser; the page's overall mix tells a thread from an
-article. It is a second linear model over the features built here.
+article; and (region.py) a block inside the page's main container reads differently from one in
+the sidebar. It is a second linear model over the features built here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .region import REGION_FEATURE_NAMES, region_matrix
 from .types import Page
 
 __all__ = ["CONTEXT_FEATURE_NAMES", "context_matrix"]
@@ -27,14 +29,22 @@ def _names(n_labels: int, labels: tuple[str, ...]) -> list[str]:
     return names
 
 
-CONTEXT_FEATURE_NAMES = _names(5, ("content", "comment", "related", "ad", "boilerplate"))
+CONTEXT_FEATURE_NAMES = [
+    *_names(5, ("content", "comment", "related", "ad", "boilerplate")),
+    *(f"region:{name}" for name in REGION_FEATURE_NAMES),
+]
 
 
-def context_matrix(p1: np.ndarray, page: Page, *, window: int = 5) -> np.ndarray:
-    """Features for the revision pass: own, neighbour, window, sibling and page probabilities."""
+def context_matrix(
+    p1: np.ndarray, page: Page, *, window: int = 5, region: bool = False
+) -> np.ndarray:
+    """Features for the revision pass: own, neighbour, window, sibling and page probabilities;
+    with `region`, also where the block sits in the page's tree (region.py), in the last
+    `REGION_FEATURE_NAMES` columns of `CONTEXT_FEATURE_NAMES`."""
     n, k = p1.shape
+    width = len(CONTEXT_FEATURE_NAMES) - (0 if region else len(REGION_FEATURE_NAMES))
     if n == 0:
-        return np.zeros((0, len(CONTEXT_FEATURE_NAMES)))
+        return np.zeros((0, width))
     sizes = np.array([max(1, len(b.text)) for b in page.blocks], dtype=float)
     padded = np.vstack([np.zeros((2, k)), p1, np.zeros((2, k))])
     neigh = [padded[2 + off : 2 + off + n] for off in _OFFSETS]
@@ -73,17 +83,18 @@ def context_matrix(p1: np.ndarray, page: Page, *, window: int = 5) -> np.ndarray
     edges[0, 0] = 1.0
     edges[-1, 1] = 1.0
     size = np.log1p(sizes)[:, None] / 8.0  # ~[0, 1] for blocks up to ~3,000 characters
-    return np.hstack(
-        [
-            p1,
-            *neigh,
-            win,
-            sib,
-            run,
-            page_mix,
-            np.log(p1 + _EPS) / -np.log(_EPS),
-            edges,
-            size,
-            sib_n[:, None],
-        ]
-    )
+    parts = [
+        p1,
+        *neigh,
+        win,
+        sib,
+        run,
+        page_mix,
+        np.log(p1 + _EPS) / -np.log(_EPS),
+        edges,
+        size,
+        sib_n[:, None],
+    ]
+    if region:
+        parts.append(region_matrix(p1, page, sizes))
+    return np.hstack(parts)
