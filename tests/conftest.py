@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from pagesieve.native import pure_requested
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PAGESIEVE_SHARED", REPO.parent / "shared")).resolve()
@@ -15,6 +18,15 @@ def _need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"needs {path} (the shared data beside the repo); absent in this clone")
     return path
+
+
+def compiled_or_skip(part: Any, what: str, missing: str) -> Any:
+    """The compiled part `part` for the compiled-vs-Python tests: skipped when PAGESIEVE_PURE
+    switches the compiled parts off, a failure (`missing` says why) when it was not built."""
+    if pure_requested():
+        pytest.skip(f"PAGESIEVE_PURE is set: the compiled {what} is switched off")
+    assert part is not None, missing
+    return part
 
 
 @pytest.fixture(scope="session")

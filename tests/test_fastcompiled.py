@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from itertools import repeat
 from typing import Any
 
@@ -11,15 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import compiled_or_skip
 from pagesieve import compiled
 
 
 @pytest.fixture(scope="module")
 def fast() -> Any:
-    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
-        pytest.skip("PAGESIEVE_PURE is set: the compiled lookups are switched off")
-    assert compiled._FAST is not None, "pagesieve/_fastcompiled is not built; `make install`"
-    return compiled._FAST
+    return compiled_or_skip(
+        compiled._FAST, "lookups", "pagesieve/_fastcompiled is not built; `make install`"
+    )
 
 
 def reference(vocab: dict[str, int], docs: list[list[str]]) -> tuple[Any, list[str], Any]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import compiled_or_skip
 from pagesieve import features
 from pagesieve.errors import PagesieveError
 from pagesieve.read import read_page
@@ -23,12 +23,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def fast() -> Any:
-    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
-        pytest.skip("PAGESIEVE_PURE is set: the compiled features are switched off")
-    assert features._FAST is not None, (
-        "pagesieve/_fastfeatures is not built; `make install` (pip install -e .) builds it"
+    return compiled_or_skip(
+        features._FAST, "features",
+        "pagesieve/_fastfeatures is not built; `make install` (pip install -e .) builds it",
     )
-    return features._FAST
 
 
 def assert_same(page: Page, fast: Any) -> None:

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import compiled_or_skip
 from pagesieve import segment_html as mod
 from pagesieve.decode import decode
 from pagesieve.errors import PagesieveError
@@ -31,13 +32,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def fast() -> Any:
-    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
-        pytest.skip("PAGESIEVE_PURE is set: the compiled walk is switched off")
-    assert mod._FAST is not None, (
+    return compiled_or_skip(
+        mod._FAST, "walk",
         "the compiled walk (pagesieve/_fastsegment) is not built or failed its probe; "
-        "`make install` (pip install -e .) builds it"
+        "`make install` (pip install -e .) builds it",
     )
-    return mod._FAST
 
 
 def assert_same(html: str, fast: Any, max_blocks: int = 5000) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import compiled_or_skip
 from pagesieve import tokenize as tok
 from pagesieve.features import shape_word
 from pagesieve.read import read_page
@@ -18,10 +18,9 @@ from pagesieve.read import read_page
 
 @pytest.fixture(scope="module")
 def fast() -> Any:
-    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
-        pytest.skip("PAGESIEVE_PURE is set: the compiled scan is switched off")
-    assert tok._FAST is not None, "pagesieve/_fasttokenize is not built; `make install` builds it"
-    return tok._FAST
+    return compiled_or_skip(
+        tok._FAST, "scan", "pagesieve/_fasttokenize is not built; `make install` builds it"
+    )
 
 
 def reference(text: str, cut: Any) -> list[str]:

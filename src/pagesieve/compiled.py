@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from .native import compiled_part
+
 __all__ = ["COMPILED_FORMAT", "CompiledModel", "Csr", "cache_dir", "compile_pipeline"]
 
 #: Bumped whenever the arrays or their meaning change, so an old cache file is never read.
@@ -393,17 +395,5 @@ def cache_dir() -> Path:
     return Path(base) / "pagesieve"
 
 
-def _load_fast() -> Any:
-    """The compiled token lookups (`_fastcompiled`), or None: not built, or
-    ``PAGESIEVE_PURE=1``."""
-    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
-        return None
-    try:
-        from . import _fastcompiled
-    except ImportError:
-        return None
-    return _fastcompiled
-
-
 #: The compiled `_token_ids` when built, else None (numpy.fromiter over dict.get).
-_FAST = _load_fast()
+_FAST: Any = compiled_part("_fastcompiled")

@@ -9,7 +9,6 @@ heading just above).
 
 from __future__ import annotations
 
-import os
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
@@ -19,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .limits import DEFAULT_LIMITS
+from .native import compiled_part
 from .tokenize import get_segmenter, tokenize_shaped
 from .types import Block, Page
 
@@ -335,17 +335,11 @@ def page_features(
 def _load_fast() -> Any:
     """The compiled `layout_tokens` and `_text_facts` (`_fastfeatures`), or None: not built, or
     ``PAGESIEVE_PURE=1`` (the switch the equality tests use, shared with segment_html)."""
-    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
-        return None
-    try:
-        from . import _fasttokenize
-    except ImportError:
-        pass
-    else:  # shape_word's rule for the scan's numbers (every one matches _NUM_TOKEN)
-        _fasttokenize.set_number_shape(shape_word, tuple(f"<n{i}>" for i in range(7)), "<pct>")
-    try:
-        from . import _fastfeatures
-    except ImportError:
+    fast_scan = compiled_part("_fasttokenize")
+    if fast_scan is not None:  # shape_word's rule for the scan's numbers (all match _NUM_TOKEN)
+        fast_scan.set_number_shape(shape_word, tuple(f"<n{i}>" for i in range(7)), "<pct>")
+    _fastfeatures = compiled_part("_fastfeatures")
+    if _fastfeatures is None:
         return None
     _fastfeatures.init_facts(
         _BULLET, _TRUNC, _DATE, _DATE_ONLY, _NUM_ONLY, _CONTACT, _ICP, _AD_CUES

@@ -83,7 +83,6 @@ encodable as UTF-8) are replaced by U+FFFD before parsing.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from functools import lru_cache
@@ -93,6 +92,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .native import pure_requested
 from .types import Block
 
 __all__ = ["DEPTH_BUDGET", "MAX_ATTR_WORDS", "MAX_DEPTH", "segment_html"]
@@ -571,7 +571,7 @@ def _load_fast() -> Any:
     """The compiled walk (`_fastsegment`), or None: not built, ``PAGESIEVE_PURE=1``, an
     unchecked selectolax, or its view of Lexbor's nodes disagrees with the Python walk on
     `_PROBE` (a selectolax whose Lexbor lays out its nodes differently)."""
-    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
+    if pure_requested():
         return None
     try:
         import ctypes

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from .native import compiled_part
+
 __all__ = ["engine_name", "get_segmenter", "normalize", "tokenize", "tokenize_shaped"]
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -111,16 +113,5 @@ def tokenize_shaped(
     return out
 
 
-def _load_fast() -> Any:
-    """The compiled run scan (`_fasttokenize`), or None: not built, or ``PAGESIEVE_PURE=1``."""
-    if os.environ.get("PAGESIEVE_PURE", "") not in ("", "0"):
-        return None
-    try:
-        from . import _fasttokenize
-    except ImportError:
-        return None
-    return _fasttokenize
-
-
 #: The compiled scan of `tokenize_shaped` when built, else None (the `_RUN` loop).
-_FAST = _load_fast()
+_FAST: Any = compiled_part("_fasttokenize")
