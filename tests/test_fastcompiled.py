@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from itertools import repeat
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -67,3 +69,72 @@ def test_property(docs: list[list[str]], vocab: dict[str, int]) -> None:
     if compiled._FAST is None:
         pytest.skip("compiled lookups not available")
     assert_same(vocab, docs, compiled._FAST)
+
+
+def test_sparse_products_equal_scipy(fast: Any) -> None:
+    from scipy import sparse
+
+    rng = np.random.default_rng(7)
+    for seed in range(12):
+        n, m, k = 1 + seed * 17, 400, 5
+        mat = sparse.random(n, m, density=0.03, format="csr", dtype=np.float32, random_state=seed)
+        mat.sort_indices()
+        dense = rng.normal(size=(m, k)).astype(np.float32)
+        indptr = mat.indptr.astype(np.int32)
+        got = fast.csr_dot_f32(mat.data, mat.indices.astype(np.int32), indptr, dense)
+        want = mat @ dense
+        assert got.dtype == want.dtype == np.float32 and np.array_equal(got, want)
+        sq = rng.random(mat.nnz)
+        rows = sparse.csr_matrix((sq, np.zeros(mat.nnz, np.int32), indptr), shape=(n, 1))
+        assert np.array_equal(fast.row_sums_f64(sq, indptr.astype(np.int64)), rows @ np.ones(1))
+
+
+def test_expit_equals_scipy_bit_for_bit(fast: Any) -> None:
+    from scipy.special import expit
+
+    rng = np.random.default_rng(3)
+    edges = [0.0, -0.0, 1e-30, 30.0, -30.0, 88.0, -88.0, 104.0, -104.0, 800.0, -800.0,
+             np.inf, -np.inf]
+    for dtype, fn in ((np.float64, fast.expit_inplace), (np.float32, fast.expit_inplace_f32)):
+        x = np.concatenate([rng.normal(0, 8, 200_000), rng.normal(0, 200, 20_000), edges])
+        x = x.astype(dtype)
+        got = x.copy()
+        fn(got)
+        assert np.array_equal(got, expit(x))
+
+
+def test_bigram_index_equals_the_python_build(fast: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    terms = ["a", "b", "中文", "a b", "b a", "中文 a", "a x", "x y", "b 中文", "a  b", " a"]
+    model = compiled.CompiledModel(terms, ["k:html"], {}, {})
+    got = model._bigram_index()
+    monkeypatch.setattr(compiled, "_FAST", None)
+    want = compiled.CompiledModel(terms, ["k:html"], {}, {})._bigram_index()
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+    assert got[0].dtype == want[0].dtype == np.int64
+    assert got[2] == want[2] == {"a x": 6, "x y": 7, "a  b": 9, " a": 10}
+
+
+def test_prediction_does_not_import_scipy(fast: Any, tmp_path: Path) -> None:
+    """Importing scipy cost every batch run a quarter of a second; with the compiled part
+    built, loading the shipped model, warming it and classifying a page must not need it."""
+    import subprocess
+    import sys
+
+    demo = Path(__file__).resolve().parents[1] / "data" / "demo-page.html"
+    code = (
+        "import sys\n"
+        "from pagesieve.classify import classify_page\n"
+        "from pagesieve.model import load_model\n"
+        "model = load_model()\n"
+        "model.warm()\n"
+        f"result = classify_page(open({str(demo)!r}, 'rb').read(), model=model)\n"
+        "assert any(b.label.name == 'content' for b in result.blocks)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scipy', 'sklearn')))\n"
+    )
+    env = {**os.environ, "PAGESIEVE_CACHE_DIR": str(tmp_path / "cache")}
+    # the first load builds the cache (through scikit-learn); the second reads it like a worker
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

@@ -1,9 +1,13 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""Token to column lookups of `compiled.CompiledModel` in C: the same ids as
-``np.fromiter(map(vocab.get, flat, repeat(-1)))``, without a Python call per token."""
+# cython: cdivision=True
+"""The compiled model's inner loops in C (`compiled.CompiledModel` is the reference):
+token to column lookups (``np.fromiter(map(vocab.get, flat, repeat(-1)))`` without a Python
+call per token), the bigram index, and the sparse products and sigmoid that would otherwise
+need scipy — importing it costs every batch run a quarter of a second."""
 
 from cpython.dict cimport PyDict_GetItem
 from cpython.object cimport PyObject
+from libc.math cimport exp, expf
 
 import numpy as np
 
@@ -28,3 +32,90 @@ def token_ids(dict vocab, docs):
         got = PyDict_GetItem(vocab, flat[i])
         iv[i] = -1 if got == NULL else <long long> (<object> got)
     return lengths, flat, ids
+
+
+cdef extern from "Python.h":
+    Py_ssize_t PyUnicode_FindChar(object s, Py_UCS4 ch, Py_ssize_t start, Py_ssize_t end,
+                                  int direction) except -2
+    object PyUnicode_Substring(object s, Py_ssize_t start, Py_ssize_t end)
+
+
+def bigram_index(list terms, dict vocab, long long width):
+    """(keys ``a * width + b``, columns, {term: column} of bigrams with an unknown part), keys
+    in term order: `CompiledModel._bigram_index` before its sort."""
+    cdef Py_ssize_t n = len(terms)
+    keys = np.empty(n, dtype=np.int64)
+    cols = np.empty(n, dtype=np.int64)
+    cdef long long[::1] kv = keys
+    cdef long long[::1] cv = cols
+    cdef dict other = {}
+    cdef Py_ssize_t col, pos, size, m = 0
+    cdef object term
+    cdef PyObject *ia
+    cdef PyObject *ib
+    for col in range(n):
+        term = terms[col]
+        size = len(term)
+        pos = PyUnicode_FindChar(term, 32, 0, size, 1)
+        if pos < 0:
+            continue
+        ia = PyDict_GetItem(vocab, PyUnicode_Substring(term, 0, pos))
+        ib = PyDict_GetItem(vocab, PyUnicode_Substring(term, pos + 1, size))
+        if ia == NULL or ib == NULL:
+            other[term] = col
+        else:
+            kv[m] = (<long long> (<object> ia)) * width + <long long> (<object> ib)
+            cv[m] = col
+            m += 1
+    return keys[:m].copy(), cols[:m].copy(), other
+
+
+def csr_dot_f32(const float[::1] data, const int[::1] indices, const int[::1] indptr,
+                const float[:, ::1] dense):
+    """``csr_matrix((data, indices, indptr)) @ dense`` in float32, each row's products added
+    left to right from zero: scipy's ``csr_matvecs`` loop, so the sums are the same bits."""
+    cdef Py_ssize_t n_rows = indptr.shape[0] - 1
+    cdef Py_ssize_t n_vecs = dense.shape[1]
+    out = np.zeros((n_rows, n_vecs), dtype=np.float32)
+    cdef float[:, ::1] y = out
+    cdef Py_ssize_t i, jj, k, j
+    cdef float a
+    for i in range(n_rows):
+        for jj in range(indptr[i], indptr[i + 1]):
+            j = indices[jj]
+            a = data[jj]
+            for k in range(n_vecs):
+                y[i, k] += a * dense[j, k]
+    return out
+
+
+def row_sums_f64(const double[::1] data, const long long[::1] indptr):
+    """Each row's values added left to right from zero (scipy's ``csr_matvec`` with ones)."""
+    cdef Py_ssize_t n_rows = indptr.shape[0] - 1
+    out = np.empty(n_rows, dtype=np.float64)
+    cdef double[::1] y = out
+    cdef Py_ssize_t i, jj
+    cdef double s
+    for i in range(n_rows):
+        s = 0.0
+        for jj in range(indptr[i], indptr[i + 1]):
+            s += data[jj] * 1.0
+        y[i] = s
+    return out
+
+
+def expit_inplace(double[::1] x):
+    """``scipy.special.expit(x, out=x)`` for float64: ``1 / (1 + exp(-x))`` with the C
+    library's exp, as scipy computes it."""
+    cdef Py_ssize_t i
+    for i in range(x.shape[0]):
+        x[i] = 1.0 / (1.0 + exp(-x[i]))
+
+
+def expit_inplace_f32(float[::1] x):
+    """``scipy.special.expit(x, out=x)`` for float32: ``1 / (1 + expf(-x))`` in float, as scipy
+    computes it."""
+    cdef Py_ssize_t i
+    cdef float one = 1.0
+    for i in range(x.shape[0]):
+        x[i] = one / (one + expf(-x[i]))

@@ -49,13 +49,45 @@ def _row_dot(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n_cols: 
              dense: np.ndarray) -> np.ndarray:
     """``CSR @ dense`` through scipy's C loop, which adds each row's products left to right
     from zero in the arrays' dtype: exactly what scikit-learn's decision function and its
-    row-norm loop compute (numpy's own sums are pairwise and can differ in the last bit)."""
+    row-norm loop compute (numpy's own sums are pairwise and can differ in the last bit).
+    The compiled part runs the same loop without importing scipy."""
+    if (_FAST is not None and data.dtype == dense.dtype == np.float32
+            and indices.dtype == indptr.dtype == np.int32 and dense.ndim == 2):
+        out: np.ndarray = _FAST.csr_dot_f32(
+            np.ascontiguousarray(data), np.ascontiguousarray(indices),
+            np.ascontiguousarray(indptr), np.ascontiguousarray(dense))
+        return out
     from scipy import sparse
 
     return sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, n_cols)) @ dense
 
 
 _ONE = np.ones(1)
+
+
+def _row_sums(data: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """Each CSR row's float64 values added left to right from zero (`_row_dot` with ones)."""
+    if _FAST is not None:
+        sums: np.ndarray = _FAST.row_sums_f64(
+            np.ascontiguousarray(data, dtype=np.float64),
+            np.ascontiguousarray(indptr, dtype=np.int64))
+        return sums
+    return _row_dot(data, np.zeros(len(data), dtype=np.int32), indptr, 1, _ONE)
+
+
+def _expit(x: np.ndarray) -> np.ndarray:
+    """``scipy.special.expit(x, out=x)`` of a float32 or float64 array."""
+    if _FAST is not None and x.flags.c_contiguous:
+        if x.dtype == np.float64:
+            _FAST.expit_inplace(x.reshape(-1))
+            return x
+        if x.dtype == np.float32:
+            _FAST.expit_inplace_f32(x.reshape(-1))
+            return x
+    from scipy.special import expit
+
+    out: np.ndarray = expit(x, out=x)
+    return out
 
 
 def _rows_of(lengths: np.ndarray) -> np.ndarray:
@@ -143,7 +175,7 @@ class CompiledModel:
         np.cumsum(np.bincount(r, minlength=len(docs)), out=indptr[1:])
         # sklearn's loop: float32 squares added into a float64 sum, row by row
         sq = (data * data).astype(np.float64)
-        norms = np.sqrt(_row_dot(sq, np.zeros(len(sq), dtype=np.int32), indptr, 1, _ONE))
+        norms = np.sqrt(_row_sums(sq, indptr))
         per = np.repeat(norms, np.diff(indptr))
         nz = per != 0.0
         data = data.copy()
@@ -151,12 +183,23 @@ class CompiledModel:
         return r, c, data
 
     def warm(self) -> None:
-        """Build the lazily built tables now (see `PageModel.warm`)."""
+        """Build the lazily built tables now, and predict one empty row so that whatever the
+        prediction imports (scipy, when the compiled part is not built) is imported here too
+        (see `PageModel.warm`)."""
         self._bigram_index()
+        empty = Csr(np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(2, np.int32),
+                    (1, self.n_features))
+        self.pass1_proba(empty)
+        self.pass2_proba(np.zeros((1, self.arrays["coef2"].shape[1])))
 
     def _bigram_index(self) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
         """Bigram columns keyed by their two unigram ids (sorted ``a * V + b``), and the few
         bigrams with a part outside the unigram vocabulary by their text. Built on first use."""
+        if self._bigrams is None and _FAST is not None:
+            k, c, other_ = _FAST.bigram_index(self.words_terms, self._words_vocab,
+                                              len(self.words_terms))
+            order = np.argsort(k, kind="stable")
+            self._bigrams = (k[order], c[order], other_)
         if self._bigrams is None:
             vocab, width = self._words_vocab, len(self.words_terms)
             keys: list[int] = []
@@ -218,11 +261,9 @@ class CompiledModel:
 
     def pass1_proba(self, X: Csr) -> np.ndarray:
         """``_proba_full(SGDClassifier)``: float32 decision, expit, OvR normalisation."""
-        from scipy.special import expit
-
         a = self.arrays
         prob = _row_dot(X.data, X.indices, X.indptr, X.shape[1], a["coef1_t"]) + a["intercept1"]
-        expit(prob, out=prob)
+        _expit(prob)
         prob_sum = prob.sum(axis=1)
         all_zero = prob_sum == 0
         if np.any(all_zero):
@@ -236,8 +277,6 @@ class CompiledModel:
     # -- pass 2 -----------------------------------------------------------------------------
     def pass2_proba(self, ctx: np.ndarray) -> np.ndarray:
         """``_proba_full(CalibratedClassifierCV(LogisticRegression, sigmoid))``."""
-        from scipy.special import expit
-
         a = self.arrays
         pred = ctx @ a["coef2"].T + a["intercept2"]
         classes = a["classes2"]
@@ -246,7 +285,7 @@ class CompiledModel:
         for class_idx, this_pred, ca, cb in zip(
             a["cal_index"], pred.T, a["cal_a"], a["cal_b"], strict=True
         ):
-            proba[:, class_idx] = expit(-(ca * this_pred + cb))
+            proba[:, class_idx] = _expit(-(ca * this_pred + cb))
         if n_classes == 2:
             proba[:, 0] = 1.0 - proba[:, 1]
         else:

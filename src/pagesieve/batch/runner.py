@@ -677,14 +677,14 @@ class _Runner:
 #: The model path the fork server preloads (read by `preload.py`, never in this process).
 PRELOAD_ENV = "PAGESIEVE_PRELOAD_MODEL"
 
-#: Imported once by the fork server, so each worker starts warm. scikit-learn is not listed:
-#: the model loads from its compiled cache (compiled.py) without it; a first run that has to
-#: build the cache imports it while loading the model.
+#: Imported once by the fork server, so each worker starts warm. scikit-learn and scipy are
+#: not listed: the model loads from its compiled cache (compiled.py) without them, and
+#: `PageModel.warm` imports whatever prediction needs (scipy, without the compiled parts); a
+#: first run that has to build the cache imports scikit-learn while loading the model.
 _PRELOAD = [
     "pagesieve.batch.runner",
     "pagesieve.batch.process",
     "pagesieve.classify",
-    "scipy.special",
     "rjieba",
     "pagesieve.batch.preload",  # loads the run's model, see preload.py
 ]
