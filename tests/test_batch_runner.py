@@ -285,6 +285,33 @@ def test_time_limits_and_crashes_reject_one_page_and_the_run_goes_on(
     assert names == [f"{n:02d}.txt" for n in range(12) if n not in (3, 6, 9)]
 
 
+def blas_checking_worker(*args: Any) -> None:
+    """The real worker, after checking that numpy's BLAS in this worker runs one thread."""
+    from threadpoolctl import threadpool_info
+
+    threads = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+    if threads != [1] * len(threads) or not threads:
+        args[1].send(("fatal", None, f"BLAS threads in a worker: {threads}"))
+        return
+    runner_mod._worker_main(*args)
+
+
+def test_workers_run_one_blas_thread_each(tmp_path: Path, model_path: Path) -> None:
+    """OpenBLAS starts a thread per core in every worker, spinning after each small product:
+    with N workers on N cores they take CPU from each other."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for n in range(4):
+        (inp / f"{n}.txt").write_text(page_text(n), encoding="utf-8")
+    before = dict(os.environ)
+    summary = run(
+        RunConfig(inputs=(str(inp),), outdir=tmp_path / "out", workers=2, model=model_path),
+        worker_target=blas_checking_worker,
+    )
+    assert summary.records == 4
+    assert dict(os.environ) == before  # this process's own settings are left as they were
+
+
 def test_disk_full_stops_the_run_and_resume_finishes_it(
     tmp_path: Path, model_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -587,16 +587,20 @@ class _Runner:
         while not self.ready and not plan_done:
             plan_done = not self._pull(plan)
         if self.ready:
-            # the fork server (started by the first spawn) reads this to preload the model
-            previous = os.environ.get(PRELOAD_ENV)
+            # The fork server (started by the first spawn) inherits this environment: it reads
+            # PRELOAD_ENV to preload the model, and its BLAS must not start threads (below).
+            saved = {k: os.environ.get(k) for k in (PRELOAD_ENV, *_ONE_THREAD_ENV)}
             os.environ[PRELOAD_ENV] = str(self.model_path)
+            for key in _ONE_THREAD_ENV:
+                os.environ.setdefault(key, "1")
             try:
                 self.workers = [self._spawn(i) for i in range(self.n_workers)]
             finally:
-                if previous is None:
-                    os.environ.pop(PRELOAD_ENV, None)
-                else:
-                    os.environ[PRELOAD_ENV] = previous
+                for key, value in saved.items():
+                    if value is None:
+                        os.environ.pop(key, None)
+                    else:
+                        os.environ[key] = value
         try:
             while self.workers:
                 # hand a batch to every idle worker (redone batches first)
@@ -676,6 +680,11 @@ class _Runner:
 
 #: The model path the fork server preloads (read by `preload.py`, never in this process).
 PRELOAD_ENV = "PAGESIEVE_PRELOAD_MODEL"
+
+#: One BLAS thread per worker, unless the user chose otherwise: the workers already use every
+#: core, and numpy's OpenBLAS would start a thread per core in each of them that spins after
+#: every small product of the revision pass, taking CPU from the other workers.
+_ONE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 #: Imported once by the fork server, so each worker starts warm. scikit-learn and scipy are
 #: not listed: the model loads from its compiled cache (compiled.py) without them, and
