@@ -138,3 +138,22 @@ def test_prediction_does_not_import_scipy(fast: Any, tmp_path: Path) -> None:
                               env=env, timeout=300)
         assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sets(st.integers(0, 40 * 40 - 1), max_size=300),
+       st.lists(st.integers(-1, 39), max_size=200))
+def test_bigram_table_equals_the_sorted_search(keys: set[int], uni: list[int]) -> None:
+    if compiled._FAST is None:
+        pytest.skip("compiled lookups not available")
+    fast, width = compiled._FAST, 40
+    k = np.array(sorted(keys), dtype=np.int64)
+    cols = np.arange(len(k), dtype=np.int64) * 3 + 1
+    u = np.array(uni, dtype=np.int64)
+    got = fast.bigram_columns(*fast.bigram_table(k, cols), u, width)
+    want = np.full(max(0, len(u) - 1), -1, dtype=np.int64)
+    for i in range(len(want)):
+        if u[i] >= 0 and u[i + 1] >= 0:
+            hit = np.flatnonzero(k == u[i] * width + u[i + 1])
+            want[i] = cols[hit[0]] if len(hit) else -1
+    assert np.array_equal(got, want)

@@ -119,3 +119,66 @@ def expit_inplace_f32(float[::1] x):
     cdef float one = 1.0
     for i in range(x.shape[0]):
         x[i] = one / (one + expf(-x[i]))
+
+
+cdef inline unsigned long long _slot(long long key, int shift) noexcept:
+    return (<unsigned long long> key * 0x9E3779B97F4A7C15ULL) >> shift
+
+
+def bigram_table(const long long[::1] keys, const long long[::1] cols):
+    """An open-addressing hash table of the bigram index (keys >= 0; empty slots hold -1),
+    at most half full: one or two probes per pair instead of a binary search of the keys."""
+    cdef Py_ssize_t n = keys.shape[0]
+    cdef int bits = 4
+    while (1 << bits) < 2 * n:
+        bits += 1
+    cdef Py_ssize_t size = 1 << bits
+    tkeys = np.full(size, -1, dtype=np.int64)
+    tcols = np.full(size, -1, dtype=np.int64)
+    cdef long long[::1] tk = tkeys
+    cdef long long[::1] tc = tcols
+    cdef int shift = 64 - bits
+    cdef unsigned long long mask = size - 1
+    cdef unsigned long long s
+    cdef Py_ssize_t i
+    for i in range(n):
+        s = _slot(keys[i], shift)
+        while tk[s] != -1 and tk[s] != keys[i]:
+            s = (s + 1) & mask
+        if tk[s] == -1:  # the first column of a repeated key wins, as searchsorted's would
+            tk[s] = keys[i]
+            tc[s] = cols[i]
+    return tkeys, tcols
+
+
+def bigram_columns(const long long[::1] tkeys, const long long[::1] tcols,
+                   const long long[::1] uni, long long width):
+    """The column of each adjacent pair ``(uni[i], uni[i + 1])`` of known words in the table
+    (`bigram_table`), -1 where either word is unknown or the pair is not a bigram term."""
+    cdef Py_ssize_t n = uni.shape[0] - 1 if uni.shape[0] > 0 else 0
+    out = np.full(n, -1, dtype=np.int64)
+    cdef long long[::1] o = out
+    cdef Py_ssize_t size = tkeys.shape[0]
+    cdef int bits = 0
+    while (1 << bits) < size:
+        bits += 1
+    cdef int shift = 64 - bits
+    cdef unsigned long long mask = size - 1
+    cdef unsigned long long s
+    cdef long long a, b, key
+    cdef Py_ssize_t i
+    for i in range(n):
+        a = uni[i]
+        b = uni[i + 1]
+        if a < 0 or b < 0:
+            continue
+        key = a * width + b
+        s = _slot(key, shift)
+        while True:
+            if tkeys[s] == key:
+                o[i] = tcols[s]
+                break
+            if tkeys[s] == -1:
+                break
+            s = (s + 1) & mask
+    return out

@@ -125,6 +125,7 @@ class CompiledModel:
     regression + sigmoid calibration) as arrays. Immutable after construction."""
 
     __slots__ = (
+        "_bigram_table",
         "_bigrams",
         "_layout_vocab",
         "_words_vocab",
@@ -144,6 +145,7 @@ class CompiledModel:
         self._words_vocab = dict(zip(words_terms, range(len(words_terms)), strict=True))
         self._layout_vocab = dict(zip(layout_terms, range(len(layout_terms)), strict=True))
         self._bigrams: tuple[np.ndarray, np.ndarray, dict[str, int]] | None = None
+        self._bigram_table: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- pass 1 -----------------------------------------------------------------------------
     @property
@@ -186,7 +188,7 @@ class CompiledModel:
         """Build the lazily built tables now, and predict one empty row so that whatever the
         prediction imports (scipy, when the compiled part is not built) is imported here too
         (see `PageModel.warm`)."""
-        self._bigram_index()
+        self._bigram_columns(["", ""], np.zeros(2, dtype=np.int64))
         empty = Csr(np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(2, np.int32),
                     (1, self.n_features))
         self.pass1_proba(empty)
@@ -229,12 +231,18 @@ class CompiledModel:
             return out
         keys, cols, other = self._bigram_index()
         a, b = uni[:-1], uni[1:]
-        known = (a >= 0) & (b >= 0)
-        if len(keys):
+        if _FAST is not None:
+            if self._bigram_table is None:
+                self._bigram_table = _FAST.bigram_table(keys, cols)
+            out = _FAST.bigram_columns(*self._bigram_table, np.ascontiguousarray(uni),
+                                       len(self.words_terms))
+        elif len(keys):
+            known = (a >= 0) & (b >= 0)
             pair = a[known] * len(self.words_terms) + b[known]
             pos = np.minimum(np.searchsorted(keys, pair), len(keys) - 1)
             out[known] = np.where(keys[pos] == pair, cols[pos], -1)
         if other:
+            known = (a >= 0) & (b >= 0)
             for i in np.flatnonzero(~known).tolist():
                 out[i] = other.get(f"{flat[i]} {flat[i + 1]}", -1)
         return out
