@@ -9,8 +9,11 @@ the sidebar. It is a second linear model over the features built here.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from .native import compiled_part
 from .region import REGION_FEATURE_NAMES, region_matrix
 from .types import Page
 
@@ -53,6 +56,37 @@ def context_matrix(
     lo = np.clip(idx - window, 0, n)
     hi = np.clip(idx + window + 1, 0, n)
     win = (csum[hi] - csum[lo] - p1) / np.maximum(1, (hi - lo - 1))[:, None]
+    if _FAST is not None:
+        sib, sib_n, run = _FAST.group_features(
+            np.ascontiguousarray(p1, dtype=np.float64), [b.tag_path for b in page.blocks])
+    else:
+        sib, sib_n, run = _group_features(p1, page)
+    weights = sizes / sizes.sum()
+    page_mix = np.broadcast_to((p1 * weights[:, None]).sum(axis=0), (n, k))
+    edges = np.zeros((n, 2))
+    edges[0, 0] = 1.0
+    edges[-1, 1] = 1.0
+    size = np.log1p(sizes)[:, None] / 8.0  # ~[0, 1] for blocks up to ~3,000 characters
+    parts = [
+        p1,
+        *neigh,
+        win,
+        sib,
+        run,
+        page_mix,
+        np.log(p1 + _EPS) / -np.log(_EPS),
+        edges,
+        size,
+        sib_n[:, None],
+    ]
+    if region:
+        parts.append(region_matrix(p1, page, sizes))
+    return np.hstack(parts)
+
+
+def _group_features(p1: np.ndarray, page: Page) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sib, sib_n, run) in Python, the reference (_fastrevise.pyx mirrors it)."""
+    n = len(p1)
     # Blocks that share a tag path (list items, table cells) are read as a group.
     groups: dict[str, list[int]] = {}
     for i, b in enumerate(page.blocks):
@@ -77,24 +111,8 @@ def context_matrix(
             total = p1[i : j + 1].sum(axis=0)
             run[i : j + 1] = (total - p1[i : j + 1]) / (j - i)
         i = j + 1
-    weights = sizes / sizes.sum()
-    page_mix = np.broadcast_to((p1 * weights[:, None]).sum(axis=0), (n, k))
-    edges = np.zeros((n, 2))
-    edges[0, 0] = 1.0
-    edges[-1, 1] = 1.0
-    size = np.log1p(sizes)[:, None] / 8.0  # ~[0, 1] for blocks up to ~3,000 characters
-    parts = [
-        p1,
-        *neigh,
-        win,
-        sib,
-        run,
-        page_mix,
-        np.log(p1 + _EPS) / -np.log(_EPS),
-        edges,
-        size,
-        sib_n[:, None],
-    ]
-    if region:
-        parts.append(region_matrix(p1, page, sizes))
-    return np.hstack(parts)
+    return sib, sib_n, run
+
+
+#: The compiled loops when built, else None (`_group_features`).
+_FAST: Any = compiled_part("_fastrevise")
