@@ -14,6 +14,14 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PAGESIEVE_SHARED", REPO.parent / "shared")).resolve()
 
 
+def shared_files(folder: Path, pattern: str) -> list[Path]:
+    """The shared pages matching `pattern`, sorted; the test is skipped if there are none."""
+    files = sorted(folder.glob(pattern))
+    if not files:
+        pytest.skip(f"no pages match {folder / pattern}")
+    return files
+
+
 def _need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"needs {path} (the shared data beside the repo); absent in this clone")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import compiled_or_skip
+from conftest import compiled_or_skip, shared_files
 from pagesieve import features
 from pagesieve.errors import PagesieveError
 from pagesieve.read import read_page
@@ -97,9 +97,7 @@ def test_bad_input_pages(case: Any, fast: Any) -> None:
 @pytest.mark.shared
 @pytest.mark.parametrize("pattern", _SHARED_PAGES)
 def test_real_pages(shared_data: Path, pattern: str, fast: Any) -> None:
-    files = sorted(shared_data.glob(pattern))
-    if not files:
-        pytest.skip(f"no pages match {shared_data / pattern}")
+    files = shared_files(shared_data, pattern)
     for f in files:
         assert_same(read_page(f.read_bytes()), fast)
 

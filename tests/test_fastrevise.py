@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import compiled_or_skip
+from conftest import compiled_or_skip, shared_files
 from pagesieve import revise
 from pagesieve.model import load_model
 from pagesieve.read import read_page
@@ -86,9 +86,7 @@ def test_demo_page(fast: Any) -> None:
 @pytest.mark.shared
 @pytest.mark.parametrize("pattern", _SHARED_PAGES)
 def test_real_pages(shared_data: Path, pattern: str, fast: Any) -> None:
-    files = sorted(shared_data.glob(pattern))
-    if not files:
-        pytest.skip(f"no pages match {shared_data / pattern}")
+    files = shared_files(shared_data, pattern)
     for f in files:
         page = read_page(f.read_bytes())
         if page.blocks:

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import compiled_or_skip
+from conftest import compiled_or_skip, shared_files
 from pagesieve import segment_html as mod
 from pagesieve.decode import decode
 from pagesieve.errors import PagesieveError
@@ -149,9 +149,7 @@ def test_bad_input_pages(case: Any, fast: Any) -> None:
 @pytest.mark.shared
 @pytest.mark.parametrize("pattern", _SHARED_PAGES)
 def test_real_pages(shared_data: Path, pattern: str, fast: Any) -> None:
-    files = sorted(shared_data.glob(pattern))
-    if not files:
-        pytest.skip(f"no pages match {shared_data / pattern}")
+    files = shared_files(shared_data, pattern)
     raw = shared_data / "cwced-zh" / "pages_raw"
     if pattern.startswith("cwced-zh"):  # the GBK originals too, decoded as the reader does
         files += sorted(raw.glob("*.html"))

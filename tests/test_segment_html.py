@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from conftest import shared_files
 from pagesieve import segment_html as mod
 from pagesieve.segment_html import MAX_ATTR_WORDS, segment_html
 from pagesieve.types import Block
@@ -628,9 +629,7 @@ _SHARED_PAGES = [
 @pytest.mark.shared
 @pytest.mark.parametrize("pattern", _SHARED_PAGES)
 def test_no_loss_and_xpaths_on_real_pages(shared_data: Path, pattern: str) -> None:
-    files = sorted(shared_data.glob(pattern))
-    if not files:
-        pytest.skip(f"no pages match {shared_data / pattern}")
+    files = shared_files(shared_data, pattern)
     for f in files:
         html = f.read_bytes().decode("utf-8", errors="replace")
         blocks = segment_html(html)
