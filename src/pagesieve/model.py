@@ -420,27 +420,33 @@ class PageModel:
         feature_names: np.ndarray,
         top: int = 4,
     ) -> list[tuple[str, ...]]:
-        """`_explain` over a CSR matrix's arrays (either path builds the same ones)."""
+        """`_explain` over a CSR matrix's arrays (either path builds the same ones).
+
+        The products, the context scores and their order are computed for all rows at once;
+        only the few positive candidates of each row are named and sorted in Python."""
+        n = len(indptr) - 1
+        rows = np.repeat(np.arange(n), np.diff(indptr))
+        contrib = data * coef[chosen[rows], indices]
+        # only the features that pushed towards the label can be reasons: name just those
+        pos = np.flatnonzero(contrib > 0)
+        values = contrib[pos].tolist()
+        names = [str(name) for name in feature_names[indices[pos]].tolist()]
+        bounds = np.searchsorted(rows[pos], np.arange(n + 1)).tolist()
+        cc = ctx * ccoef[chosen]
+        best = np.argsort(-cc, axis=1)[:, :2].tolist()
         out: list[tuple[str, ...]] = []
-        for i in range(len(indptr) - 1):
-            k = int(chosen[i])
-            row_indices = indices[indptr[i] : indptr[i + 1]]
-            contrib = data[indptr[i] : indptr[i + 1]] * coef[k, row_indices]
-            # only the features that pushed towards the label can be reasons: name just those
-            pos = np.flatnonzero(contrib > 0)
-            values = contrib[pos].tolist()
-            names = [str(feature_names[j]) for j in row_indices[pos].tolist()]
+        for i in range(n):
+            row = range(bounds[i], bounds[i + 1])
             # The strongest words and the strongest layout facts, half of `top` each, so a
             # moderator sees what the text says as well as where it sits.
             picked: list[tuple[float, str]] = []
             for prefix in ("words__", "layout__"):
-                cands = [(v, n) for v, n in zip(values, names, strict=True) if n.startswith(prefix)]
+                cands = [(values[t], names[t]) for t in row if names[t].startswith(prefix)]
                 picked.extend(sorted(cands, reverse=True)[: top // 2])
             reasons = [_pretty(name) for _, name in sorted(picked, reverse=True)]
-            cc = ctx[i] * ccoef[k]
-            for j in np.argsort(-cc)[:2]:
+            for j in best[i]:
                 name = CONTEXT_FEATURE_NAMES[j]
-                if cc[j] > 0.5 and not name.startswith(("self:", "log_self:")):
+                if cc[i, j] > 0.5 and not name.startswith(("self:", "log_self:")):
                     reasons.append(f"context {name}")
             out.append(tuple(reasons))
         return out
