@@ -83,6 +83,46 @@ def test_learns_the_labels_and_explains(fitted: PageModel) -> None:
     assert all(r.startswith(("word ", "layout ", "context ")) for a in ads for r in a.why)
 
 
+def _reasons_one_block(
+    model: PageModel, page_blocks_x: tuple[np.ndarray, np.ndarray], k: int, ctx_row: np.ndarray
+) -> tuple[str, ...]:
+    """The reasons of one block, spelled out: its features' contributions to label `k`, the
+    two strongest positive words and layout facts, then strong context facts."""
+    coef, ccoef, names = model._explain_weights()
+    cols, vals = page_blocks_x
+    contrib = vals * coef[k, cols]
+    groups: dict[str, list[tuple[float, str]]] = {"words": [], "layout": []}
+    for c, v in zip(cols.tolist(), contrib.tolist(), strict=True):
+        if v > 0:
+            groups[str(names[c]).split("__")[0]].append((v, str(names[c])))
+    picked = sorted((x for g in groups.values() for x in sorted(g, reverse=True)[:2]),
+                    reverse=True)
+    out = [("word " if n.startswith("words__") else "layout ") + n.split("__", 1)[1]
+           for _, n in picked]
+    cc = ctx_row * ccoef[k]
+    for j in np.argsort(-cc)[:2]:
+        name = CONTEXT_FEATURE_NAMES[j]
+        if cc[j] > 0.5 and not name.startswith(("self:", "log_self:")):
+            out.append(f"context {name}")
+    return tuple(out)
+
+
+def test_reasons_are_the_strongest_contributions(fitted: PageModel) -> None:
+    for seed in (3, 11, 42):
+        text, _ = make_page(random.Random(seed))
+        page = read_page(text, kind="text")
+        c = fitted.compiled
+        assert c is not None
+        X, ctx, _ = fitted._compiled_passes(c, page)
+        got = fitted.label_page(page)
+        for i, label in enumerate(got):
+            lo, hi = X.indptr[i], X.indptr[i + 1]
+            row = (X.indices[lo:hi], X.data[lo:hi])
+            k = LABELS.index(label.name)
+            assert label.why == _reasons_one_block(fitted, row, k, ctx[i])
+        assert any(len(label.why) >= 3 for label in got)
+
+
 def test_empty_page(fitted: PageModel) -> None:
     page = read_page("", kind="text")
     assert fitted.predict_proba(page).shape == (0, 5)
