@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import compiled_or_skip, shared_files
 from pagesieve import features
@@ -109,6 +111,12 @@ FACT_TEXTS = [
     "www.example.com", "加微 vx123", "QQ: 123456789", "ICP备12345号", "© 2024 版权所有",
     "百家乐 娱乐城 注册送 首充 " * 3, "广告" * 700, "中文" * 30 + "1", "\u3400\u9fff\u4dbf",
     "ſ ı K 𝐈", "\x00\x1f\u200b", "1.2.3%", "3:45 pm…",
+    # each alternative of `_CONTACT` and `_ICP` alone, with re.I's case folds (the compiled
+    # code skips a search when none of the characters the pattern needs is there)
+    "HTTPS://", "http://", "WwW.", ".CoM", ".cn", "@a.", "QQ：123456", "微信", "加微", "VX",
+    "V信", "电话", "热线", "13912345678", "010-12345678", "İCP", "ıcp", "Icp证", "备案号",
+    "版权所有", "COPYRİGHT", "©", "(C)", "公网安备", "许可证", "ｗｗｗ．", "（c）", "Ⓒ",
+    "今天天气很好，我们一起去公园散步。" * 20, "没有任何联系方式的一段中文正文" * 30,
 ]
 
 
@@ -127,3 +135,19 @@ def test_text_facts_on_real_blocks(shared_data: Path, fast: Any) -> None:
         for b in read_page(f.read_bytes()).blocks:
             size = len(b.text) - b.text.count(" ")
             assert fast.text_facts(b.text, size) == features._text_facts(b.text, size), b.text
+
+
+#: Characters the text-fact patterns turn on, their re.I folds, and plain prose around them.
+_FACT_ALPHABET = list(
+    "httpswwwcomncqvxiIİıkKKsSſ@.:：-()（）©1234567890１２３"
+    "微信加电话热线备案版权所有公网安备许可证年月日…。！？!?；;|｜ \n\t今天的新闻"
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_FACT_ALPHABET), max_size=40).map("".join))
+def test_text_facts_property(text: str) -> None:
+    if features._FAST is None:
+        pytest.skip("compiled features not available")
+    size = len(text) - text.count(" ")
+    assert features._FAST.text_facts(text, size) == features._text_facts(text, size)

@@ -69,14 +69,28 @@ def text_facts(str text, Py_ssize_t size):
     cdef Py_UCS4 c
     cdef double share
     cdef int k
+    # Characters without which `_CONTACT` / `_ICP` cannot match (every alternative of the
+    # pattern holds one; re.I folds only these to ASCII: i ~ İ ı, k ~ K, s ~ ſ): a block
+    # with none of them skips that search, most Chinese prose blocks among them.
+    cdef bint contact_hint = False
+    cdef bint icp_hint = False
     for c in text:
         if 0x3400 <= c <= 0x9FFF:
             cjk += 1
+            if c == 0x5FAE or c == 0x7535 or c == 0x70ED:  # 微 电 热
+                contact_hint = True
+            elif c == 0x5907 or c == 0x7248 or c == 0x516C or c == 0x8BB8:  # 备 版 公 许
+                icp_hint = True
         elif Py_UNICODE_ISDECIMAL(c):
             digits += 1
         elif (c == 0x3002 or c == 0xFF01 or c == 0xFF1F or c == 0x21 or c == 0x3F
               or c == 0xFF1B or c == 0x3B):  # 。！？!?；;
             sents += 1
+        elif (c == 0x3A or c == 0x2E or c == 0x40 or c == 0x77 or c == 0x57 or c == 0x71
+              or c == 0x51 or c == 0x76 or c == 0x56):  # : . @ w W q Q v V
+            contact_hint = True
+        elif c == 0x69 or c == 0x49 or c == 0x130 or c == 0x131 or c == 0x28 or c == 0xA9:
+            icp_hint = True  # i I İ ı ( ©
     cdef list out = []
     out.append(_SENT[0 if sents <= 0 else 1 if sents <= 1 else 2 if sents <= 3 else 3])
     if size:
@@ -97,9 +111,9 @@ def text_facts(str text, Py_ssize_t size):
         out.append("dateonly")
     if digits and _NUM_ONLY.match(text):
         out.append("numonly")
-    if _CONTACT.search(text):
+    if (contact_hint or digits) and _CONTACT.search(text):
         out.append("contact")
-    if _ICP.search(text):
+    if icp_hint and _ICP.search(text):
         out.append("icp")
     cdef Py_ssize_t cues = len(_AD_CUES.findall(text[:2000]))
     if cues:
