@@ -146,20 +146,18 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     return wall, sum(cpu.values())
 
 
-def run_tool(
-    tool: str, folder: Path, tmp: Path, workers: int, repeat: int
-) -> tuple[float, float]:
-    times = []
-    for r in range(repeat):
-        out = tmp / f"out-{tool}-{workers}-{r}"
-        if tool == "pagesieve":
-            cmd = pagesieve_cmd(folder, out, workers)
-        else:
-            cmd = [sys.executable, __file__, "--peer", tool, "--input", str(folder),
-                   "--out", str(out) + ".jsonl", "--workers", str(workers)]
-        times.append(timed(cmd))
+def run_tool(tool: str, folder: Path, tmp: Path, workers: int, run: int) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of `tool` over `folder`."""
+    out = tmp / f"out-{tool}-{workers}-{run}"
+    if tool == "pagesieve":
+        cmd = pagesieve_cmd(folder, out, workers)
+    else:
+        cmd = [sys.executable, __file__, "--peer", tool, "--input", str(folder),
+               "--out", str(out) + ".jsonl", "--workers", str(workers)]
+    try:
+        return timed(cmd)
+    finally:
         shutil.rmtree(out, ignore_errors=True)
-    return (statistics.median(t[0] for t in times), statistics.median(t[1] for t in times))
 
 
 def count_output(out: Path) -> int:
@@ -232,7 +230,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=300)
     ap.add_argument("--workers", default="1,2", help="comma-separated worker counts")
-    ap.add_argument("--repeat", type=int, default=1, help="runs per setting (median taken)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="rounds of runs, every setting once a round (median taken)")
     ap.add_argument("--memory-pages", type=int, default=3000, help="0 skips the memory check")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ap.add_argument("--workdir", type=Path, help="where the staged pages go (default: a temp dir)")
@@ -260,17 +259,28 @@ def main() -> None:
         print(f"pagesieve: {count_output(check)} records, {rejects} rejects")
         shutil.rmtree(check)
 
+        # Rounds: every setting once per round, so a machine that slows down or speeds up
+        # during the benchmark (shared hosts do) moves all tools alike; medians per setting.
+        settings = [(tool, w) for w in worker_counts for tool in ("pagesieve", *PEERS)]
+        runs: dict[tuple[str, int], list[tuple[float, float]]] = {k: [] for k in settings}
+        for r in range(args.repeat):
+            for tool, workers in settings:
+                runs[(tool, workers)].append(run_tool(tool, tmp / "pages", tmp, workers, r))
+                if args.repeat > 1:
+                    wall, cpu = runs[(tool, workers)][-1]
+                    print(f"  round {r + 1}: {tool} {workers}w {wall:.2f} s wall, {cpu:.2f} s cpu",
+                          flush=True)
         rate: dict[tuple[str, int], float] = {}
         cpu_rate: dict[tuple[str, int], float] = {}
         print(f"\n{'tool':<14}{'workers':>8}{'wall s':>10}{'pages/s':>10}{'cpu s':>10}"
               f"{'pages/cpu-s':>13}")
-        for workers in worker_counts:
-            for tool in ("pagesieve", *PEERS):
-                secs, cpu = run_tool(tool, tmp / "pages", tmp, workers, args.repeat)
-                rate[(tool, workers)] = n / secs
-                cpu_rate[(tool, workers)] = n / cpu if cpu > 0 else 0.0
-                print(f"{tool:<14}{workers:>8}{secs:>10.2f}{n / secs:>10.1f}{cpu:>10.2f}"
-                      f"{cpu_rate[(tool, workers)]:>13.1f}", flush=True)
+        for tool, workers in settings:
+            secs = statistics.median(t[0] for t in runs[(tool, workers)])
+            cpu = statistics.median(t[1] for t in runs[(tool, workers)])
+            rate[(tool, workers)] = n / secs
+            cpu_rate[(tool, workers)] = n / cpu if cpu > 0 else 0.0
+            print(f"{tool:<14}{workers:>8}{secs:>10.2f}{n / secs:>10.1f}{cpu:>10.2f}"
+                  f"{cpu_rate[(tool, workers)]:>13.1f}")
         print()
         ratios: dict[str, float] = {}
         for workers in worker_counts:
