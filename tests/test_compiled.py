@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pagesieve import compiled
 from pagesieve.compiled import COMPILED_FORMAT, CompiledModel, compile_pipeline
 from pagesieve.features import page_tokens
 from pagesieve.model import PageModel, compiled_cache_path, default_model_path, sha256_file
@@ -216,3 +217,5 @@ def test_warm_builds_the_bigram_index_up_front(fitted: PageModel, tmp_path: Path
     model = PageModel.load(path)
     assert model.compiled is not None and model.compiled._bigrams is None
     assert model.warm() is model and model.compiled._bigrams is not None
+    # with the compiled part, its hash table too (what the fork server shares with workers)
+    assert (model.compiled._bigram_table is not None) == (compiled._FAST is not None)

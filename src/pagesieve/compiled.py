@@ -188,7 +188,9 @@ class CompiledModel:
         """Build the lazily built tables now, and predict one empty row so that whatever the
         prediction imports (scipy, when the compiled part is not built) is imported here too
         (see `PageModel.warm`)."""
-        self._bigram_columns(["", ""], np.zeros(2, dtype=np.int64))
+        self._bigram_index()
+        if _FAST is not None:
+            self._bigram_hash_table()
         empty = Csr(np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(2, np.int32),
                     (1, self.n_features))
         self.pass1_proba(empty)
@@ -222,6 +224,14 @@ class CompiledModel:
             self._bigrams = (k[order], np.asarray(cols, dtype=np.int64)[order], other)
         return self._bigrams
 
+    def _bigram_hash_table(self) -> tuple[np.ndarray, np.ndarray]:
+        """`_bigram_index`'s keys and columns as the compiled part's hash table (built on
+        first use; only with the compiled part)."""
+        if self._bigram_table is None:
+            keys, cols, _ = self._bigram_index()
+            self._bigram_table = _FAST.bigram_table(keys, cols)
+        return self._bigram_table
+
     def _bigram_columns(self, flat: list[str], uni: np.ndarray) -> np.ndarray:
         """``vocab.get(f"{flat[i]} {flat[i + 1]}", -1)`` for every adjacent pair, without
         building the strings where both words have unigram ids (nearly all pairs)."""
@@ -232,9 +242,7 @@ class CompiledModel:
         keys, cols, other = self._bigram_index()
         a, b = uni[:-1], uni[1:]
         if _FAST is not None:
-            if self._bigram_table is None:
-                self._bigram_table = _FAST.bigram_table(keys, cols)
-            out = _FAST.bigram_columns(*self._bigram_table, np.ascontiguousarray(uni),
+            out = _FAST.bigram_columns(*self._bigram_hash_table(), np.ascontiguousarray(uni),
                                        len(self.words_terms))
         elif len(keys):
             known = (a >= 0) & (b >= 0)
@@ -442,5 +450,6 @@ def cache_dir() -> Path:
     return Path(base) / "pagesieve"
 
 
-#: The compiled `_token_ids` when built, else None (numpy.fromiter over dict.get).
+#: The compiled lookups, bigram table, sparse products and sigmoid when built, else None
+#: (numpy, scipy and the Python loops above).
 _FAST: Any = compiled_part("_fastcompiled")
