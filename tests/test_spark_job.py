@@ -14,11 +14,18 @@ from typing import Any
 import pytest
 
 from pagesieve.batch.cli_commands import clean_command, spark_command
+from pagesieve.batch.runner import ONE_THREAD_ENV
 from pagesieve.batch.sources import SourceRecord, discover, iter_unit
 from pagesieve.batch.writer import dumps_record
 from pagesieve.errors import ModelError
 from pagesieve.model import default_model_path
-from pagesieve.spark_job import SparkJobError, _blob_items, _executor_model, _model_spec
+from pagesieve.spark_job import (
+    SparkJobError,
+    _blob_items,
+    _executor_env,
+    _executor_model,
+    _model_spec,
+)
 
 pytest.importorskip("fastwarc")
 from warcio.statusandheaders import StatusAndHeaders
@@ -94,6 +101,8 @@ def test_spark_local_gives_the_same_records_as_clean(
     from pagesieve.spark_job import run_spark
 
     monkeypatch.chdir(tmp_path)  # relative inputs, as a user types them
+    for key in ONE_THREAD_ENV:
+        monkeypatch.delenv(key, raising=False)
     inp = make_inputs(tmp_path)
     keep = "content,comment"
     clean_out = tmp_path / "clean"
@@ -112,6 +121,14 @@ def test_spark_local_gives_the_same_records_as_clean(
     spark_records = read_lines(spark_parts(tmp_path / "spark"))
     assert sorted(spark_records) == sorted(clean_plain)
     assert (tmp_path / "spark" / "_SUCCESS").exists()
+    # the executors' Python workers run one BLAS thread each (the session is still up)
+    from pyspark.sql import SparkSession
+
+    session = SparkSession.getActiveSession()
+    assert session is not None
+    seen = session.sparkContext.parallelize(range(2), 2).map(
+        lambda _: [os.environ.get(k) for k in ONE_THREAD_ENV]).collect()
+    assert seen == [["1"] * len(ONE_THREAD_ENV)] * 2
     assert sorted(read_lines([tmp_path / "spark-rejects.jsonl"])) == sorted(clean_rejects)
     for k in ("pages", "records", "rejects", "skipped"):
         assert summary[k] == clean_summary[k], k
@@ -181,3 +198,19 @@ def unit_limits() -> Any:
     from pagesieve.limits import DEFAULT_LIMITS
 
     return DEFAULT_LIMITS
+
+
+class _Conf:
+    def __init__(self, keys: set[str]) -> None:
+        self.keys = keys
+
+    def contains(self, key: str) -> bool:
+        return key in self.keys
+
+
+def test_executor_env_keeps_what_the_user_set() -> None:
+    name = "spark.executorEnv.OPENBLAS_NUM_THREADS"
+    every = {f"spark.executorEnv.{k}": "1" for k in ONE_THREAD_ENV}
+    assert _executor_env(_Conf(set()), {}) == every
+    assert name not in _executor_env(_Conf({name}), {})  # the Spark conf's own setting stays
+    assert _executor_env(_Conf(set()), {"OPENBLAS_NUM_THREADS": "4"})[name] == "4"

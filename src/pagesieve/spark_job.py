@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .batch.process import classify_line
+from .batch.runner import ONE_THREAD_ENV
 from .batch.sources import (
     InputUnit,
     Item,
@@ -49,6 +50,21 @@ __all__ = ["SparkJobError", "run_spark", "spark_command"]
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _GZIP_CODEC = "org.apache.hadoop.io.compress.GzipCodec"
+
+
+def _executor_env(conf: Any, environ: dict[str, str] | os._Environ[str]) -> dict[str, str]:
+    """``spark.executorEnv.*`` settings for one BLAS thread per executor Python worker.
+
+    Spark already runs one task per core; OpenBLAS's extra threads would spin on the cores of
+    the other tasks (as with `clean`'s workers). A value the user gave, in the Spark conf or in
+    the driver's environment, wins.
+    """
+    out = {}
+    for key in ONE_THREAD_ENV:
+        name = f"spark.executorEnv.{key}"
+        if not conf.contains(name):
+            out[name] = environ.get(key, "1")
+    return out
 
 
 def spark_command(*args: Any, **kwargs: Any) -> int:
@@ -206,7 +222,7 @@ def run_spark(
     """
     keep_labels = normalize_keep(keep)
     try:
-        from pyspark import StorageLevel
+        from pyspark import SparkConf, StorageLevel
         from pyspark.sql import SparkSession
     except ImportError as exc:
         raise SparkJobError(
@@ -227,6 +243,8 @@ def run_spark(
     if master is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
         master = "local[*]"  # not under spark-submit, which would have set the master
     builder = SparkSession.builder.appName("pagesieve")
+    for name, value in _executor_env(SparkConf(), os.environ).items():
+        builder = builder.config(name, value)
     if master:
         builder = builder.master(master)
         if master.startswith("local"):

@@ -589,9 +589,9 @@ class _Runner:
         if self.ready:
             # The fork server (started by the first spawn) inherits this environment: it reads
             # PRELOAD_ENV to preload the model, and its BLAS must not start threads (below).
-            saved = {k: os.environ.get(k) for k in (PRELOAD_ENV, *_ONE_THREAD_ENV)}
+            saved = {k: os.environ.get(k) for k in (PRELOAD_ENV, *ONE_THREAD_ENV)}
             os.environ[PRELOAD_ENV] = str(self.model_path)
-            for key in _ONE_THREAD_ENV:
+            for key in ONE_THREAD_ENV:
                 os.environ.setdefault(key, "1")
             try:
                 self.workers = [self._spawn(i) for i in range(self.n_workers)]
@@ -684,7 +684,8 @@ PRELOAD_ENV = "PAGESIEVE_PRELOAD_MODEL"
 #: One BLAS thread per worker, unless the user chose otherwise: the workers already use every
 #: core, and numpy's OpenBLAS would start a thread per core in each of them that spins after
 #: every small product of the revision pass, taking CPU from the other workers.
-_ONE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+#: BLAS thread settings pinned to 1 in workers (here and in Spark executors, spark_job.py).
+ONE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 #: Imported once by the fork server, so each worker starts warm. scikit-learn and scipy are
 #: not listed: the model loads from its compiled cache (compiled.py) without them, and
