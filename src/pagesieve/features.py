@@ -205,7 +205,6 @@ def _attr_tokens(attr_words: tuple[str, ...]) -> tuple[str, ...]:
     toks = []
     fams: set[str] = set()
     for w in attr_words[:12]:
-        toks.append(f"c:{w}")
         fam = _WORD_FAMILY.get(w)
         if fam:
             fams.add(fam)
