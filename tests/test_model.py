@@ -169,6 +169,42 @@ def test_region_setting_is_saved_and_old_files_read_without_it(tmp_path: Path) -
     assert _with_defaults({"region": True})["region"] is True
 
 
+def test_words_weight_scales_words_against_layout(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    made = [make_page(rng) for _ in range(12)]
+    pages = [read_page(t, kind="text") for t, _ in made]
+    labels = [labs for _, labs in made]
+    groups = [f"host{i % 4}" for i in range(len(pages))]
+
+    def word_share(m: PageModel) -> float:
+        coef, _ = m._coefficients()
+        n_words = len(m.vectorizers()[0].vocabulary_)
+        return float(np.abs(coef[:, :n_words]).sum() / np.abs(coef).sum())
+
+    plain = PageModel(min_df=1, n_folds=3, words_weight=1.0).fit(pages, labels, groups=groups)
+    heavy = PageModel(min_df=1, n_folds=3, words_weight=3.0).fit(pages, labels, groups=groups)
+    assert word_share(heavy) > word_share(plain)
+    # pass 1 learnt on scaled word columns; the scale is folded into its weights, so the saved
+    # pipeline reads plain features: the same weights as a classifier fitted on scaled columns
+    feats = [heavy.featurize(p) for p in pages]
+    vec = heavy.fitted.pass1.named_steps["features"]
+    X = vec.transform(np.vstack(feats))
+    scale = heavy._column_scale(vec, X.shape[1])
+    assert scale is not None and set(np.unique(scale)) == {1.0, 3.0}
+    y = np.concatenate([[LABELS.index(lab) for lab in labs] for labs in labels])
+    Xs = X.multiply(scale.astype(X.dtype)).tocsr()
+    ref = heavy._make_pass1_clf().fit(Xs, y, sample_weight=np.ones(len(y)))
+    assert np.allclose(ref.coef_ * scale, heavy.fitted.pass1.named_steps["clf"].coef_)
+    assert heavy.compiled is not None  # the compiled arrays still apply (float32 weights)
+    # saved and loaded with the setting; compiled predictions equal scikit-learn's
+    path = tmp_path / "heavy.joblib"
+    heavy.save(path)
+    loaded = PageModel.load(path)
+    assert loaded.words_weight == 3.0
+    assert np.allclose(loaded.predict_proba(pages[0]), heavy.predict_proba(pages[0]), atol=1e-6)
+    assert _with_defaults({"c_context": 1.0}).get("words_weight", 1.0) == 1.0
+
+
 def test_refuses_missing_manifest_and_version_mismatch(fitted: PageModel, tmp_path: Path) -> None:
     path = tmp_path / "m.joblib"
     fitted.save(path)

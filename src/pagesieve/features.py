@@ -202,14 +202,14 @@ def _path_tokens(tag_path: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8192)
 def _attr_tokens(attr_words: tuple[str, ...]) -> tuple[str, ...]:
-    toks = []
-    fams: set[str] = set()
-    for w in attr_words[:12]:
-        fam = _WORD_FAMILY.get(w)
-        if fam:
-            fams.add(fam)
-    toks.extend(f"cf:{f}" for f in sorted(fams))
-    return tuple(toks)
+    """The families (`ATTR_FAMILIES`) of the class/id words, one ``cf:`` token each.
+
+    The words themselves are not features: held out by site, raw class names (``c:comments``,
+    ``c:com`` from an id holding a URL) got large weights from the training sites' templates and
+    misled the model on every other site (macro-F1 0.571 -> 0.639 without them).
+    """
+    fams = {fam for w in attr_words[:12] if (fam := _WORD_FAMILY.get(w))}
+    return tuple(f"cf:{f}" for f in sorted(fams))
 
 
 def _text_facts(text: str, size: int) -> tuple[str, ...]:

@@ -106,6 +106,7 @@ class PageModel:
         random_state: int = 0,
         max_block_chars: int = DEFAULT_LIMITS.max_block_chars,
         region: bool = DEFAULT_REGION,
+        words_weight: float = 3.0,
     ) -> None:
         self.alpha_words = alpha_words
         self.c_context = c_context
@@ -116,6 +117,9 @@ class PageModel:
         self.max_block_chars = max_block_chars
         #: Pass 2 also reads where each block sits in the page's tree (region.py).
         self.region = region
+        #: Pass 1 learns on word columns scaled by this (layout columns by 1), so words are
+        #: regularised less than layout; the scale is folded into the weights after fitting.
+        self.words_weight = words_weight
         self._fitted: _Fitted | None = None
         #: Both passes as plain arrays (compiled.py): what predictions use when present.
         self._compiled: CompiledModel | None = None
@@ -217,6 +221,8 @@ class PageModel:
             progress(f"vectorizing {len(y)} blocks")
         vectorizer = self._make_features()
         Xt = vectorizer.fit_transform(X)
+        scale = self._column_scale(vectorizer, Xt.shape[1])
+        Xs = Xt.multiply(scale.astype(Xt.dtype)).tocsr() if scale is not None else Xt
         oof = np.zeros((len(y), len(LABELS)))
         n_groups = len(set(page_groups))
         folds = min(self.n_folds, n_groups)
@@ -225,11 +231,13 @@ class PageModel:
             for k, (tr, te) in enumerate(GroupKFold(n_splits=folds).split(Xt, y, row_groups)):
                 if progress:
                     progress(f"pass 1, fold {k + 1}/{folds}")
-                est = clone(self._make_pass1_clf()).fit(Xt[tr], y[tr], sample_weight=w[tr])
-                oof[te] = self._proba_full(est, Xt[te])
+                est = clone(self._make_pass1_clf()).fit(Xs[tr], y[tr], sample_weight=w[tr])
+                oof[te] = self._proba_full(est, Xs[te])
         if progress:
             progress("pass 1, all data")
-        clf = self._make_pass1_clf().fit(Xt, y, sample_weight=w)
+        clf = self._make_pass1_clf().fit(Xs, y, sample_weight=w)
+        if scale is not None:  # the same predictions from unscaled features
+            clf.coef_ = clf.coef_ * scale.astype(clf.coef_.dtype)
         pass1 = Pipeline([("features", vectorizer), ("clf", clf)])
         if folds < 2:
             oof = self._proba_full(clf, Xt)
@@ -246,6 +254,14 @@ class PageModel:
         self._names = None
         self._coefs = None
         return self
+
+    def _column_scale(self, vectorizer: Any, width: int) -> np.ndarray | None:
+        """Per-column factors for pass 1's features (`words_weight` on the words), or None."""
+        if self.words_weight == 1.0:
+            return None
+        scale = np.ones(width)
+        scale[vectorizer.output_indices_["words"]] = self.words_weight
+        return scale
 
     @staticmethod
     def _proba_full(est: Any, X: Any) -> np.ndarray:
@@ -498,6 +514,7 @@ class PageModel:
             "random_state": self.random_state,
             "max_block_chars": self.max_block_chars,
             "region": self.region,
+            "words_weight": self.words_weight,
         }
 
     @classmethod
