@@ -496,7 +496,10 @@ class PageModel:
             "params": self.get_params(),
             "labels": list(LABELS),
         }
-        fast = self._compiled or compile_pipeline(f.pass1, f.pass2, len(LABELS), self.get_params())
+        params = self.get_params()
+        fast = self._compiled
+        if fast is None or fast.params != params:  # e.g. loaded from a file saved before a setting
+            fast = compile_pipeline(f.pass1, f.pass2, len(LABELS), params)
         if fast is not None:
             # what a later load checks the compiled cache against (the cache is not in models/)
             manifest["compiled_sha256"] = fast.content_sha256()
@@ -561,11 +564,14 @@ class PageModel:
                 model._source = (path, digest)
                 model.manifest = manifest
                 return model
-        model = cls.from_estimators(*_read_payload(data, path), manifest)
+        params, pass1, pass2 = _read_payload(data, path)
+        model = cls.from_estimators(params, pass1, pass2, manifest)
         if not (use_compiled or want_compiled):
             return model  # neither predicting from the arrays nor caching them
+        # the params as saved: a setting added since (its default filled in by `_with_defaults`
+        # or `__init__`) must not change the arrays' hash the manifest recorded
         fast = compile_pipeline(model.fitted.pass1, model.fitted.pass2, len(LABELS),
-                                model.get_params())
+                                dict(params))
         if fast is not None:
             if want_compiled and fast.content_sha256() == want_compiled:
                 with contextlib.suppress(OSError):  # a read-only cache: compile again next time
