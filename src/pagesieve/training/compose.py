@@ -275,9 +275,8 @@ def _truncate(s: str, rng: random.Random, lo: int = 40, hi: int = 120) -> str:
 class _Pools:
     """Seeded draws from the corpora, with own-template fallbacks when a corpus is absent."""
 
-    def __init__(self, corp: Corpora, rng: random.Random, excerpt_max: int = 140) -> None:
+    def __init__(self, corp: Corpora, rng: random.Random) -> None:
         self.c, self.rng = corp, rng
-        self.excerpt_max = excerpt_max
 
     def article(self, hard: bool = False) -> Article:
         pool = self.c.hard_articles if hard and self.c.hard_articles else self.c.articles
@@ -300,7 +299,7 @@ class _Pools:
 
     def snippet(self) -> str:
         a = self.article(hard=self.rng.random() < 0.1)
-        return _truncate(a.paragraphs[0], self.rng, 40, self.excerpt_max)
+        return _truncate(a.paragraphs[0], self.rng, 40, 140)
 
     def comment(self, game: bool = False) -> str:
         rng = self.rng
@@ -890,9 +889,7 @@ def plan_page(
     fam: Family, corp: Corpora, rng: random.Random, page_type: str | None = None
 ) -> tuple[str, list[Section]]:
     """The sections of one page of `fam` (type drawn from the family when not given)."""
-    # Text dumps of content farms carry a card's whole excerpt in one block (the seed page's run
-    # to ~150 characters); in HTML the excerpt is a block of its own, kept at the usual length.
-    pools = _Pools(corp, rng, excerpt_max=220 if fam.kind == "text" else 140)
+    pools = _Pools(corp, rng)
     if page_type is None:
         r = rng.random()
         if r < 0.72:
