@@ -22,6 +22,7 @@ import json
 import os
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +41,11 @@ def merged_annotations(folders: list[Path]) -> dict[str, Any]:
     return out
 
 
-def families_only(attr_words: tuple[str, ...]) -> tuple[str, ...]:
-    from pagesieve import features
-
-    fams = {f for w in attr_words[:12] if (f := features._WORD_FAMILY.get(w))}
-    return tuple(f"cf:{f}" for f in sorted(fams))
+def families_only(
+    attr_tokens: Callable[[tuple[str, ...]], tuple[str, ...]],
+) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+    """`attr_tokens` (features._attr_tokens) keeping only its family (``cf:``) tokens."""
+    return lambda attr_words: tuple(t for t in attr_tokens(attr_words) if t.startswith("cf:"))
 
 
 def _setting(text: str) -> tuple[str, Any]:
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     from pagesieve.model import PageModel
 
     if args.families_only:
-        features._attr_tokens = families_only  # type: ignore[assignment]
+        features._attr_tokens = families_only(features._attr_tokens)  # type: ignore[assignment]
     defaults = PageModel.__init__.__kwdefaults__ or {}
     for name, value in args.settings:
         if name not in defaults:

@@ -681,10 +681,10 @@ class _Runner:
 #: The model path the fork server preloads (read by `preload.py`, never in this process).
 PRELOAD_ENV = "PAGESIEVE_PRELOAD_MODEL"
 
-#: One BLAS thread per worker, unless the user chose otherwise: the workers already use every
-#: core, and numpy's OpenBLAS would start a thread per core in each of them that spins after
-#: every small product of the revision pass, taking CPU from the other workers.
-#: BLAS thread settings pinned to 1 in workers (here and in Spark executors, spark_job.py).
+#: One BLAS thread per worker (here and in Spark executors, spark_job.py), unless the user chose
+#: otherwise: the workers already use every core, and numpy's OpenBLAS would start a thread per
+#: core in each of them that spins after every small product of the revision pass, taking CPU
+#: from the other workers.
 ONE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 #: Imported once by the fork server, so each worker starts warm. scikit-learn and scipy are
