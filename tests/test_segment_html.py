@@ -407,6 +407,18 @@ def test_link_chars_count_normalised_text_inside_links() -> None:
     assert b2.xpath == "/html/body/a/div"
 
 
+def test_an_anchor_without_href_is_not_a_link() -> None:
+    # Old forums wrap a whole post in a bare <a> (or <a name=...>): its text is no link text.
+    html = (
+        "<div><a name=post1><table><tr><td>整篇帖子正文在这里</td></tr></table></a></div>"
+        '<p><a>占位</a>与<a href="javascript:ask()">回复</a></p>'
+    )
+    post, para = segment_html(html)
+    assert post.text == "整篇帖子正文在这里"
+    assert post.link_chars == 0
+    assert para.link_chars == len("回复")
+
+
 def test_attr_words_split_camel_case_dedupe_nearest_first_and_cap() -> None:
     html = (
         '<div id="mainContent" class="wrap HTMLParser col-md-8 x">'

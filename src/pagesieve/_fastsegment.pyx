@@ -223,6 +223,19 @@ cdef tuple _class_and_id(ps_node *node):
     return cls, ident
 
 
+cdef bint _has_href(ps_node *node):
+    """Whether the element has an ``href`` attribute (an ``<a>`` without one is no link)."""
+    cdef void *attr = _first_attr(<void *> node)
+    cdef const unsigned char *name
+    cdef size_t n = 0
+    while attr != NULL:
+        name = _attr_name(attr, &n)
+        if name != NULL and n == 4 and memcmp(name, b"href", 4) == 0:
+            return True
+        attr = _next_attr(attr)
+    return False
+
+
 @cython.no_gc
 cdef class Frame:
     """One element seen on the walk (the Python walk's frame list, typed)."""
@@ -451,7 +464,7 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks):
             if ch.first_child == NULL:
                 continue
             child = _frame(tag, frame, n, frame.depth + 1, ch)
-            if cat == CAT_LINK:
+            if cat == CAT_LINK and _has_href(ch):
                 link_depth += 1
                 child.is_link = True
             if cat == CAT_BLOCK:

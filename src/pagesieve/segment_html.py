@@ -61,7 +61,8 @@ into tables, misnested markup is repaired as a browser repairs it, so on broken 
 ancestors, nearest first, deduplicated, at most `MAX_ATTR_WORDS`; values are split on
 non-alphanumerics and camelCase (``mainContent`` -> main, content), and digits and one-letter
 words are dropped. ``link_chars`` counts the (whitespace-normalised) characters of the block
-that sit inside ``<a>``. ``lines`` counts ``<br>``-separated non-empty lines.
+that sit inside an ``<a href>``: an ``<a>`` without ``href`` is no link (HTML's placeholder or
+named anchor; old forums wrap whole posts in one), so its text is not link text. ``lines`` counts ``<br>``-separated non-empty lines.
 
 *max_blocks.* Once ``max_blocks`` blocks exist, every later run is folded into the last block
 (its text appended after a space, its ``link_chars`` and ``lines`` added), so nothing is lost;
@@ -495,7 +496,7 @@ def _walk(root: Any, hidden: set[int], max_blocks: int) -> tuple[Block, ...]:
             if ch.first_child is None:  # void or empty: opens and closes at once, holds no text
                 continue
             child = [tag, frame, n, frame[3] + 1, ch, {}, None, None, None]
-            is_a = tag == "a"
+            is_a = tag == "a" and "href" in ch.attributes
             if is_a:
                 link_depth += 1
             if is_block:
