@@ -160,6 +160,26 @@ def test_seed_like_text_page(corp: Corpora) -> None:
     assert found["title"] and found["heading"] and found["ad"] and found["comment"], found
 
 
+def test_brief_text_pages(corp: Corpora) -> None:
+    """Short texts (a title, one to three paragraphs, perhaps a footer line) are in the mix."""
+    fams = [f for f in make_families(5, n_html=0, n_text=12) if f.kind == "text"]
+    pages = [compose_page(fams[i % len(fams)], corp, random.Random(i), "brief") for i in range(30)]
+    for cp in pages:
+        labels = list(cp.labels)
+        assert cp.page.kind == "text" and cp.page_type == "brief"
+        n_content = labels.count("content")
+        assert 2 <= n_content <= 5, labels  # title (+ byline) + 1-3 paragraphs
+        assert labels[:n_content] == ["content"] * n_content
+        assert set(labels[n_content:]) <= {"boilerplate"}
+    assert any(len(cp.labels) == cp.labels.count("content") for cp in pages)  # no footer
+    assert any(0 < cp.labels.count("boilerplate") <= 3 for cp in pages)  # a line or two
+    drawn = Counter(
+        compose_page(fams[i % len(fams)], corp, random.Random(1000 + i)).page_type
+        for i in range(300)
+    )
+    assert 0.05 < drawn["brief"] / 300 < 0.3, drawn
+
+
 def test_ad_teasers_are_ads(corp: Corpora, families: list) -> None:
     n_ad = 0
     for i in range(40):

