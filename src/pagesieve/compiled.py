@@ -122,7 +122,7 @@ def _blob_terms(blob: np.ndarray) -> list[str]:
 
 class CompiledModel:
     """Pass 1 (TF-IDF words + binary layout words → SGD logistic) and pass 2 (logistic
-    regression + sigmoid calibration) as arrays. Immutable after construction."""
+    regression + temperature calibration) as arrays. Immutable after construction."""
 
     __slots__ = (
         "_bigram_table",
@@ -292,22 +292,16 @@ class CompiledModel:
 
     # -- pass 2 -----------------------------------------------------------------------------
     def pass2_proba(self, ctx: np.ndarray) -> np.ndarray:
-        """``_proba_full(CalibratedClassifierCV(LogisticRegression, sigmoid))``."""
+        """``_proba_full(CalibratedClassifierCV(LogisticRegression, temperature))``: the
+        softmax of the regression's logits times the fitted inverse temperature, in
+        scikit-learn's order of operations."""
         a = self.arrays
         pred = ctx @ a["coef2"].T + a["intercept2"]
         classes = a["classes2"]
-        n_classes = len(classes)
-        proba = np.zeros((ctx.shape[0], n_classes))
-        for class_idx, this_pred, ca, cb in zip(
-            a["cal_index"], pred.T, a["cal_a"], a["cal_b"], strict=True
-        ):
-            proba[:, class_idx] = _expit(-(ca * this_pred + cb))
-        if n_classes == 2:
-            proba[:, 0] = 1.0 - proba[:, 1]
-        else:
-            denominator = np.sum(proba, axis=1)[:, np.newaxis]
-            uniform = np.full_like(proba, 1 / n_classes)
-            proba = np.divide(proba, denominator, out=uniform, where=denominator != 0)
+        proba = a["beta"][0] * pred
+        proba -= proba.max(axis=1).reshape(-1, 1)
+        np.exp(proba, out=proba)
+        proba /= proba.sum(axis=1).reshape(-1, 1)
         proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
         out = np.zeros((ctx.shape[0], int(a["n_labels"])))
         out[:, classes] = proba
@@ -366,7 +360,7 @@ class CompiledModel:
 _NOT_ARRAYS = frozenset({"format", "words_terms", "layout_terms", "params"})
 _ARRAY_KEYS = frozenset({
     "idf", "coef1_t", "intercept1", "classes1", "coef2", "intercept2", "classes2",
-    "cal_index", "cal_a", "cal_b", "n_labels",
+    "beta", "n_labels",
 })
 
 
@@ -410,13 +404,11 @@ def compile_pipeline(
         )
         cal = pass2.calibrated_classifiers_[0]
         est = cal.estimator
-        ok = ok and cal.method == "sigmoid" and type(est).__name__ == "LogisticRegression"
-        ok = ok and all(type(c).__name__ == "_SigmoidCalibration" for c in cal.calibrators)
+        ok = ok and cal.method == "temperature" and type(est).__name__ == "LogisticRegression"
+        ok = ok and [type(c).__name__ for c in cal.calibrators] == ["_TemperatureScaling"]
+        ok = ok and np.array_equal(est.classes_, pass2.classes_) and est.coef_.shape[0] > 2
         if not ok:
             return None
-        from sklearn.preprocessing import LabelEncoder
-
-        cal_index = LabelEncoder().fit(cal.classes).transform(est.classes_)
         wt = _terms(words.vocabulary_)
         lt = _terms(layout.vocabulary_)
         if wt is None or lt is None:
@@ -429,14 +421,12 @@ def compile_pipeline(
             "coef2": np.asarray(est.coef_),
             "intercept2": np.asarray(est.intercept_),
             "classes2": np.asarray(pass2.classes_, dtype=np.int64),
-            "cal_index": np.asarray(cal_index, dtype=np.int64),
-            "cal_a": np.array([c.a_ for c in cal.calibrators], dtype=np.float64),
-            "cal_b": np.array([c.b_ for c in cal.calibrators], dtype=np.float64),
+            "beta": np.array([cal.calibrators[0].beta_], dtype=np.float64),
             "n_labels": np.array(n_labels),
         }
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
-    if arrays["coef1_t"].dtype != np.float32 or len(arrays["cal_a"]) != len(arrays["classes2"]):
+    if arrays["coef1_t"].dtype != np.float32:
         return None
     return CompiledModel(wt, lt, arrays, dict(params))
 

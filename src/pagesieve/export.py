@@ -57,6 +57,7 @@ SKOPS_TRUSTED: tuple[str, ...] = (
     "sklearn.calibration.CalibratedClassifierCV",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
+    "sklearn.calibration._TemperatureScaling",
     "sklearn.compose._column_transformer.ColumnTransformer",
     "sklearn.feature_extraction.text.CountVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
@@ -218,13 +219,16 @@ def _onnx_bytes(model: PageModel) -> bytes:
     cc = cal.calibrated_classifiers_[0]
     lr = cc.estimator
     if (
-        cc.method != "sigmoid"
+        cc.method != "temperature"
         or type(lr) is not LogisticRegression
         or lr.coef_.shape[0] != len(lr.classes_)
         or not np.array_equal(lr.classes_, cal.classes_)
         or len(cal.classes_) < 3
     ):
-        raise ModelError("ONNX export needs pass 2 = sigmoid-calibrated multiclass regression")
+        raise ModelError(
+            "ONNX export needs pass 2 = temperature-calibrated multiclass regression "
+            "(a model trained before temperature calibration: retrain it)"
+        )
 
     words, layout = model.vectorizers()
     k1, k2 = len(clf.classes_), len(cal.classes_)
@@ -248,18 +252,15 @@ def _onnx_bytes(model: PageModel) -> bytes:
         const("p1_classes", np.asarray(clf.classes_, dtype=np.int64)),
         const("p2_coef_t", np.ascontiguousarray(lr.coef_.T, dtype=np.float64)),
         const("p2_intercept", np.asarray(lr.intercept_, dtype=np.float64)),
-        const("p2_a", np.array([c.a_ for c in cc.calibrators], dtype=np.float64)),
-        const("p2_b", np.array([c.b_ for c in cc.calibrators], dtype=np.float64)),
+        const("p2_beta", np.array(cc.calibrators[0].beta_, dtype=np.float64)),
         const("p2_classes", np.asarray(cal.classes_, dtype=np.int64)),
         const("axis1", np.array([1], dtype=np.int64)),
         *[const(f"col{j}", np.array([j], dtype=np.int64)) for j in range(k1)],
         const("k1", np.array([k1], dtype=np.int64)),
-        const("zero", np.array(0.0)),
         const("zero1", np.array(0.0, dtype=t1)),
         const("one1", np.array(1.0, dtype=t1)),
         const("one", np.array(1.0)),
         const("k1_f", np.array(float(k1), dtype=t1)),
-        const("uniform2", np.array(1.0 / k2)),
         const("near_one", np.array(1.0 + 1e-5)),
         # Not used by the graph: read back by `load_exported` to rebuild the vectorizers.
         const("words_terms", _terms_array(words.vocabulary_)),
@@ -300,17 +301,15 @@ def _onnx_bytes(model: PageModel) -> bytes:
         N("Where", ["s_zero", "k1_f", "s_sum"], ["s_sum_safe"]),
         N("Div", ["s_safe", "s_sum_safe"], ["p1_t"]),
         N("Cast", ["p1_t"], ["pass1_proba"], to=f64),
-        # pass 2: logistic regression decision, per-label sigmoid calibration, normalisation
+        # pass 2: logistic regression decision, times the inverse temperature, softmax
         N("MatMul", ["ctx", "p2_coef_t"], ["l0"]),
         N("Add", ["l0", "p2_intercept"], ["l"]),
-        N("Mul", ["l", "p2_a"], ["la"]),
-        N("Add", ["la", "p2_b"], ["lab"]),
-        N("Neg", ["lab"], ["nlab"]),
-        N("Sigmoid", ["nlab"], ["c"]),
+        N("Mul", ["l", "p2_beta"], ["lb"]),
+        N("ReduceMax", ["lb", "axis1"], ["lb_max"], keepdims=1),
+        N("Sub", ["lb", "lb_max"], ["lb0"]),
+        N("Exp", ["lb0"], ["c"]),
         N("ReduceSum", ["c", "axis1"], ["c_sum"], keepdims=1),
-        N("Equal", ["c_sum", "zero"], ["c_zero"]),
-        N("Div", ["c", "c_sum"], ["c_norm"]),
-        N("Where", ["c_zero", "uniform2", "c_norm"], ["q"]),
+        N("Div", ["c", "c_sum"], ["q"]),
         N("Greater", ["q", "one"], ["q_gt"]),
         N("LessOrEqual", ["q", "near_one"], ["q_le"]),
         N("And", ["q_gt", "q_le"], ["q_clip"]),
