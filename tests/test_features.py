@@ -42,7 +42,8 @@ def test_layout_tokens_name_the_layout() -> None:
         ),
     ]
     toks = layout_tokens(_page(blocks))
-    assert "t:li" in toks[1] and "a:ul" in toks[1]
+    assert "t:li" in toks[1] and "a:ul" in toks[1] and "a:li" not in toks[1]
+    assert "t:p" in toks[3] and "a:p" not in toks[3]  # a:… are ancestors only, never the tag
     assert "cf:related" in toks[1] and "date" in toks[1]
     assert "samenext" in toks[1] and "sameprev" in toks[2]
     assert any(t.startswith("pw:") for t in toks[1])  # the heading just above
@@ -85,3 +86,16 @@ def test_block_words_is_tokenize_then_shape() -> None:
         assert block_words(text, max_chars=50) == want  # from the memo
         full = [shape_word(t) for t in tokenize(text, max_chars=4000)]
         assert block_words(text, max_chars=4000) == full
+
+
+def test_ancestor_tokens_name_only_ancestors() -> None:
+    """``a:p`` marks a block nested inside a paragraph (old table layouts in quirks mode), not
+    a paragraph: had it marked both, its weight learnt on paragraphs (content) drove every
+    table cell nested in a <p> to content."""
+    blocks = [
+        Block(0, "正文段落", xpath="/a", tag_path="html/body/div/p"),
+        Block(1, "表格里的推广链接", xpath="/b", tag_path="html/body/p/table/tbody/tr/td"),
+    ]
+    para, cell = layout_tokens(_page(blocks))
+    assert not [t for t in para if t.startswith("a:")]  # html, body, div: none watched
+    assert {"a:p", "a:table", "a:tr", "t:td"} <= set(cell) and "a:td" not in cell

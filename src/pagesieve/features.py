@@ -195,7 +195,7 @@ def _path_tokens(tag_path: str) -> tuple[str, ...]:
     toks = [f"t:{tags[-1]}"]
     if len(tags) > 1:
         toks.append(f"pt:{tags[-2]}")
-    toks.extend(f"a:{t}" for t in sorted(set(tags) & _WATCH_TAGS))
+    toks.extend(f"a:{t}" for t in sorted(set(tags[:-1]) & _WATCH_TAGS))
     toks.append(f"depth:{_bin(len(tags), (3, 5, 8, 12, 18))}")
     return tuple(toks)
 
