@@ -99,3 +99,15 @@ def test_ancestor_tokens_name_only_ancestors() -> None:
     para, cell = layout_tokens(_page(blocks))
     assert not [t for t in para if t.startswith("a:")]  # html, body, div: none watched
     assert {"a:p", "a:table", "a:tr", "t:td"} <= set(cell) and "a:td" not in cell
+
+
+def test_stamp_marks_a_card_ending_in_its_date_or_count() -> None:
+    """Text pages keep a teaser card (title, snippet, date, count) in one block; its last line
+    is the stamp. A comment's date sits on its first lines, and prose ends in prose."""
+    card = "• 恩爱二十一年的故事\n二十一年就这么过去了,光阴这东西,真是抓不住\n2025年10月18日\n87"
+    comment = "• 勤浩宇\n勤浩宇 2026年01月27日\n我是视听号的签约作者"
+    dated = "• 老城区十条街巷完成微改造\n2026-03-10"
+    for text, want in ((card, True), (dated, True), (comment, False), ("第1章\n林轩", False),
+                       ("2025年10月18日", False)):
+        toks = layout_tokens(_page([Block(0, text, xpath="/p", tag_path="text/p")], kind="text"))
+        assert ("stamp" in toks[0]) is want, text

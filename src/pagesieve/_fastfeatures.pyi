@@ -35,6 +35,7 @@ def init_facts(
     contact: re.Pattern[str],
     icp: re.Pattern[str],
     ad_cues: re.Pattern[str],
+    stamp_line: Callable[[str], bool],
 ) -> None: ...
 def text_facts(text: str, size: int) -> tuple[str, ...]: ...
 def layout_tokens(

@@ -38,6 +38,7 @@ cdef object _NUM_ONLY = None
 cdef object _CONTACT = None
 cdef object _ICP = None
 cdef object _AD_CUES = None
+cdef object _stamp_line = None
 cdef tuple _SENT = ()
 cdef tuple _CJKS = ()
 cdef tuple _DIGS = ()
@@ -47,9 +48,10 @@ cdef extern from "Python.h":
     bint Py_UNICODE_ISDECIMAL(Py_UCS4 ch)
 
 
-def init_facts(bullet, trunc, date, date_only, num_only, contact, icp, ad_cues):
+def init_facts(bullet, trunc, date, date_only, num_only, contact, icp, ad_cues, stamp_line):
     """Take `_text_facts`' regexes (the rest of its rules are written out below)."""
-    global _BULLET, _TRUNC, _DATE, _DATE_ONLY, _NUM_ONLY, _CONTACT, _ICP, _AD_CUES
+    global _BULLET, _TRUNC, _DATE, _DATE_ONLY, _NUM_ONLY, _CONTACT, _ICP, _AD_CUES, _stamp_line
+    _stamp_line = stamp_line
     global _SENT, _CJKS, _DIGS, _CUES
     _BULLET, _TRUNC, _DATE, _DATE_ONLY = bullet, trunc, date, date_only
     _NUM_ONLY, _CONTACT, _ICP, _AD_CUES = num_only, contact, icp, ad_cues
@@ -111,6 +113,8 @@ def text_facts(str text, Py_ssize_t size):
         out.append("dateonly")
     if digits and _NUM_ONLY.match(text):
         out.append("numonly")
+    if digits and "\n" in text and _stamp_line(text):
+        out.append("stamp")
     if (contact_hint or digits) and _CONTACT.search(text):
         out.append("contact")
     if icp_hint and _ICP.search(text):

@@ -233,6 +233,8 @@ def _text_facts(text: str, size: int) -> tuple[str, ...]:
         out.append("dateonly")
     if _NUM_ONLY.match(text):
         out.append("numonly")
+    if "\n" in text and _stamp_line(text):
+        out.append("stamp")
     if _CONTACT.search(text):
         out.append("contact")
     if _ICP.search(text):
@@ -243,6 +245,13 @@ def _text_facts(text: str, size: int) -> tuple[str, ...]:
     if "|" in text or "｜" in text:
         out.append("pipes")
     return tuple(out)
+
+
+def _stamp_line(text: str) -> bool:
+    """Whether the last line of a several-line block is only a date or a count: a teaser
+    card's stamp ("2025年10月18日", "87") kept in one block with its title (text pages do)."""
+    last = text.rstrip().rsplit("\n", 1)[-1]
+    return bool(_DIGIT.search(last)) and bool(_DATE_ONLY.match(last) or _NUM_ONLY.match(last))
 
 
 _memo_facts = lru_cache(maxsize=_MEMO_SIZE)(_text_facts)
@@ -341,7 +350,7 @@ def _load_fast() -> Any:
     if _fastfeatures is None:
         return None
     _fastfeatures.init_facts(
-        _BULLET, _TRUNC, _DATE, _DATE_ONLY, _NUM_ONLY, _CONTACT, _ICP, _AD_CUES
+        _BULLET, _TRUNC, _DATE, _DATE_ONLY, _NUM_ONLY, _CONTACT, _ICP, _AD_CUES, _stamp_line
     )
     facts = _fastfeatures.text_facts
     _fastfeatures.init(
