@@ -181,15 +181,17 @@ def test_words_weight_scales_words_against_layout(tmp_path: Path) -> None:
         n_words = len(m.vectorizers()[0].vocabulary_)
         return float(np.abs(coef[:, :n_words]).sum() / np.abs(coef).sum())
 
-    plain = PageModel(min_df=1, n_folds=3, words_weight=1.0).fit(pages, labels, groups=groups)
-    heavy = PageModel(min_df=1, n_folds=3, words_weight=3.0).fit(pages, labels, groups=groups)
+    kw = {"min_df": 1, "n_folds": 3}
+    plain = PageModel(words_weight=1.0, **kw).fit(pages, labels, groups=groups)
+    heavy = PageModel(words_weight=3.0, **kw).fit(pages, labels, groups=groups)
     assert word_share(heavy) > word_share(plain)
     # pass 1 learnt on scaled word columns; the scale is folded into its weights, so the saved
     # pipeline reads plain features: the same weights as a classifier fitted on scaled columns
     feats = [heavy.featurize(p) for p in pages]
     vec = heavy.fitted.pass1.named_steps["features"]
     X = vec.transform(np.vstack(feats))
-    scale = heavy._column_scale(vec, X.shape[1])
+    row_groups = np.concatenate([[g] * len(f) for g, f in zip(groups, feats, strict=True)])
+    scale = heavy._column_scale(vec, X, row_groups)
     assert scale is not None and set(np.unique(scale)) == {1.0, 3.0}
     y = np.concatenate([[LABELS.index(lab) for lab in labs] for labs in labels])
     Xs = X.multiply(scale.astype(X.dtype)).tocsr()
@@ -291,3 +293,32 @@ def test_vectorizer_reading_files_refused(fitted: PageModel, tmp_path: Path) -> 
     evil.save(path)
     with pytest.raises(ModelError, match="reads files or runs code"):
         PageModel.load(path)
+
+
+def test_layout_tokens_of_few_sites_are_not_learnt() -> None:
+    """A layout token carried by blocks of fewer than `layout_min_sites` sites gets weight 0."""
+    rng = random.Random(11)
+    made = [make_page(rng) for _ in range(12)]
+    pages = [read_page(t, kind="text") for t, _ in made]
+    labels = [labs for _, labs in made]
+    groups = [f"host{i % 4}" for i in range(len(pages))]
+    feats = [np.array(PageModel().featurize(p), dtype=object) for p in pages]
+    # a token only host0's pages carry, on their content blocks: a site-specific template
+    for f, labs, g in zip(feats, labels, groups, strict=True):
+        if g == "host0":
+            for row, lab in zip(f, labs, strict=True):
+                if lab == "content":
+                    row[1] = row[1] + " tmpl:host0"
+    kw = {"min_df": 1, "n_folds": 3}
+    gated = PageModel(layout_min_sites=2, **kw).fit(pages, labels, groups=groups, features=feats)
+    plain = PageModel(layout_min_sites=1, **kw).fit(pages, labels, groups=groups, features=feats)
+
+    def weight(m: PageModel, token: str) -> float:
+        coef, _, names = m._explain_weights()
+        j = list(names).index(f"layout__{token}")
+        return float(np.abs(coef[:, j]).max())
+
+    assert weight(plain, "tmpl:host0") > 0 and weight(gated, "tmpl:host0") == 0
+    assert weight(gated, "k:text") > 0  # every site's token is still learnt
+    assert gated.get_params()["layout_min_sites"] == 2
+    assert _with_defaults({"c_context": 1.0})["layout_min_sites"] == 1  # files saved before it

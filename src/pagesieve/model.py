@@ -107,6 +107,7 @@ class PageModel:
         max_block_chars: int = DEFAULT_LIMITS.max_block_chars,
         region: bool = DEFAULT_REGION,
         words_weight: float = 1.0,
+        layout_min_sites: int = 1,
     ) -> None:
         self.alpha_words = alpha_words
         self.c_context = c_context
@@ -122,6 +123,13 @@ class PageModel:
         #: Held out by site (with class words as families only), 3 gave +0.01 pooled macro-F1
         #: but -0.02 site-mean macro-F1 and lower forum ROUGE over two fold seeds: default 1.
         self.words_weight = words_weight
+        #: Pass 1 learns a layout token only if blocks of at least this many training sites
+        #: (`groups`) carry it; rarer ones get weight 0. A token seen on a handful of real sites
+        #: learns their layout, not a rule (`a:p` on 7 hosts weighed +16 towards content).
+        #: Synthetic families count as sites, one host each. Held out by site over three fold
+        #: seeds, 10 gave site-mean macro-F1 +0.011 but macro-F1 -0.005 and forums -0.048
+        #: (README, "Evaluation"): default 1, every token learnt.
+        self.layout_min_sites = layout_min_sites
         self._fitted: _Fitted | None = None
         #: Both passes as plain arrays (compiled.py): what predictions use when present.
         self._compiled: CompiledModel | None = None
@@ -227,13 +235,13 @@ class PageModel:
             progress(f"vectorizing {len(y)} blocks")
         vectorizer = self._make_features()
         Xt = vectorizer.fit_transform(X)
-        scale = self._column_scale(vectorizer, Xt.shape[1])
+        row_groups = np.array([page_groups[i] for i in row_page])
+        scale = self._column_scale(vectorizer, Xt, row_groups)
         Xs = Xt.multiply(scale.astype(Xt.dtype)).tocsr() if scale is not None else Xt
         oof = np.zeros((len(y), len(LABELS)))
         n_groups = len(set(page_groups))
         folds = min(self.n_folds, n_groups)
         if folds >= 2:
-            row_groups = np.array([page_groups[i] for i in row_page])
             for k, (tr, te) in enumerate(GroupKFold(n_splits=folds).split(Xt, y, row_groups)):
                 if progress:
                     progress(f"pass 1, fold {k + 1}/{folds}")
@@ -261,12 +269,24 @@ class PageModel:
         self._coefs = None
         return self
 
-    def _column_scale(self, vectorizer: Any, width: int) -> np.ndarray | None:
-        """Per-column factors for pass 1's features (`words_weight` on the words), or None."""
-        if self.words_weight == 1.0:
+    def _column_scale(self, vectorizer: Any, Xt: Any, row_groups: np.ndarray) -> np.ndarray | None:
+        """Per-column factors for pass 1's features, or None: `words_weight` on the words, 0 on
+        layout tokens seen on fewer than `layout_min_sites` sites."""
+        if self.words_weight == 1.0 and self.layout_min_sites <= 1:
             return None
-        scale = np.ones(width)
+        scale = np.ones(Xt.shape[1])
         scale[vectorizer.output_indices_["words"]] = self.words_weight
+        if self.layout_min_sites > 1:
+            from scipy import sparse
+
+            cols = vectorizer.output_indices_["layout"]
+            _, site = np.unique(row_groups, return_inverse=True)
+            n = len(site)
+            by_site = sparse.csr_matrix((np.ones(n), (site, np.arange(n))),
+                                        shape=(site.max() + 1, n))
+            seen = (by_site @ (Xt[:, cols] != 0).astype(np.float64)) > 0
+            n_sites = np.asarray(seen.sum(axis=0)).ravel()
+            scale[np.arange(Xt.shape[1])[cols][n_sites < self.layout_min_sites]] = 0.0
         return scale
 
     @staticmethod
@@ -524,6 +544,7 @@ class PageModel:
             "max_block_chars": self.max_block_chars,
             "region": self.region,
             "words_weight": self.words_weight,
+            "layout_min_sites": self.layout_min_sites,
         }
 
     @classmethod
@@ -601,8 +622,9 @@ class PageModel:
 
 def _with_defaults(params: Mapping[str, Any]) -> dict[str, Any]:
     """A saved model's params, with what models saved before a setting existed were fitted with
-    (a file without ``region`` was fitted without the region features)."""
-    return {"region": False, **params}
+    (a file without ``region`` was fitted without the region features, one without
+    ``layout_min_sites`` learnt every layout token)."""
+    return {"region": False, "layout_min_sites": 1, **params}
 
 
 def _read_payload(data: bytes, path: Path) -> tuple[dict[str, Any], Any, Any]:
