@@ -49,12 +49,13 @@ cdef extern from "Python.h":
 
 
 def init_facts(bullet, trunc, date, date_only, num_only, contact, icp, ad_cues, stamp_line):
-    """Take `_text_facts`' regexes (the rest of its rules are written out below)."""
+    """Take `_text_facts`' regexes and `_stamp_line` (the rest of its rules are written out
+    below)."""
     global _BULLET, _TRUNC, _DATE, _DATE_ONLY, _NUM_ONLY, _CONTACT, _ICP, _AD_CUES, _stamp_line
-    _stamp_line = stamp_line
     global _SENT, _CJKS, _DIGS, _CUES
     _BULLET, _TRUNC, _DATE, _DATE_ONLY = bullet, trunc, date, date_only
     _NUM_ONLY, _CONTACT, _ICP, _AD_CUES = num_only, contact, icp, ad_cues
+    _stamp_line = stamp_line
     _SENT = tuple(f"sent:{i}" for i in range(4))
     _CJKS = tuple(f"cjk:{i}" for i in range(4))
     _DIGS = tuple(f"dig:{i}" for i in range(5))

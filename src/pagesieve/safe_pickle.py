@@ -36,7 +36,8 @@ ALLOWED_GLOBALS: frozenset[tuple[str, str]] = frozenset(
         ("sklearn._loss._loss", "CyHalfBinomialLoss"),
         ("sklearn.calibration", "CalibratedClassifierCV"),
         ("sklearn.calibration", "_CalibratedClassifier"),
-        ("sklearn.calibration", "_SigmoidCalibration"),  # models trained before 0.x: sklearn path
+        # models saved before temperature calibration: loadable, run through scikit-learn
+        ("sklearn.calibration", "_SigmoidCalibration"),
         ("sklearn.calibration", "_TemperatureScaling"),
         ("sklearn.compose._column_transformer", "ColumnTransformer"),
         ("sklearn.feature_extraction.text", "CountVectorizer"),
