@@ -8,7 +8,7 @@ annotations. No peers, no report file: the README's recipe table came from this 
     .venv/bin/python bench/heldout_recipes.py \\
         --eval-annotations data/annotations data/annotations-pending \\
         [--train-annotations data/annotations] [--fold-seed 0] [--set words_weight=3] \\
-        [--json out.json]
+        [--json out.json] [--blocks labels.jsonl]
 
 `--set NAME=VALUE` overrides a `PageModel` setting. Takes 5-15 minutes on 2 cores.
 """
@@ -57,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--set", type=_setting, action="append", default=[], dest="settings")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--blocks", type=Path,
+                    help="write each annotated page's (gold, predicted) block labels here, as "
+                         "JSON lines (page key, site, fold, pairs), for error analysis")
     args = ap.parse_args(argv)
     data = SHARED / "data"
     if not data.is_dir():
@@ -103,6 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({"gold": gold, "annotations": ann, "folds": held["folds"]},
                                         indent=1, default=str))
+    if args.blocks:
+        with open(args.blocks, "w", encoding="utf-8") as fh:
+            for key, entry in held["pages"].items():
+                run = entry["extractors"].get(ev.HELDOUT, {})
+                if "labelled" in run:
+                    pairs = [[gold, pred] for gold, pred, *_ in run["labelled"]]
+                    fh.write(json.dumps({"page": key, "site": entry["site"],
+                                         "fold": entry.get("fold"), "pairs": pairs}) + "\n")
     return 0
 
 

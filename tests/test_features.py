@@ -111,3 +111,15 @@ def test_stamp_marks_a_card_ending_in_its_date_or_count() -> None:
                        ("2025年10月18日", False)):
         toks = layout_tokens(_page([Block(0, text, xpath="/p", tag_path="text/p")], kind="text"))
         assert ("stamp" in toks[0]) is want, text
+
+
+def test_link_kinds_become_layout_tokens() -> None:
+    """Where a block's links go (links.py) reaches the model as ``lk:`` tokens."""
+    blocks = [
+        Block(0, "一分钟学会赚钱", xpath="/a", tag_path="html/body/ul/li", link_chars=7,
+              link_kinds=("adurl", "off")),
+        Block(1, "本站新闻", xpath="/b", tag_path="html/body/ul/li", link_chars=4),
+    ]
+    ad, own = layout_tokens(_page(blocks))
+    assert {"lk:adurl", "lk:off"} <= set(ad)
+    assert not [t for t in own if t.startswith("lk:")]

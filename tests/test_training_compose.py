@@ -288,3 +288,18 @@ def test_new_ad_kinds_and_furniture_labels(corp: Corpora, families: list) -> Non
         random.Random(2), "stock"
     )
     assert "到" in T.sms_offer(random.Random(3)) or "包月" in T.sms_offer(random.Random(3))
+
+
+def test_ads_link_out_more_than_other_blocks(corp: Corpora, families: list) -> None:
+    """Synthetic ads leave the site or pass an ad server more often than related lists and
+    menus do, but not always (so the link facts are evidence, not the label)."""
+    flagged: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for cp in _pages(corp, [f for f in families if f.kind == "html"], 80, "farm"):
+        for b, lab in zip(cp.page.blocks, cp.labels, strict=True):
+            if b.link_chars:
+                total[lab] += 1
+                flagged[lab] += bool(b.link_kinds)
+    share = {lab: flagged[lab] / total[lab] for lab in total if total[lab] >= 20}
+    assert 0.3 < share["ad"] < 0.95
+    assert share["related"] < 0.15 and share["boilerplate"] < 0.2

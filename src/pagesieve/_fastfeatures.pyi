@@ -8,6 +8,7 @@ from .types import Page
 def init(
     path_tokens: Callable[[str], tuple[str, ...]],
     attr_tokens: Callable[[tuple[str, ...]], tuple[str, ...]],
+    link_tokens: Callable[[tuple[str, ...]], tuple[str, ...]],
     text_facts: Callable[[str, int], tuple[str, ...]],
     memo_facts: Callable[[str, int], tuple[str, ...]],
     block_words: Callable[..., list[str]],

@@ -10,6 +10,7 @@ tests/test_features.py checks both give equal tokens on every page we have.
 
 cdef object _path_tokens = None
 cdef object _attr_tokens = None
+cdef object _link_tokens = None
 cdef object _text_facts = None
 cdef object _memo_facts = None
 cdef object _block_words = None
@@ -136,15 +137,17 @@ cdef int _fill(double *dst, tuple edges) except -1:
     return len(edges)
 
 
-def init(path_tokens, attr_tokens, text_facts, memo_facts, block_words, Py_ssize_t memo_chars,
+def init(path_tokens, attr_tokens, link_tokens, text_facts, memo_facts, block_words, Py_ssize_t memo_chars,
          tuple ld, tuple len_tokens, tuple len_edges, tuple lines_tokens, tuple lines_edges,
          tuple pos_tokens, tuple share_tokens, tuple share_edges, tuple rel_tokens,
          tuple rel_edges, tuple run_tokens, tuple run_edges, tuple ld_edges):
     """Take features.py's helpers, bin words and bin edges."""
-    global _path_tokens, _attr_tokens, _text_facts, _memo_facts, _block_words, _memo_chars
+    global _path_tokens, _attr_tokens, _link_tokens, _text_facts, _memo_facts, _block_words
+    global _memo_chars
     global _LD, _LEN, _LINES, _POS, _SHARE, _REL, _RUNS
     global _n_len, _n_lines, _n_share, _n_rel, _n_run, _n_ld
     _path_tokens, _attr_tokens, _text_facts = path_tokens, attr_tokens, text_facts
+    _link_tokens = link_tokens
     _memo_facts, _block_words, _memo_chars = memo_facts, block_words, memo_chars
     _LD, _LEN, _LINES, _POS = ld, len_tokens, lines_tokens, pos_tokens
     _SHARE, _REL, _RUNS = share_tokens, rel_tokens, run_tokens
@@ -211,6 +214,8 @@ def layout_tokens(page, words):
         toks = [kind]
         toks.extend(_path_tokens(b.tag_path))
         toks.extend(_attr_tokens(b.attr_words))
+        if b.link_kinds:
+            toks.extend(_link_tokens(b.link_kinds))
         # Block.link_density
         text_len = len(text)
         link_chars = b.link_chars

@@ -18,8 +18,9 @@ def init(
     block_type: type[Block],
     max_attr_words: int,
     depth_step: dict[str, int],
+    kinds_of_flags: Callable[[int], tuple[str, ...]],
 ) -> None: ...
 def depth_estimate(html: str) -> tuple[int, int, int]: ...
 def walk(
-    root: int, root_tag: str, hidden: Container[int], max_blocks: int
+    root: int, root_tag: str, hidden: Container[int], max_blocks: int, kinds: dict[int, int]
 ) -> tuple[Block, ...]: ...

@@ -82,6 +82,7 @@ cdef frozenset _spaced_tags = frozenset()
 cdef object _words_of = None
 cdef object _xpath_step = None
 cdef object _block_type = None
+cdef object _kinds_of_flags = None
 cdef Py_ssize_t _max_attr_words = 0
 cdef dict _depth_step = {}
 cdef Py_ssize_t _depth_name_max = 0
@@ -94,11 +95,12 @@ cdef Py_ssize_t _MEMO_DEEPEST = 8192
 
 def init(size_t element_name, size_t first_attr, size_t next_attr, size_t attr_name,
          size_t attr_value, frozenset block_tags, frozenset skip_tags, frozenset spaced_tags,
-         words_of, xpath_step, block_type, Py_ssize_t max_attr_words, dict depth_step):
+         words_of, xpath_step, block_type, Py_ssize_t max_attr_words, dict depth_step,
+         kinds_of_flags):
     """Resolve Lexbor's functions (their addresses) and take the walk's rules from the caller."""
     global _element_name, _first_attr, _next_attr, _attr_name, _attr_value
     global _block_tags, _skip_tags, _spaced_tags, _words_of, _xpath_step, _block_type
-    global _max_attr_words, _depth_step, _depth_name_max
+    global _max_attr_words, _depth_step, _depth_name_max, _kinds_of_flags
     _element_name = <ps_name_f> element_name
     _first_attr = <ps_step_f> first_attr
     _next_attr = <ps_step_f> next_attr
@@ -109,6 +111,7 @@ def init(size_t element_name, size_t first_attr, size_t next_attr, size_t attr_n
     _max_attr_words = max_attr_words
     _depth_step = depth_step
     _depth_name_max = max(map(len, depth_step), default=0)
+    _kinds_of_flags = kinds_of_flags
     _categories.clear()
 
 
@@ -278,6 +281,7 @@ cdef class Run:
     cdef list blocks
     cdef list pieces
     cdef Py_ssize_t link_len
+    cdef long flags
     cdef bint has_text
     cdef bint line_has_text
     cdef Py_ssize_t lines_done
@@ -291,16 +295,20 @@ cdef class Run:
             text = " ".join("".join(self.pieces).split())
             lines = self.lines_done + (1 if self.line_has_text else 0)
             if len(self.blocks) < self.max_blocks:
-                self.blocks.append([[text], container, min(self.link_len, len(text)), lines])
+                self.blocks.append(
+                    [[text], container, min(self.link_len, len(text)), lines, self.flags]
+                )
             else:
                 last = self.blocks[-1]
                 last[0].append(text)
                 last[2] += self.link_len
                 last[3] += lines
+                last[4] |= self.flags
             self.pieces = []
         elif self.pieces:
             self.pieces = []
         self.link_len = 0
+        self.flags = 0
         self.has_text = self.line_has_text = False
         self.lines_done = 0
         self.brs = 0
@@ -371,15 +379,17 @@ cdef tuple _attr_words(Frame frame):
     return words
 
 
-def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks):
+def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, dict kinds):
     """The blocks of the tree under the element at address `root` (the document element of a
-    live `LexborHTMLParser`), skipping the elements whose addresses are in `hidden`."""
+    live `LexborHTMLParser`), skipping the elements whose addresses are in `hidden`; `kinds`
+    maps link addresses to their flags (`links.link_kinds`)."""
     if _element_name == NULL:
         raise RuntimeError("_fastsegment.init was not called")
     cdef Run run = Run.__new__(Run)
     run.blocks = []
     run.pieces = []
     run.link_len = 0
+    run.flags = 0
     run.has_text = run.line_has_text = False
     run.lines_done = 0
     run.brs = 0
@@ -392,6 +402,8 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks):
     cdef Frame frame
     cdef Frame child
     cdef Py_ssize_t link_depth = 0
+    cdef long link_flags = 0  # of the link being walked (links do not nest in parsed HTML)
+    cdef bint any_kinds = bool(kinds)
     cdef list stack = [root_frame]
     cdef ps_node *ch
     cdef ps_chardata *cd
@@ -422,6 +434,7 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks):
                     run.brs = 0
                     if link_depth:
                         run.link_len += len(" ".join(s.split()))
+                        run.flags |= link_flags
                 elif run.has_text:
                     run.pieces.append(s)
                 continue
@@ -467,6 +480,7 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks):
             if cat == CAT_LINK and _has_href(ch):
                 link_depth += 1
                 child.is_link = True
+                link_flags = <long> kinds.get(<size_t> ch, 0) if any_kinds else 0
             if cat == CAT_BLOCK:
                 child.prev_container = container
                 container = child
@@ -485,6 +499,7 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks):
             container = frame.prev_container
         if frame.is_link:
             link_depth -= 1
+            link_flags = 0
         if frame.spaced and run.has_text:
             run.pieces.append(" ")
     run.flush(container)
@@ -503,6 +518,7 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks):
             _block_type(
                 i, text, None, None, xpath, tag_path, _attr_words(<Frame> entry[1]),
                 min(link_chars, len(text)), max(1, <Py_ssize_t> entry[3]),
+                _kinds_of_flags(entry[4]),
             )
         )
         i += 1

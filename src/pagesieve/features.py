@@ -212,6 +212,13 @@ def _attr_tokens(attr_words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f"cf:{f}" for f in sorted(fams))
 
 
+@lru_cache(maxsize=16)
+def _link_tokens(link_kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """``lk:off`` (a link to another site), ``lk:adurl`` (to an ad server or click tracker):
+    third-party ads link out, related lists and menus stay within the site (links.py)."""
+    return tuple(f"lk:{k}" for k in link_kinds)
+
+
 def _text_facts(text: str, size: int) -> tuple[str, ...]:
     """The layout words that depend on the text alone (sentences, scripts, dates, cues...)."""
     out: list[str] = []
@@ -292,6 +299,8 @@ def _block_layout(
 ) -> list[str]:
     text = b.text
     toks = [f"k:{page.kind}", *_path_tokens(b.tag_path), *_attr_tokens(b.attr_words)]
+    if b.link_kinds:
+        toks.extend(_link_tokens(b.link_kinds))
     ld = b.link_density
     toks.append(_LD[0] if ld == 0 else _LD[1] if ld >= 0.98 else _LD[bisect_left(_LD_EDGES, ld)])
     toks.append(_LEN[bisect_left(_LEN_EDGES, size)])
@@ -354,8 +363,8 @@ def _load_fast() -> Any:
     )
     facts = _fastfeatures.text_facts
     _fastfeatures.init(
-        _path_tokens, _attr_tokens, facts, lru_cache(maxsize=_MEMO_SIZE)(facts), block_words,
-        _MEMO_CHARS,
+        _path_tokens, _attr_tokens, _link_tokens, facts, lru_cache(maxsize=_MEMO_SIZE)(facts),
+        block_words, _MEMO_CHARS,
         _LD, _LEN, _LEN_EDGES, _LINES, _LINES_EDGES, _POS, _SHARE, _SHARE_EDGES, _REL,
         _REL_EDGES, _RUNS, _RUN_EDGES, _LD_EDGES,
     )

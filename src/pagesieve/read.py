@@ -35,7 +35,7 @@ def read_page(
         text, encoding = clean_text(data), "utf-8"
     page_kind = sniff_kind(text) if kind == "auto" else kind
     if page_kind == "html":
-        blocks = segment_html(text, max_blocks=limits.max_blocks)
+        blocks = segment_html(text, max_blocks=limits.max_blocks, url=url)
     else:
         blocks = segment_text(text, max_blocks=limits.max_blocks)
     return Page(

@@ -63,12 +63,15 @@ non-alphanumerics and camelCase (``mainContent`` -> main, content), and digits a
 words are dropped. ``link_chars`` counts the (whitespace-normalised) characters of the block
 that sit inside an ``<a href>``: an ``<a>`` without ``href`` is no link (HTML's placeholder or
 named anchor; old forums wrap whole posts in one), so its text is not link text. ``lines``
-counts ``<br>``-separated non-empty lines.
+counts ``<br>``-separated non-empty lines. ``link_kinds`` names where the block's links go when
+that is telling (links.py: ``off`` another site, ``adurl`` an ad server or click tracker); a
+block gets the kinds of every link whose text it holds.
 
 *max_blocks.* Once ``max_blocks`` blocks exist, every later run is folded into the last block
-(its text appended after a space, its ``link_chars`` and ``lines`` added), so nothing is lost;
-the last block keeps its own xpath. A caller that wants to record the hit checks
-``len(blocks) == max_blocks``. ``max_blocks <= 0`` means no cap (as in `segment_text`).
+(its text appended after a space, its ``link_chars`` and ``lines`` added, its link kinds
+merged), so nothing is lost; the last block keeps its own xpath. A caller that wants to record
+the hit checks ``len(blocks) == max_blocks``. ``max_blocks <= 0`` means no cap (as in
+`segment_text`).
 
 *Monster input.* Lexbor's tree builder scans its stack of open elements for many tags, so parse
 time grows with the depth times the number of tags (20,000 nested ``ul>li``: ~25 s). Before
@@ -94,6 +97,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .links import kinds_of_flags, link_kinds
 from .native import pure_requested
 from .types import Block
 
@@ -372,12 +376,16 @@ def _cap_depth(html: str, limit: int, budget: int) -> str:
     return "".join(parts)
 
 
-def segment_html(html: str, *, max_blocks: int = 5000) -> tuple[Block, ...]:
-    """Split decoded HTML into blocks of visible text, in document order (see the module doc)."""
-    return _segment(html, max_blocks, _FAST)
+def segment_html(
+    html: str, *, max_blocks: int = 5000, url: str | None = None
+) -> tuple[Block, ...]:
+    """Split decoded HTML into blocks of visible text, in document order (see the module doc).
+
+    `url`, the page's address when known, names the page's site for `Block.link_kinds`."""
+    return _segment(html, max_blocks, _FAST, url)
 
 
-def _segment(html: str, max_blocks: int, fast: Any) -> tuple[Block, ...]:
+def _segment(html: str, max_blocks: int, fast: Any, url: str | None = None) -> tuple[Block, ...]:
     """`segment_html` with the walk of `fast` (the compiled module) or, if None, of Python."""
     if max_blocks < 1:  # as in segment_text: no cap
         max_blocks = sys.maxsize
@@ -393,42 +401,53 @@ def _segment(html: str, max_blocks: int, fast: Any) -> tuple[Block, ...]:
     if root is None:
         return ()
     hidden = _hidden_ids(tree)
+    kinds = link_kinds(tree, url, html)
     if fast is not None:
         # `tree` owns the nodes the compiled walk reads: it stays alive until the walk returns.
-        blocks: tuple[Block, ...] = fast.walk(root.mem_id, root.tag or "html", hidden, max_blocks)
+        blocks: tuple[Block, ...] = fast.walk(
+            root.mem_id, root.tag or "html", hidden, max_blocks, kinds
+        )
         return blocks
-    return _walk(root, hidden, max_blocks)
+    return _walk(root, hidden, max_blocks, kinds)
 
 
-def _walk(root: Any, hidden: set[int], max_blocks: int) -> tuple[Block, ...]:
-    """The walk in Python (the reference; _fastsegment.pyx mirrors it line for line)."""
-    # Finished blocks: [text parts, container frame, link_chars, lines]
+def _walk(
+    root: Any, hidden: set[int], max_blocks: int, kinds: dict[int, int]
+) -> tuple[Block, ...]:
+    """The walk in Python (the reference; _fastsegment.pyx mirrors it line for line).
+
+    `kinds` holds the flags of the links that leave the site or go to an ad server
+    (`links.link_kinds`); a block gets the flags of every link whose text it holds."""
+    # Finished blocks: [text parts, container frame, link_chars, lines, link flags]
     blocks: list[list[Any]] = []
 
     # The current run.
     pieces: list[str] = []
     link_len = 0
+    run_flags = 0
     has_text = False
     line_has_text = False
     lines_done = 0
     brs = 0
 
     def flush(container: list[Any]) -> None:
-        nonlocal pieces, link_len, has_text, line_has_text, lines_done, brs
+        nonlocal pieces, link_len, run_flags, has_text, line_has_text, lines_done, brs
         if has_text:
             text = " ".join("".join(pieces).split())
             lines = lines_done + (1 if line_has_text else 0)
             if len(blocks) < max_blocks:
-                blocks.append([[text], container, min(link_len, len(text)), lines])
+                blocks.append([[text], container, min(link_len, len(text)), lines, run_flags])
             else:
                 last = blocks[-1]
                 last[0].append(text)
                 last[2] += link_len
                 last[3] += lines
+                last[4] |= run_flags
             pieces = []
         elif pieces:
             pieces = []
         link_len = 0
+        run_flags = 0
         has_text = line_has_text = False
         lines_done = 0
         brs = 0
@@ -446,6 +465,7 @@ def _walk(root: Any, hidden: set[int], max_blocks: int) -> tuple[Block, ...]:
     ]
     container = root_frame
     link_depth = 0
+    link_flags = 0  # flags of the link being walked (links do not nest in parsed HTML)
     block_tags, skip_tags, spaced_tags = _BLOCK, _SKIP, _SPACED
     # Stack entries: (children iterator, frame, previous container or None, is_link, spaced).
     stack: list[tuple[Any, list[Any], list[Any] | None, bool, bool]] = [
@@ -464,6 +484,7 @@ def _walk(root: Any, hidden: set[int], max_blocks: int) -> tuple[Block, ...]:
                         brs = 0
                         if link_depth:
                             link_len += len(" ".join(s.split()))
+                            run_flags |= link_flags
                     elif has_text:
                         pieces.append(s)
                 continue
@@ -500,6 +521,7 @@ def _walk(root: Any, hidden: set[int], max_blocks: int) -> tuple[Block, ...]:
             is_a = tag == "a" and "href" in ch.attributes
             if is_a:
                 link_depth += 1
+                link_flags = kinds.get(ch.mem_id, 0) if kinds else 0
             if is_block:
                 stack.append((ch.iter(include_text=True), child, container, is_a, False))
                 container = child
@@ -515,12 +537,13 @@ def _walk(root: Any, hidden: set[int], max_blocks: int) -> tuple[Block, ...]:
                 container = prev_container
             if is_link:
                 link_depth -= 1
+                link_flags = 0
             if spaced and has_text:
                 pieces.append(" ")
     flush(container)
 
     out: list[Block] = []
-    for i, (parts, cont, link_chars, lines) in enumerate(blocks):
+    for i, (parts, cont, link_chars, lines, flags) in enumerate(blocks):
         text = parts[0] if len(parts) == 1 else " ".join(parts)
         xpath, tag_path = _paths(cont)
         out.append(
@@ -532,6 +555,7 @@ def _walk(root: Any, hidden: set[int], max_blocks: int) -> tuple[Block, ...]:
                 attr_words=_attr_words(cont),
                 link_chars=min(link_chars, len(text)),
                 lines=max(1, lines),
+                link_kinds=kinds_of_flags(flags),
             )
         )
     return tuple(out)
@@ -560,8 +584,11 @@ _PROBE = (
     "<div hidden>藏</div><div hidden=until-found>找</div><span style='display:none'>无</span>"
     "<dialog>关</dialog><dialog open>开</dialog><script>x</script><!-- c -->"
     "<table><tr><td class>格</td><td>子</td></tr></table><math><mi>x</mi></math>"
-    "<select><option>A</option><option>B</option></select>\ufffd</div>尾</body></html>"
+    "<select><option>A</option><option>B</option></select>\ufffd</div>尾"
+    "<p><a href='http://ad.example.org/c?1'>告</a>示<a href='//other.example.net/'>外</a></p>"
+    "</body></html>"
 )
+_PROBE_URL = "http://www.example.com/probe.html"
 
 
 #: selectolax releases whose Lexbor node layout the compiled walk was checked against (a newer
@@ -603,8 +630,10 @@ def _load_fast() -> Any:
         _fastsegment.init(
             element_name, first_attr, next_attr, attr_name, attr_value,
             _BLOCK, _SKIP, _SPACED, _words_of, _xpath_step, Block, MAX_ATTR_WORDS, _DEPTH_STEP,
+            kinds_of_flags,
         )
-        if _segment(_PROBE, 5000, _fastsegment) != _segment(_PROBE, 5000, None):
+        if (_segment(_PROBE, 5000, _fastsegment, _PROBE_URL)
+                != _segment(_PROBE, 5000, None, _PROBE_URL)):
             return None
     except (ImportError, OSError, AttributeError, TypeError, ValueError):  # PackageNotFoundError
         return None

@@ -53,6 +53,9 @@ class Block:
     link_chars: int = 0
     #: Number of lines (text input) or element runs (HTML input) folded into the block.
     lines: int = 1
+    #: Where the block's links go, when not simply within the site (HTML input, see links.py):
+    #: ``"off"`` another site, ``"adurl"`` an ad server or click tracker.
+    link_kinds: tuple[str, ...] = ()
 
     @property
     def link_density(self) -> float:

@@ -1569,15 +1569,65 @@ class _Html:
 
 
 def _href(rng: random.Random, fam: Family, label: str) -> str:
+    """A link target for a part labelled `label`, in the proportions of real pages.
+
+    Within the site for most links of every label; ads mostly leave the site or pass an ad
+    server / click tracker (`links.link_flags`), but not always (a sponsor's page on the site,
+    ``javascript:;``), and other labels leave the site too (footers link to the ICP register
+    and share services, articles cite sources, related lists can list other sites), so the
+    model learns these link facts as evidence, not as the answer."""
+    r = rng.random()
     if label == AD:
+        if r < 0.4:  # an ad server or click tracker elsewhere
+            return rng.choice(
+                [
+                    f"http://{rng.choice(_AD_HOSTS)}.{_other_domain(rng)}/"
+                    f"{rng.choice(['c', 'click', 'ck', 'adclick.php', 'show'])}"
+                    f"?id={rng.randint(1, 99999)}",
+                    f"https://{_other_domain(rng)}/{rng.choice(_AD_PATHS)}"
+                    f"?{rng.choice(['u', 'url', 'id', 'aid'])}={rng.randint(1, 99999)}",
+                    f"http://{rng.choice(_AD_NETWORKS)}/ad/ck/{rng.randint(1000, 9999)}-"
+                    f"{rng.randint(10000, 99999)}",
+                ]
+            )
+        if r < 0.6:  # the site's own tracker
+            return rng.choice(
+                [
+                    f"https://{fam.host}/{rng.choice(_AD_PATHS)}?id={rng.randint(1, 999)}",
+                    f"https://ad.{fam.host.removeprefix('www.')}/c?{rng.randint(1, 999)}",
+                ]
+            )
+        if r < 0.85:  # the advertiser's own page
+            return rng.choice(
+                [
+                    f"http://www.{rng.choice(T.CASINO_X).lower()}{rng.randint(1, 999)}.com/",
+                    f"http://dl.{rng.randint(100, 999)}app.cn/down",
+                    f"http://www.{_other_domain(rng)}/{rng.randint(1, 999)}.htm",
+                ]
+            )
         return rng.choice(
-            [
-                f"http://www.{rng.choice(T.CASINO_X).lower()}{rng.randint(1, 999)}.com/",
-                "javascript:;",
-                f"https://{fam.host}/go.php?id={rng.randint(1, 999)}",
-                f"http://dl.{rng.randint(100, 999)}app.cn/down",
-            ]
+            ["javascript:;", "#", f"https://{fam.host}/zt/{rng.randint(100, 9999)}.html"]
         )
+    away = {B: 0.04, R: 0.04, C: 0.1, CM: 0.08}.get(label, 0.05)
+    if r < away:
+        if label == B:
+            return rng.choice(
+                [
+                    "https://beian.miit.gov.cn/",
+                    f"http://www.beian.gov.cn/portal/registerSystemInfo?recordcode="
+                    f"{rng.randint(10**13, 10**14 - 1)}",
+                    "http://service.weibo.com/share/share.php?url=",
+                    "https://connect.qq.com/widget/shareqq/index.html",
+                    f"http://www.{_other_domain(rng)}/",
+                ]
+            )
+        return f"https://{rng.choice(['www', 'news', 'm', 'blog'])}.{_other_domain(rng)}/" \
+               f"{rng.randint(2018, 2026)}/{rng.randint(1000, 99999)}.html"
+    if label == B and r < away + 0.01:  # "广告服务" and the like point at the site's ad desk
+        return f"https://{fam.host}/{rng.choice(['ad', 'ads', 'adv'])}/"
+    if label == R and r < away + 0.01:  # portals count clicks on their own lists
+        return f"https://{fam.host}/{rng.choice(['redirect', 'go', 'click'])}?url=" \
+               f"{rng.randint(1000, 99999)}.html"
     return rng.choice(
         [
             f"/{rng.choice(['news', 'a', 'article', 'p', 'html'])}/"
@@ -1589,6 +1639,19 @@ def _href(rng: random.Random, fam: Family, label: str) -> str:
             f"/list/{rng.randint(1, 99)}/",
         ]
     )
+
+
+_AD_HOSTS = ["ad", "ads", "click", "adclick", "rd", "union", "cpro", "c", "e", "track"]
+_AD_PATHS = ["go.php", "goto.php", "click.php", "redirect", "jump.aspx", "ad/click", "out.php"]
+_AD_NETWORKS = ["adfarm.mediaplex.com", "ad.doubleclick.net", "click.tanx.com", "pos.baidu.com"]
+_DOMAIN_WORDS = ["xinwen", "caijing", "jiankang", "youxi", "tiyu", "keji", "lvyou", "fangchan",
+                 "qiche", "jiaoyu", "yule", "shishang", "meishi", "junshi", "wenhua", "shuma"]
+
+
+def _other_domain(rng: random.Random) -> str:
+    """A made-up registrable domain of some other site."""
+    word = rng.choice(_DOMAIN_WORDS)
+    return f"{word}{rng.randint(1, 999)}.{rng.choice(['com', 'cn', 'net', 'com.cn'])}"
 
 
 _SCRIPTS = [

@@ -61,6 +61,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..links import THIRD_PARTY, registrable_domain
 from ..types import LABELS, Block, Page
 
 __all__ = [
@@ -106,50 +107,7 @@ class AlignStats:
 
 # --------------------------------------------------------------------------- hosts
 
-_SECOND_LEVEL = {"com", "net", "org", "gov", "edu", "ac", "co", "mil"}
-_THIRD_PARTY = {
-    "baidu.com",
-    "google.com",
-    "googleapis.com",
-    "gstatic.com",
-    "cnzz.com",
-    "51.la",
-    "w3.org",
-    "qq.com",
-    "weibo.com",
-    "weibo.cn",
-    "sina.com.cn",
-    "facebook.com",
-    "twitter.com",
-    "miibeian.gov.cn",
-    "beian.gov.cn",
-    "mps.gov.cn",
-    "12377.cn",
-    "bshare.cn",
-    "jiathis.com",
-    "doubleclick.net",
-    "googlesyndication.com",
-    "macromedia.com",
-    "adobe.com",
-    "microsoft.com",
-    "apple.com",
-    "mozilla.org",
-    "wikipedia.org",
-    "archive.org",
-    "creativecommons.org",
-}
-
-
-def registrable_domain(host: str) -> str:
-    """``news.sina.com.cn`` -> ``sina.com.cn``; ``www.rfi.fr`` -> ``rfi.fr`` (heuristic PSL)."""
-    h = host.strip().lower().rstrip(".")
-    h = h.split("@")[-1].split(":")[0]
-    labels = [x for x in h.split(".") if x]
-    if len(labels) <= 2 or re.fullmatch(r"[\d.]+", h):
-        return ".".join(labels)
-    if labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
+_THIRD_PARTY = THIRD_PARTY
 
 
 def _url_host(url: str | None) -> str | None:
