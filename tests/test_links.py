@@ -111,6 +111,11 @@ def test_majority_domain() -> None:
         ('<base href="http://www.site-c.org/">', None, "site-c.org"),
         ('<link rel="canonical" href="https://news.site-a.com/1.html">', "http://w.given.net/",
          "given.net"),
+        ('<base href="http://www.site-c.org/"><meta property="og:url" content="http://b.cn/">'
+         '<link rel="canonical" href="https://a1.com/"><link rel="canonical" href="https://a2.com/">',
+         None, "a1.com"),  # canonical first, then og:url, then base; the first of each
+        ('<base href="http://www.site-c.org/"><meta property="og:url" content="http://b.cn/">',
+         None, "b.cn"),
         ("", None, None),
     ],
 )

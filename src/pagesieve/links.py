@@ -209,16 +209,25 @@ def page_site(tree: Any, url: str | None = None, head: str = "") -> str | None:
     return None
 
 
+_HEAD_SELECTOR = 'link[rel="canonical"], meta[property="og:url"], base[href]'
+
+
 def _site_candidates(tree: Any, url: str | None, head: str) -> Iterable[str | None]:
     yield url
-    node = tree.css_first('link[rel="canonical"]')
-    yield node.attributes.get("href") if node is not None else None
-    node = tree.css_first('meta[property="og:url"]')
-    yield node.attributes.get("content") if node is not None else None
+    canonical = og_url = base = None
+    for node in tree.css(_HEAD_SELECTOR):  # one query for the three, first of each kept
+        attrs = node.attributes
+        if node.tag == "link":
+            canonical = canonical or attrs.get("href")
+        elif node.tag == "meta":
+            og_url = og_url or attrs.get("content")
+        else:
+            base = base or attrs.get("href")
+    yield canonical
+    yield og_url
     m = _SAVED_FROM.search(head[:5000])
     yield m.group(1) if m else None
-    node = tree.css_first("base[href]")
-    yield node.attributes.get("href") if node is not None else None
+    yield base
 
 
 def link_kinds(tree: Any, url: str | None = None, head: str = "") -> dict[int, int]:
