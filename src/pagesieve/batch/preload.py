@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 
-from .runner import PRELOAD_ENV
+from .forkserver import PRELOAD_ENV
 
 __all__: list[str] = []
 
