@@ -536,3 +536,47 @@ def test_parent_imports_no_numerics() -> None:
     )
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
+
+
+def test_console_entry_point_stays_light() -> None:
+    """Every `clean` worker re-imports the console script's module (multiprocessing runs the
+    main script as __mp_main__): `pagesieve.cli` must not import typer or the app itself."""
+    code = (
+        "import sys, pagesieve.cli\n"
+        "heavy = sorted(m for m in ('typer', 'click', 'pydantic', 'rich', 'pagesieve.cli_app') "
+        "if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+        "assert pagesieve.cli.app is sys.modules['pagesieve.cli_app'].app\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
+
+
+def test_clean_entry_point_starts_the_fork_server_only_for_a_fresh_run(
+    tmp_path: Path, model_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pagesieve import cli
+    from pagesieve.batch import forkserver
+
+    started: list[str] = []
+    monkeypatch.setattr(forkserver, "start", lambda path: started.append(os.fspath(path)))
+    other = tmp_path / "other.joblib"
+    other.write_bytes(b"")
+    done = tmp_path / "done"
+    done.mkdir()
+    (done / "_SUCCESS").write_text("{}", encoding="utf-8")
+    default = [os.fspath(default_model_path())]
+    for args, want in [
+        (["in", "-o", "out"], default),
+        (["in", "--outdir=out", "--model", str(other)], [str(other)]),
+        (["in", f"--model={other}", "-oout"], [str(other)]),
+        (["in", "-o", "out", "--model", str(tmp_path / "missing.joblib")], []),
+        (["in", "-o", "out", "--resume"], []),  # may have nothing left to do
+        (["in", "-o", str(done)], []),  # an error without --resume
+        (["in"], []),  # no output folder: a usage error
+        (["--help"], []),
+        (["in", "-o", "out", "--", "--model", str(other)], default),
+    ]:
+        started.clear()
+        cli._start_clean_workers(args)
+        assert started == want, args

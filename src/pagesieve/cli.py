@@ -1,386 +1,90 @@
-"""The `pagesieve` command: a thin shell over `classify_page` and the batch, train and serve parts.
+"""The `pagesieve` console script's entry point; the command itself is cli_app.py (typer).
 
-Every deliberate error is one line on stderr and a non-zero exit code, never a traceback.
+Kept light on purpose, for `pagesieve clean`'s start-up:
+
+- multiprocessing re-imports the main script in every worker it starts (as ``__mp_main__``),
+  and the console script is ``from pagesieve.cli import main``: if this module built the typer
+  app, each worker would import typer and click for nothing (~0.1 s a worker, restarts too);
+- `main` starts `clean`'s fork server (batch/forkserver.py: ~1 s to import pagesieve and load
+  the model) before importing typer and parsing the arguments (~0.3 s, pydantic included), so
+  both run at once.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
-import json
+import gc
+import os
 import sys
-from enum import StrEnum
+from importlib import import_module
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import typer
-
-from .errors import LimitExceeded, PagesieveError
+if TYPE_CHECKING:
+    from .cli_app import app
 
 __all__ = ["app", "main"]
 
-app = typer.Typer(
-    name="pagesieve",
-    help="Label every block of a crawled page: content, comment, related, ad or boilerplate.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-model_app = typer.Typer(help="Inspect and export models.", no_args_is_help=True)
-app.add_typer(model_app, name="model")
-
-EXIT_INPUT = 2
-EXIT_MODEL = 3
-
-
-class Format(StrEnum):
-    json = "json"
-    table = "table"
-    text = "text"
-
-
-ModelOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--model", help="Model file (default: $PAGESIEVE_MODEL or models/pagesieve.joblib)."
-    ),
-]
-
-
-def fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
-    """Print a one-line error and return the Exit to raise."""
-    typer.echo(f"pagesieve: error: {message}", err=True)
-    return typer.Exit(code)
-
-
-def _time_limit(seconds: float) -> contextlib.AbstractContextManager[None]:
-    """Interrupt the page after `seconds` (the CLI owns its process and main thread, so unlike
-    the library it can stop a stage midway)."""
-    from .limits import time_limit
-
-    return time_limit(
-        seconds,
-        lambda: LimitExceeded(
-            f"time limit: the page took longer than {seconds:g}s (PAGESIEVE_MAX_SECONDS)"
-        ),
-    )
-
-
-def _exit_code(exc: Exception) -> int:
-    from .errors import ModelError
-
-    return EXIT_MODEL if isinstance(exc, ModelError) else EXIT_INPUT
-
-
-@app.command()
-def classify(
-    file: Annotated[str, typer.Argument(help="An .html/.htm/.txt file, or - for stdin.")] = "-",
-    fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="json, table or text.")
-    ] = Format.json,
-    keep: Annotated[
-        str, typer.Option(help="Labels kept in the text, comma-separated.")
-    ] = "content",
-    kind: Annotated[str, typer.Option(help="auto, html or text.")] = "auto",
-    model: ModelOpt = None,
-) -> None:
-    """Classify one page and print its blocks (json, a coloured table) or its kept text."""
-    from .classify import classify_page
-    from .limits import Limits
-    from .model import load_model
-
-    if kind not in ("auto", "html", "text"):
-        raise fail(f"--kind must be auto, html or text, not {kind!r}")
-    try:
-        if file == "-":
-            data = sys.stdin.buffer.read()
-            source = "-"
-        else:
-            path = Path(file)
-            if not path.exists():
-                raise fail(f"no such file: {file}")
-            if path.is_dir():
-                raise fail(f"{file} is a folder; use `pagesieve clean` for folders")
-            data = path.read_bytes()
-            source = file
-        limits = Limits.from_env()
-        page_model = load_model(model)  # before the clock starts: the limit is per page
-        with _time_limit(limits.max_seconds):
-            result = classify_page(
-                data, kind=kind, source=source, keep=keep, model=page_model, limits=limits  # type: ignore[arg-type]
-            )
-    except (PagesieveError, ValueError, OSError) as exc:
-        raise fail(
-            str(exc).splitlines()[0] if str(exc) else type(exc).__name__, _exit_code(exc)
-        ) from None
-    if fmt is Format.json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    elif fmt is Format.text:
-        typer.echo(result.text)
-    else:
-        from .render import print_table
-
-        print_table(result)
-
-
-@app.command()
-def clean(
-    inputs: Annotated[
-        list[Path], typer.Argument(help="Files or folders: .html .htm .txt .jsonl[.gz] .warc[.gz]")
-    ],
-    outdir: Annotated[Path, typer.Option("-o", "--outdir", help="Folder for the JSONL shards.")],
-    blocks: Annotated[
-        bool, typer.Option("--blocks", help="Include every block in the records.")
-    ] = False,
-    keep: Annotated[str, typer.Option(help="Labels kept in `text`, comma-separated.")] = "content",
-    workers: Annotated[
-        int | None, typer.Option(help="Worker processes (default: all cores).")
-    ] = None,
-    resume: Annotated[
-        bool, typer.Option("--resume", help="Skip finished shards of an earlier run.")
-    ] = False,
-    rejects: Annotated[
-        Path | None, typer.Option(help="Rejects file (default: OUTDIR/_rejects.jsonl).")
-    ] = None,
-    shard_size: Annotated[
-        int, typer.Option("--shard-size", help="Pages per output shard (the unit of --resume).")
-    ] = 2000,
-    max_seconds: Annotated[
-        float | None,
-        typer.Option(
-            "--max-seconds", help="Per-page time limit (default $PAGESIEVE_MAX_SECONDS or 30)."
-        ),
-    ] = None,
-    gzip: Annotated[bool, typer.Option("--gzip", help="Write .jsonl.gz shards.")] = False,
-    model: ModelOpt = None,
-) -> None:
-    """Clean many pages into JSONL shards, one record a page; bad records go to the rejects file."""
-    try:
-        from .batch.cli_commands import clean_command
-    except ImportError as exc:
-        raise fail(
-            f"batch support is not installed ({exc}); pip install 'pagesieve[batch]'"
-        ) from None
-    code = clean_command(
-        inputs=inputs,
-        outdir=outdir,
-        blocks=blocks,
-        keep=keep,
-        workers=workers,
-        resume=resume,
-        rejects=rejects,
-        model=model,
-        gzip=gzip,
-        shard_size=shard_size,
-        max_seconds=max_seconds,
-    )
-    raise typer.Exit(code)
-
-
-@app.command()
-def spark(
-    inputs: Annotated[list[str], typer.Argument(help="Input paths or URIs (file:, s3a:, hdfs:).")],
-    outdir: Annotated[str, typer.Option("-o", "--outdir", help="Output folder or URI.")],
-    master: Annotated[
-        str | None,
-        typer.Option(
-            help="Spark master URL, e.g. local[2] (default: spark-submit's, or local[*])."
-        ),
-    ] = None,
-    blocks: Annotated[bool, typer.Option("--blocks", help="Include every block.")] = False,
-    keep: Annotated[str, typer.Option(help="Labels kept in `text`, comma-separated.")] = "content",
-    model: ModelOpt = None,
-    rejects: Annotated[
-        str | None, typer.Option(help="Local rejects file (default: OUTDIR/_rejects).")
-    ] = None,
-    gzip: Annotated[bool, typer.Option("--gzip", help="gzip the part files.")] = False,
-    partitions: Annotated[int | None, typer.Option(help="Repartition pages to N tasks.")] = None,
-    model_on_executors: Annotated[
-        bool,
-        typer.Option(
-            "--model-on-executors",
-            help="Load --model from its path on each executor instead of broadcasting it.",
-        ),
-    ] = False,
-) -> None:
-    """Run the same cleaning as `clean` on a Spark cluster (pyspark extra)."""
-    try:
-        from .spark_job import spark_command
-    except ImportError as exc:
-        raise fail(
-            f"Spark support is not installed ({exc}); pip install 'pagesieve[spark]'"
-        ) from None
-    raise typer.Exit(
-        spark_command(
-            inputs=inputs,
-            outdir=outdir,
-            master=master,
-            blocks=blocks,
-            keep=keep,
-            model=model,
-            rejects=rejects,
-            gzip=gzip,
-            partitions=partitions,
-            model_on_executors=model_on_executors,
-        )
-    )
-
-
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
-    workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
-    model: ModelOpt = None,
-    database_url: Annotated[
-        str | None,
-        typer.Option(help="Feedback database (default: $PAGESIEVE_DATABASE_URL or SQLite)."),
-    ] = None,
-    max_body_bytes: Annotated[int, typer.Option(help="Largest request body accepted.")] = 10
-    * 1024
-    * 1024,
-    review_dir: Annotated[
-        Path | None, typer.Option(help="A `clean` output folder for the review queue.")
-    ] = None,
-) -> None:
-    """Serve the HTTP API and the moderation page (serve extra)."""
-    try:
-        from .service.cli_commands import serve_command
-    except ImportError as exc:
-        raise fail(
-            f"the service is not installed ({exc}); pip install 'pagesieve[serve]'"
-        ) from None
-    raise typer.Exit(
-        serve_command(
-            host=host,
-            port=port,
-            workers=workers,
-            model=model,
-            database_url=database_url,
-            max_body_bytes=max_body_bytes,
-            review_dir=review_dir,
-        )
-    )
-
-
-@app.command()
-def train(
-    shared: Annotated[Path, typer.Option(help="The shared data folder.")] = Path("../shared/data"),
-    out: Annotated[Path, typer.Option("-o", "--out", help="Where to write the model.")] = Path(
-        "models/pagesieve.joblib"
-    ),
-    seed: Annotated[
-        int, typer.Option(help="Random seed (fixed seeds make `make model` reproducible).")
-    ] = 0,
-    feedback: Annotated[
-        bool,
-        typer.Option("--feedback", help="Fold moderators' corrections into the training data."),
-    ] = False,
-    database_url: Annotated[
-        str | None, typer.Option(help="Feedback database for --feedback.")
-    ] = None,
-    annotations: Annotated[
-        Path | None, typer.Option(help="Block annotations folder (default: data/annotations).")
-    ] = None,
-    report: Annotated[Path | None, typer.Option(help="Write the evaluation report here.")] = None,
-) -> None:
-    """Train the model from ../shared/data (and corrections), write it with its manifest."""
-    from .train import train_command
-
-    try:
-        code = train_command(
-            shared=shared,
-            out=out,
-            seed=seed,
-            feedback=feedback,
-            database_url=database_url,
-            annotations=annotations,
-            report=report,
-        )
-    except (PagesieveError, OSError, ValueError) as exc:
-        raise fail(str(exc)) from None
-    raise typer.Exit(code)
-
-
-@app.command()
-def evaluate(
-    path: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Folder of pages with gold text or annotations (default: ../shared/data)."
-        ),
-    ] = None,
-    model: ModelOpt = None,
-    peers: Annotated[
-        bool, typer.Option("--peers/--no-peers", help="Also run the peer extractors.")
-    ] = True,
-    report: Annotated[
-        Path | None, typer.Option(help="Write the JSON/Markdown report here.")
-    ] = None,
-) -> None:
-    """Evaluate main-content ROUGE-1 and per-label F1, against the peers, split by site."""
-    try:
-        from .evaluate import evaluate_command
-    except ImportError as exc:
-        raise fail(f"evaluation support is missing ({exc})") from None
-    try:
-        code = evaluate_command(path=path, model=model, peers=peers, report=report)
-    except (PagesieveError, OSError, ValueError) as exc:
-        raise fail(str(exc)) from None
-    raise typer.Exit(code)
-
-
-@model_app.command("info")
-def model_info(
-    path: Annotated[
-        Path | None,
-        typer.Argument(help="Model file: .joblib, .skops or .onnx (default: --model's default)."),
-    ] = None,
-    model: ModelOpt = None,
-) -> None:
-    """Check a model (manifest, sha256, versions), load it and print its manifest."""
-    from .model import load_model
-
-    try:
-        m = load_model(path or model)
-    except PagesieveError as exc:
-        raise fail(str(exc), EXIT_MODEL) from None
-    typer.echo(json.dumps(m.manifest, ensure_ascii=False, indent=2))
-
-
-class ExportFormat(StrEnum):
-    skops = "skops"
-    onnx = "onnx"
-
-
-@model_app.command("export")
-def model_export(
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="skops or onnx.")],
-    out: Annotated[
-        Path, typer.Option("-o", "--out", help="Output file (.skops or .onnx); manifest beside.")
-    ],
-    model: ModelOpt = None,
-) -> None:
-    """Export the (hash-checked) model to a format that loads without pickle: skops or ONNX."""
-    from .export import export_model
-    from .model import load_model
-
-    try:
-        manifest = export_model(load_model(model), out, fmt.value)
-    except ImportError as exc:
-        raise fail(
-            f"export support is not installed ({exc}); pip install 'pagesieve[export]'"
-        ) from None
-    except PagesieveError as exc:
-        raise fail(str(exc), EXIT_MODEL) from None
-    except OSError as exc:
-        raise fail(str(exc)) from None
-    typer.echo(f"wrote {out} ({fmt.value}, sha256 {manifest['sha256'][:12]}…)")
-
 
 def main(argv: list[str] | None = None) -> Any:
-    """Console-script entry point."""
-    try:
-        return app(args=argv, standalone_mode=True)
-    except KeyboardInterrupt:
-        typer.echo("pagesieve: interrupted", err=True)
-        sys.exit(130)
+    """Console-script entry point: run the typer app."""
+    # At exit, after the other exit handlers (registered later, run earlier): the interpreter's
+    # last collections then skip the objects typer, pydantic and the run left (~50 ms).
+    atexit.register(gc.freeze)
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args[:1] == ["clean"]:
+        # a head start only: whatever fails here, the run starts (and reports) it again
+        with contextlib.suppress(Exception):
+            _start_clean_workers(args[1:])
+    return import_module(".cli_app", __package__).main(argv)
+
+
+def _start_clean_workers(args: list[str]) -> None:
+    """Start the fork server of a `clean` run that will need workers, preloading the model its
+    arguments name. Only a head start: the run itself (`runner.run`) validates everything, and
+    each worker loads the model it is given whatever was preloaded, so a wrong guess here costs
+    time, never a wrong result. Not for --help, nor for --resume or an output folder that
+    already holds a run (that is an error, or a resume that may have nothing left to do)."""
+    if any(a in ("--help", "-h", "--resume") for a in args):
+        return
+    outdir = _option(args, "--outdir", "-o")
+    if outdir is None:
+        return  # a usage error
+    from .batch.writer import ShardStore
+
+    if ShardStore(Path(outdir)).has_output():
+        return
+    model = _option(args, "--model")
+    if model is None:
+        from .modelfile import default_model_path
+
+        model = os.fspath(default_model_path())
+    if not os.path.isfile(model):
+        return
+    from .batch import forkserver
+
+    forkserver.start(model)
+
+
+def _option(args: list[str], name: str, short: str | None = None) -> str | None:
+    """The value click would read for option `name` (or `short`): ``--name v``, ``--name=v``,
+    ``-o v``, ``-ov``; the last one wins; nothing after ``--``."""
+    value: str | None = None
+    for i, a in enumerate(args):
+        if a == "--":
+            break
+        if a in (name, short):
+            value = args[i + 1] if i + 1 < len(args) else None
+        elif a.startswith(name + "="):
+            value = a[len(name) + 1:]
+        elif short and a.startswith(short) and not a.startswith("--"):
+            value = a[len(short):]
+    return value
+
+
+def __getattr__(name: str) -> Any:
+    """`app` and the rest of cli_app.py, imported on first use."""
+    if name.startswith("__"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(".cli_app", __package__), name)

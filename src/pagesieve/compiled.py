@@ -142,7 +142,11 @@ class CompiledModel:
         self.words_terms = words_terms
         self.layout_terms = layout_terms
         self.arrays = arrays
-        self._words_vocab = dict(zip(words_terms, range(len(words_terms)), strict=True))
+        # Unigrams only: tokens never hold a space (they are regex matches of non-space runs,
+        # or jieba's cuts of Han runs), so a bigram term ("a b") is never looked up by text here;
+        # `_bigram_index` finds bigrams by their parts. A fifth of the entries: a worker starts
+        # ~0.1 s sooner, and the parts' lookups hit a smaller table.
+        self._words_vocab = {t: i for i, t in enumerate(words_terms) if " " not in t}
         self._layout_vocab = dict(zip(layout_terms, range(len(layout_terms)), strict=True))
         self._bigrams: tuple[np.ndarray, np.ndarray, dict[str, int]] | None = None
         self._bigram_table: tuple[np.ndarray, np.ndarray] | None = None

@@ -28,8 +28,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from .batch.forkserver import ONE_THREAD_ENV
 from .batch.process import classify_line
-from .batch.runner import ONE_THREAD_ENV
 from .batch.sources import (
     InputUnit,
     Item,

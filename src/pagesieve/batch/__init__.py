@@ -2,13 +2,44 @@
 
 One job per module: `sources` reads inputs into pages or rejects, `process` classifies one page
 under a time limit, `writer` puts shards, markers and rejects in place atomically, `runner`
-drives the worker processes, `cli_commands` is what ``pagesieve clean``/``spark`` call.
+drives the worker processes from the fork server `forkserver` starts, `cli_commands` is what
+``pagesieve clean``/``spark`` call.
+
+The names below are imported on first use, so that ``pagesieve.batch.forkserver`` can be
+imported (and the fork server started) before the rest of the package.
 """
 
 from __future__ import annotations
 
-from .runner import RunConfig, RunError, RunSummary, run
-from .sources import InputUnit, Reject, Skipped, SourceRecord, discover, iter_unit
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .runner import RunConfig, RunError, RunSummary, run
+    from .sources import InputUnit, Reject, Skipped, SourceRecord, discover, iter_unit
+
+_LAZY = {
+    "RunConfig": ".runner",
+    "RunError": ".runner",
+    "RunSummary": ".runner",
+    "run": ".runner",
+    "InputUnit": ".sources",
+    "Reject": ".sources",
+    "Skipped": ".sources",
+    "SourceRecord": ".sources",
+    "discover": ".sources",
+    "iter_unit": ".sources",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "InputUnit",

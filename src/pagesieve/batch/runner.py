@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
-import multiprocessing as mp
 import os
 import signal
 import sys
@@ -36,6 +35,9 @@ from typing import Any
 from .. import __version__
 from ..limits import Limits
 from ..verdict import normalize_keep
+from . import forkserver
+from .forkserver import ONE_THREAD_ENV as ONE_THREAD_ENV  # re-exported
+from .forkserver import PRELOAD_ENV as PRELOAD_ENV  # re-exported
 from .sources import InputUnit, Item, Reject, Skipped, SourceRecord, discover, iter_unit
 from .writer import AtomicFile, ShardStore, encode_lines, write_json_atomic
 
@@ -416,7 +418,7 @@ class _Runner:
         self.store = store
         self.model_path = model_path
         self.n_workers = workers
-        self.ctx = _mp_context()
+        self.ctx = forkserver.mp_context()
         self.busy_since = self.ctx.Array("d", workers, lock=False)
         self.cur_batch = self.ctx.Array("q", workers, lock=False)
         self.cur_index = self.ctx.Array("i", workers, lock=False)
@@ -587,20 +589,9 @@ class _Runner:
         while not self.ready and not plan_done:
             plan_done = not self._pull(plan)
         if self.ready:
-            # The fork server (started by the first spawn) inherits this environment: it reads
-            # PRELOAD_ENV to preload the model, and its BLAS must not start threads (below).
-            saved = {k: os.environ.get(k) for k in (PRELOAD_ENV, *ONE_THREAD_ENV)}
-            os.environ[PRELOAD_ENV] = str(self.model_path)
-            for key in ONE_THREAD_ENV:
-                os.environ.setdefault(key, "1")
-            try:
+            # the first spawn starts the fork server unless `run` already did
+            with forkserver.preload_env(self.model_path):
                 self.workers = [self._spawn(i) for i in range(self.n_workers)]
-            finally:
-                for key, value in saved.items():
-                    if value is None:
-                        os.environ.pop(key, None)
-                    else:
-                        os.environ[key] = value
         try:
             while self.workers:
                 # hand a batch to every idle worker (redone batches first)
@@ -678,37 +669,6 @@ class _Runner:
                 w.conn.close()
 
 
-#: The model path the fork server preloads (read by `preload.py`, never in this process).
-PRELOAD_ENV = "PAGESIEVE_PRELOAD_MODEL"
-
-#: One BLAS thread per worker (here and in Spark executors, spark_job.py), unless the user chose
-#: otherwise: the workers already use every core, and numpy's OpenBLAS would start a thread per
-#: core in each of them that spins after every small product of the revision pass, taking CPU
-#: from the other workers.
-ONE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-
-#: Imported once by the fork server, so each worker starts warm. scikit-learn and scipy are
-#: not listed: the model loads from its compiled cache (compiled.py) without them, and
-#: `PageModel.warm` imports whatever prediction needs (scipy, without the compiled parts); a
-#: first run that has to build the cache imports scikit-learn while loading the model.
-_PRELOAD = [
-    "pagesieve.batch.runner",
-    "pagesieve.batch.process",
-    "pagesieve.classify",
-    "rjieba",
-    "pagesieve.batch.preload",  # loads the run's model, see preload.py
-]
-
-
-def _mp_context() -> Any:
-    """forkserver: workers fork from a clean, thread-free process with pagesieve preloaded."""
-    if "forkserver" in mp.get_all_start_methods():
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(_PRELOAD)
-        return ctx
-    return mp.get_context("spawn")
-
-
 # --------------------------------------------------------------------------------------------
 # entry point
 
@@ -774,11 +734,15 @@ def run(
     model_path = Path(config.model) if config.model is not None else default_model_path()
     if not model_path.is_file():
         raise RunError(f"model file not found: {model_path}", 2)
+    store = ShardStore(config.outdir, gzip=config.gzip)
+    # A fresh run over inputs that exist will need workers (a resumed one may not: see
+    # `_Runner.run`): start loading them now.
+    if not store.has_output() and all(os.path.exists(p) for p in config.inputs):
+        forkserver.start(model_path)
     try:
         units = discover(config.inputs)
     except FileNotFoundError as exc:
         raise RunError(str(exc), 2) from None
-    store = ShardStore(config.outdir, gzip=config.gzip)
     _prepare(config, store, _settings(config, model_path))
     workers = config.workers if config.workers and config.workers > 0 else default_workers()
     runner = _Runner(config, units, store, model_path, workers, worker_target or _worker_main)
