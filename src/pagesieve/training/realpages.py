@@ -61,7 +61,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..links import THIRD_PARTY, registrable_domain
+from ..links import majority_domain, registrable_domain
 from ..types import LABELS, Block, Page
 
 __all__ = [
@@ -106,9 +106,6 @@ class AlignStats:
 
 
 # --------------------------------------------------------------------------- hosts
-
-_THIRD_PARTY = THIRD_PARTY
-
 
 def _url_host(url: str | None) -> str | None:
     if not url:
@@ -159,19 +156,9 @@ def infer_host(html: str, url: str | None = None) -> tuple[str | None, str]:
     m = _BASE_RE.search(head)
     if m and (h := _url_host(m.group(1))):
         return registrable_domain(h), "base"
-    doms: Counter[str] = Counter()
-    for m in _A_HREF_RE.finditer(html):
-        hh = _url_host(m.group(1))
-        if hh:
-            doms[registrable_domain(hh)] += 1
-    total = sum(doms.values())
-    for dom, n in doms.most_common(3):
-        if dom in _THIRD_PARTY:
-            continue
-        if n >= 3 and n >= 0.3 * total:
-            return dom, "link-majority"
-        break
-    return None, "none"
+    hosts = (_url_host(m.group(1)) for m in _A_HREF_RE.finditer(html))
+    dom = majority_domain(registrable_domain(h) for h in hosts if h)
+    return (dom, "link-majority") if dom is not None else (None, "none")
 
 
 # --------------------------------------------------------------------------- loading
