@@ -7,9 +7,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .errors import DecodeError, InputTooLarge, LimitExceeded, ModelError, PagesieveError
+from .lazy import lazy_getattr
 from .limits import Limits
 from .types import LABELS, Block, Label, LabelledBlock, Page, PageResult
 
@@ -28,15 +29,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
 __all__ = [
     "LABELS",
