@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .environ import environ_set
 from .types import LABELS
 
 __all__ = [
@@ -1709,23 +1710,17 @@ def render_figures(
         import nbformat
     except ImportError as exc:
         return [], f"nbclient/nbformat not installed ({exc}); pip install 'pagesieve[dev]'"
-    env_before = {k: os.environ.get(k) for k in ("PAGESIEVE_EVAL_REPORT", "PAGESIEVE_FIGURES")}
-    os.environ["PAGESIEVE_EVAL_REPORT"] = str(Path(json_path).resolve())
-    os.environ["PAGESIEVE_FIGURES"] = str(Path(figures).resolve())
+    paths = {"PAGESIEVE_EVAL_REPORT": str(Path(json_path).resolve()),
+             "PAGESIEVE_FIGURES": str(Path(figures).resolve())}
     try:
-        nb = nbformat.read(NOTEBOOK, as_version=4)
-        nbclient.NotebookClient(
-            nb, timeout=timeout, kernel_name="python3",
-            resources={"metadata": {"path": str(NOTEBOOK.parent)}},
-        ).execute()
+        with environ_set(paths):  # the notebook's kernel reads them
+            nb = nbformat.read(NOTEBOOK, as_version=4)
+            nbclient.NotebookClient(
+                nb, timeout=timeout, kernel_name="python3",
+                resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+            ).execute()
     except Exception as exc:  # a figure failure must not lose the report
         return [], f"notebook failed: {type(exc).__name__}"
-    finally:
-        for k, v in env_before.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     return sorted(Path(figures).glob("*.png")), None
 
 

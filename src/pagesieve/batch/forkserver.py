@@ -6,7 +6,8 @@ copy-on-write. Getting that process ready takes ~1 s and the first spawn waits f
 `start` is called as early as the run's model is known: by `runner.run` before it walks the
 inputs, and by the `pagesieve clean` entry point (cli.py) before it even imports the typer app.
 
-Imports nothing of pagesieve, so that entry point can call it first.
+Imports nothing of pagesieve but the small `environ` helper, so that entry point can call it
+first.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import multiprocessing as mp
 import os
 from collections.abc import Iterator
 from typing import Any
+
+from ..environ import environ_set
 
 __all__ = ["ONE_THREAD_ENV", "PRELOAD_ENV", "mp_context", "preload_env", "start"]
 
@@ -54,18 +57,9 @@ def mp_context() -> Any:
 def preload_env(model_path: str | os.PathLike[str]) -> Iterator[None]:
     """The environment a fork server started inside this block inherits: PRELOAD_ENV names the
     model to preload, and its BLAS must not start threads (ONE_THREAD_ENV). Restored after."""
-    saved = {k: os.environ.get(k) for k in (PRELOAD_ENV, *ONE_THREAD_ENV)}
-    os.environ[PRELOAD_ENV] = os.fspath(model_path)
-    for key in ONE_THREAD_ENV:
-        os.environ.setdefault(key, "1")
-    try:
+    with environ_set({PRELOAD_ENV: os.fspath(model_path)},
+                     defaults=dict.fromkeys(ONE_THREAD_ENV, "1")):
         yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def start(model_path: str | os.PathLike[str]) -> None:
