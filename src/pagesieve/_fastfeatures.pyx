@@ -137,7 +137,8 @@ cdef int _fill(double *dst, tuple edges) except -1:
     return len(edges)
 
 
-def init(path_tokens, attr_tokens, link_tokens, text_facts, memo_facts, block_words, Py_ssize_t memo_chars,
+def init(path_tokens, attr_tokens, link_tokens, text_facts, memo_facts, block_words,
+         Py_ssize_t memo_chars,
          tuple ld, tuple len_tokens, tuple len_edges, tuple lines_tokens, tuple lines_edges,
          tuple pos_tokens, tuple share_tokens, tuple share_edges, tuple rel_tokens,
          tuple rel_edges, tuple run_tokens, tuple run_edges, tuple ld_edges):

@@ -52,7 +52,8 @@ def kinds_of_flags(flags: int) -> tuple[str, ...]:
 
 _SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "ac", "co", "mil"})
 _NUMERIC = re.compile(r"[\d.]+")
-_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//([^/?#\s\\]+)", re.I)
+#: An absolute or scheme-relative URL: (its host part, the rest).
+_SPLIT = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//([^/?#\s\\]*)(.*)$", re.I | re.S)
 _ARCHIVED = re.compile(r"/web/\d+[a-z_]*/((?:https?:)?//[^/\s]+)", re.I)
 
 #: Domains most pages link to whatever their site (analytics, share buttons, licence and
@@ -84,16 +85,21 @@ def url_host(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    m = _HOST.match(url)
+    m = _SPLIT.match(url)
     if m is None:
         return None
-    host = m.group(1).split("@")[-1].split(":")[0].lower().rstrip(".")
+    host = _bare_host(m.group(1))
     if host.endswith("archive.org"):
         arch = _ARCHIVED.search(url)
         return url_host(arch.group(1)) if arch else None
     if "." not in host:
         return None
     return host
+
+
+def _bare_host(netloc: str) -> str:
+    """``user@News.Example.com.:80`` -> ``news.example.com``."""
+    return netloc.rsplit("@", 1)[-1].split(":", 1)[0].lower().rstrip(".")
 
 
 def majority_domain(domains: Iterable[str]) -> str | None:
@@ -137,7 +143,6 @@ _AD_DOMAINS = frozenset({
     "admaster.com.cn", "miaozhen.com", "tanx.com", "mmstat.com",
 })
 _LABEL_TAIL = re.compile(r"(?:\d+|-.*)$")
-_SPLIT = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//([^/?#\s\\]*)(.*)$", re.I | re.S)
 _ARCHIVED_URL = re.compile(r"/web/\d+[a-z_]*/((?:https?:)?//\S+)", re.I)
 
 
@@ -183,7 +188,7 @@ def _href_facts(href: str) -> tuple[str | None, bool]:
     m = _SPLIT.match(href)
     if m is None:  # a relative link: within the site
         return None, _ad_path(href)
-    host = m.group(1).rsplit("@", 1)[-1].split(":", 1)[0].lower().rstrip(".")
+    host = _bare_host(m.group(1))
     ad = _ad_path(m.group(2))
     if "." not in host:
         return None, ad
