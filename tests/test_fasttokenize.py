@@ -77,6 +77,36 @@ def test_tokenize_shaped_uses_it(fast: Any, monkeypatch: pytest.MonkeyPatch) -> 
     assert calls == ["中文 abc 12"]
 
 
+def test_han_runs_are_cut_in_one_call(fast: Any) -> None:
+    """All Han runs of a text go to the segmenter in one call, joined by newlines; the words
+    are those of cutting run by run (the segmenter splits at non-Han characters first)."""
+    calls: list[str] = []
+    cut = tok.get_segmenter()
+
+    def spy(s: str) -> list[str]:
+        calls.append(s)
+        return cut(s)
+
+    text = "中文 ABC 世界，你好12再见。研究生命起源"
+    assert fast.scan(tok.normalize(text), shape_word, spy) == reference(text, cut)
+    assert calls == ["中文\n世界\n你好\n再见\n研究生命起源"]
+
+
+@pytest.mark.parametrize("engine", ["jieba", "rjieba"])
+def test_one_call_gives_the_words_of_each_engine(engine: str, fast: Any) -> None:
+    lib = pytest.importorskip(engine)
+    cut = (lambda s: lib.lcut(s, HMM=True)) if engine == "jieba" else (lambda s: list(lib.cut(s)))
+    texts = [
+        *TEXTS,
+        "我来到北京清华大学，他来到了网易杭研大厦。小明硕士毕业于中国科学院计算所",
+        "一 二 三",
+        "长江大桥\n\n南京市长",
+        "结婚的和尚未结婚的 ok 工信处女干事每月经过下属科室",
+    ]
+    for text in texts:
+        assert fast.scan(tok.normalize(text), shape_word, cut) == reference(text, cut), text
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.sampled_from([*"中文字a'’b1.,:%９٣ \u3000-_|", "\u3400", "😀"]))
        | st.text(max_size=30))

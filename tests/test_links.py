@@ -124,6 +124,22 @@ def test_page_site(head: str, url: str | None, site: str | None) -> None:
     assert page_site(tree, url) == site
 
 
+@pytest.mark.parametrize(
+    ("html", "site"),
+    [
+        ('<html><body><p>x</p><base href="http://www.site-c.org/"></body></html>', "site-c.org"),
+        # text before the head elements: the parser puts them in the body
+        ('<html>广告<meta property="og:url" content="http://www.b.cn/x"><p>x</p></html>', "b.cn"),
+        ('<html><body><link rel="canonical" href="https://news.a.com/1"><p>x</p></body></html>',
+         "a.com"),
+    ],
+)
+def test_page_site_finds_head_links_outside_the_head(html: str, site: str) -> None:
+    tree = LexborHTMLParser(html)
+    assert tree.head is not None and not tree.head.css("base, meta, link")  # really outside
+    assert page_site(tree, None, html) == site
+
+
 def test_page_site_from_a_saved_from_comment() -> None:
     html = "<!-- saved from url=(0032)http://www.site-d.com/a/1.html --><html><body>x</body></html>"
     assert page_site(LexborHTMLParser(html), None, html) == "site-d.com"

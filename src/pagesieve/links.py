@@ -202,12 +202,13 @@ def _href_facts(href: str) -> tuple[str | None, bool]:
 _SAVED_FROM = re.compile(r"saved from url=\(\d+\)(\S+?)\s*-->", re.I)
 
 
-def page_site(tree: Any, url: str | None = None, head: str = "") -> str | None:
+def page_site(tree: Any, url: str | None = None, source: str = "") -> str | None:
     """The registrable domain of the page in `tree` (a selectolax parser), see the module doc.
 
-    `head` is the start of the page's source, searched for a "saved from url=" comment.
+    `source` is the page's markup: its start is searched for a "saved from url=" comment, and
+    the whole of it tells whether the head links may sit outside ``<head>`` (`_head_links`).
     """
-    for candidate in _site_candidates(tree, url, head):
+    for candidate in _site_candidates(tree, url, source):
         host = url_host(candidate)
         if host:
             return registrable_domain(host)
@@ -217,10 +218,30 @@ def page_site(tree: Any, url: str | None = None, head: str = "") -> str | None:
 _HEAD_SELECTOR = 'link[rel="canonical"], meta[property="og:url"], base[href]'
 
 
-def _site_candidates(tree: Any, url: str | None, head: str) -> Iterable[str | None]:
+def _head_links(tree: Any, source: str) -> list[Any]:
+    """The canonical link, ``og:url`` and ``<base href>`` nodes, in document order.
+
+    Searched in ``<head>`` only (~0.02 ms against ~0.35 ms for the whole tree), unless the
+    source names one that the head does not hold: a page with text before its head elements
+    gets them parsed into the body, and some put ``<base>`` there."""
+    head = tree.head
+    if head is None:
+        return list(tree.css(_HEAD_SELECTOR))
+    nodes = list(head.css(_HEAD_SELECTOR))
+    tags = {node.tag for node in nodes}
+    if (
+        ("link" not in tags and "canonical" in source)
+        or ("meta" not in tags and "og:url" in source)
+        or ("base" not in tags and ("<base" in source or "<BASE" in source))
+    ):
+        return list(tree.css(_HEAD_SELECTOR))
+    return nodes
+
+
+def _site_candidates(tree: Any, url: str | None, source: str) -> Iterable[str | None]:
     yield url
     canonical = og_url = base = None
-    for node in tree.css(_HEAD_SELECTOR):  # one query for the three, first of each kept
+    for node in _head_links(tree, source):  # one query for the three, first of each kept
         attrs = node.attributes
         if node.tag == "link":
             canonical = canonical or attrs.get("href")
@@ -230,17 +251,18 @@ def _site_candidates(tree: Any, url: str | None, head: str) -> Iterable[str | No
             base = base or attrs.get("href")
     yield canonical
     yield og_url
-    m = _SAVED_FROM.search(head[:5000])
+    m = _SAVED_FROM.search(source[:5000])
     yield m.group(1) if m else None
     yield base
 
 
-def link_kinds(tree: Any, url: str | None = None, head: str = "") -> dict[int, int]:
+def link_kinds(tree: Any, url: str | None = None, source: str = "") -> dict[int, int]:
     """``{mem_id: flags}`` of every ``<a href>`` in `tree` that has a flag (`link_flags`)."""
-    anchors = [(a.mem_id, _href_facts(a.attributes.get("href") or "")) for a in tree.css("a[href]")]
+    # `attrs[...]` reads one attribute; `attributes` would build a dict of all of them
+    anchors = [(a.mem_id, _href_facts(a.attrs["href"] or "")) for a in tree.css("a[href]")]
     if not anchors:
         return {}
-    site = page_site(tree, url, head)
+    site = page_site(tree, url, source)
     if site is None:
         site = majority_domain(dom for _, (dom, _ad) in anchors if dom is not None)
     out: dict[int, int] = {}
