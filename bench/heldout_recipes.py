@@ -8,9 +8,11 @@ annotations. No peers, no report file: the README's recipe table came from this 
     .venv/bin/python bench/heldout_recipes.py \\
         --eval-annotations data/annotations data/annotations-pending \\
         [--train-annotations data/annotations] [--fold-seed 0] [--set words_weight=3] \\
-        [--json out.json] [--blocks labels.jsonl]
+        [--synthetic 400] [--json out.json] [--blocks labels.jsonl]
 
-`--set NAME=VALUE` overrides a `PageModel` setting. Takes 5-15 minutes on 2 cores.
+`--set NAME=VALUE` overrides a `PageModel` setting; `--synthetic N` is the number of synthetic
+pages each fold's model trains with (`evaluate.DEFAULT_HELDOUT_SYNTHETIC`, 400, by default;
+`make model` uses 1,600). Takes 3-15 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fold-seed", type=int, default=0)
     ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--set", type=_setting, action="append", default=[], dest="settings")
+    ap.add_argument("--synthetic", type=int, default=None,
+                    help="synthetic training pages per fold (default: evaluate's 400)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--blocks", type=Path,
                     help="write each annotated page's (gold, predicted) block labels here, as "
@@ -88,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         warnings.simplefilter("ignore")
         held = ev.evaluate_heldout(
             data, folds=args.folds, seed=args.fold_seed, pages=pages, annotations=eval_ann,
-            dataset_kwargs={"n_synthetic": ev.DEFAULT_HELDOUT_SYNTHETIC}, progress=False,
+            dataset_kwargs={"n_synthetic": args.synthetic or ev.DEFAULT_HELDOUT_SYNTHETIC},
+            progress=False,
             log=lambda m: print(m, file=sys.stderr, flush=True),
         )
     s = ev.summarize(held["pages"], [ev.HELDOUT])
