@@ -7,12 +7,14 @@ annotations. No peers, no report file: the README's recipe table came from this 
 
     .venv/bin/python bench/heldout_recipes.py \\
         --eval-annotations data/annotations data/annotations-pending \\
-        [--train-annotations data/annotations] [--fold-seed 0] [--set words_weight=3] \\
+        [--train-annotations data/annotations] [--fold-seed 0 1 2] [--set words_weight=3] \\
         [--synthetic 400] [--json out.json] [--blocks labels.jsonl]
 
 `--set NAME=VALUE` overrides a `PageModel` setting; `--synthetic N` is the number of synthetic
 pages each fold's model trains with (`evaluate.DEFAULT_HELDOUT_SYNTHETIC`, 400, by default;
-`make model` uses 1,600). Takes 3-15 minutes on 2 cores.
+`make model` uses 1,600). Several `--fold-seed`s run one after the other and end with a row
+of means: one draw of folds moves macro-F1 by several hundredths between recipes that are level,
+so decide on the means. Takes 3-15 minutes a seed on 2 cores.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval-annotations", type=Path, nargs="+", required=True)
     ap.add_argument("--train-annotations", type=Path, nargs="+",
                     default=[Path("data/annotations")])
-    ap.add_argument("--fold-seed", type=int, default=0)
+    ap.add_argument("--fold-seed", type=int, nargs="+", default=[0], dest="fold_seeds")
     ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--set", type=_setting, action="append", default=[], dest="settings")
     ap.add_argument("--synthetic", type=int, default=None,
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--blocks", type=Path,
                     help="write each annotated page's (gold, predicted) block labels here, as "
-                         "JSON lines (page key, site, fold, pairs), for error analysis")
+                         "JSON lines (page key, site, fold seed, fold, pairs), for error analysis")
     args = ap.parse_args(argv)
     data = SHARED / "data"
     if not data.is_dir():
@@ -88,38 +90,73 @@ def main(argv: list[str] | None = None) -> int:
 
     ds.build_dataset = build_with_train_annotations
     pages = ev.load_eval_pages(data, annotations=eval_ann)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        held = ev.evaluate_heldout(
-            data, folds=args.folds, seed=args.fold_seed, pages=pages, annotations=eval_ann,
-            dataset_kwargs={"n_synthetic": args.synthetic or ev.DEFAULT_HELDOUT_SYNTHETIC},
-            progress=False,
-            log=lambda m: print(m, file=sys.stderr, flush=True),
-        )
-    s = ev.summarize(held["pages"], [ev.HELDOUT])
-    gold = s["all_gold_pages"][ev.HELDOUT]
-    ann = s["annotations"][ev.HELDOUT]
-    f = ev._f
-    by_type = gold["by_type"]
-    print(f"ROUGE-1 gold pages {f(gold['rouge1_f1'])}, articles "
-          f"{f(by_type.get('article', {}).get('rouge1_f1'))}, forums "
-          f"{f(by_type.get('forum', {}).get('rouge1_f1'))}")
-    print(f"annotations ({len(eval_ann)} pages): macro-F1 {f(ann['macro_f1'])}, site-mean "
-          f"{f(ann['site_mean_macro_f1'])}, ads kept {ann.get('keep', {}).get('ad_blocks_kept')}")
-    for label, m in ann["per_label"].items():
-        print(f"  {label:12s} P {f(m['precision'])} R {f(m['recall'])} F1 {f(m['f1'])}")
+    rows: list[dict[str, Any]] = []
+    results: dict[int, Any] = {}
+    block_lines: list[str] = []
+    for seed in args.fold_seeds:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            held = ev.evaluate_heldout(
+                data, folds=args.folds, seed=seed, pages=pages, annotations=eval_ann,
+                dataset_kwargs={"n_synthetic": args.synthetic or ev.DEFAULT_HELDOUT_SYNTHETIC},
+                progress=False,
+                log=lambda m: print(m, file=sys.stderr, flush=True),
+            )
+        s = ev.summarize(held["pages"], [ev.HELDOUT])
+        gold = s["all_gold_pages"][ev.HELDOUT]
+        ann = s["annotations"][ev.HELDOUT]
+        by_type = gold["by_type"]
+        row = {
+            "macro_f1": ann["macro_f1"],
+            "site_mean_macro_f1": ann["site_mean_macro_f1"],
+            "ads_kept": ann.get("keep", {}).get("ad_blocks_kept"),
+            "rouge1_gold": gold["rouge1_f1"],
+            "articles": by_type.get("article", {}).get("rouge1_f1"),
+            "forums": by_type.get("forum", {}).get("rouge1_f1"),
+        }
+        rows.append(row)
+        print(f"fold seed {seed}:")
+        _print_row(row, len(eval_ann))
+        for label, m in ann["per_label"].items():
+            print(f"  {label:12s} P {_f(m['precision'])} R {_f(m['recall'])} F1 {_f(m['f1'])}")
+        results[seed] = {"gold": gold, "annotations": ann, "folds": held["folds"]}
+        for key, entry in held["pages"].items():
+            run = entry["extractors"].get(ev.HELDOUT, {})
+            if "labelled" in run:
+                pairs = [[g, p] for g, p, *_ in run["labelled"]]
+                block_lines.append(json.dumps({"page": key, "site": entry["site"], "seed": seed,
+                                               "fold": entry.get("fold"), "pairs": pairs}))
+    if len(rows) > 1:
+        print(f"mean over fold seeds {' '.join(map(str, args.fold_seeds))}:")
+        _print_row(_mean_row(rows), len(eval_ann))
     if args.json:
-        args.json.write_text(json.dumps({"gold": gold, "annotations": ann, "folds": held["folds"]},
-                                        indent=1, default=str))
+        out = results[args.fold_seeds[0]] if len(results) == 1 else {
+            "seeds": {str(k): v for k, v in results.items()}, "mean": _mean_row(rows)}
+        args.json.write_text(json.dumps(out, indent=1, default=str))
     if args.blocks:
-        with open(args.blocks, "w", encoding="utf-8") as fh:
-            for key, entry in held["pages"].items():
-                run = entry["extractors"].get(ev.HELDOUT, {})
-                if "labelled" in run:
-                    pairs = [[gold, pred] for gold, pred, *_ in run["labelled"]]
-                    fh.write(json.dumps({"page": key, "site": entry["site"],
-                                         "fold": entry.get("fold"), "pairs": pairs}) + "\n")
+        args.blocks.write_text("".join(line + "\n" for line in block_lines), encoding="utf-8")
     return 0
+
+
+def _f(x: Any) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def _mean_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in rows[0]:
+        vals = [r[key] for r in rows if r[key] is not None]
+        out[key] = sum(vals) / len(vals) if vals else None
+    return out
+
+
+def _print_row(row: dict[str, Any], n_pages: int) -> None:
+    ads = row["ads_kept"]
+    print(f"ROUGE-1 gold pages {_f(row['rouge1_gold'])}, articles {_f(row['articles'])}, "
+          f"forums {_f(row['forums'])}")
+    print(f"annotations ({n_pages} pages): macro-F1 {_f(row['macro_f1'])}, site-mean "
+          f"{_f(row['site_mean_macro_f1'])}, ads kept "
+          f"{ads if isinstance(ads, int) or ads is None else f'{ads:.1f}'}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,64 @@
+"""bench/heldout_recipes.py: several fold seeds run one after the other and end with their means
+(evaluation itself is stubbed: a real run trains nine models and takes minutes)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import pagesieve.evaluate as ev
+
+SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "heldout_recipes.py"
+
+
+def _load() -> Any:
+    spec = importlib.util.spec_from_file_location("heldout_recipes", SCRIPT)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_fold_seeds_are_run_and_averaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mod = _load()
+    (tmp_path / "shared" / "data").mkdir(parents=True)
+    monkeypatch.setattr(mod, "SHARED", tmp_path / "shared")
+    monkeypatch.setattr(mod, "merged_annotations", lambda folders: {"p1": None, "p2": None})
+    monkeypatch.setattr(ev, "load_eval_pages", lambda data, annotations: [])
+    seen: list[tuple[int, int]] = []
+
+    def heldout(data: Path, *, seed: int, dataset_kwargs: dict[str, int], **kw: Any) -> Any:
+        seen.append((seed, dataset_kwargs["n_synthetic"]))
+        return {"pages": {"p1": {"site": "a.com", "fold": 0, "extractors": {
+            ev.HELDOUT: {"labelled": [["ad", "ad", [0.0]]]}}}}, "folds": [seed], "seed": seed}
+
+    def summarize(pages: Any, names: Any) -> Any:
+        k = seen[-1][0]
+        gold = {"rouge1_f1": 0.9 + k / 100, "by_type": {"article": {"rouge1_f1": 0.5},
+                                                       "forum": {"rouge1_f1": None}}}
+        ann = {"macro_f1": 0.6 + k / 10, "site_mean_macro_f1": 0.7, "keep": {"ad_blocks_kept": k},
+               "per_label": {"ad": {"precision": 1.0, "recall": 1.0, "f1": 1.0}}}
+        return {"all_gold_pages": {ev.HELDOUT: gold}, "annotations": {ev.HELDOUT: ann}}
+
+    monkeypatch.setattr(ev, "evaluate_heldout", heldout)
+    monkeypatch.setattr(ev, "summarize", summarize)
+    out_json, out_blocks = tmp_path / "r.json", tmp_path / "b.jsonl"
+    assert mod.main(["--eval-annotations", str(tmp_path), "--fold-seed", "0", "2",
+                     "--synthetic", "1600", "--json", str(out_json),
+                     "--blocks", str(out_blocks)]) == 0
+    assert seen == [(0, 1600), (2, 1600)]
+    text = capsys.readouterr().out
+    assert "fold seed 0:" in text and "fold seed 2:" in text
+    mean = text.split("mean over fold seeds 0 2:")[1]
+    assert "macro-F1 0.700" in mean and "ROUGE-1 gold pages 0.910" in mean
+    assert "forums n/a" in mean and "ads kept 1.0" in mean
+    report = json.loads(out_json.read_text())
+    assert set(report["seeds"]) == {"0", "2"} and report["mean"]["macro_f1"] == pytest.approx(0.7)
+    lines = [json.loads(x) for x in out_blocks.read_text().splitlines()]
+    assert [x["seed"] for x in lines] == [0, 2] and lines[0]["pairs"] == [["ad", "ad"]]
