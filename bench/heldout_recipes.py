@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     results: dict[int, Any] = {}
     block_lines: list[str] = []
+    f = ev._f
     for seed in args.fold_seeds:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -118,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fold seed {seed}:")
         _print_row(row, len(eval_ann))
         for label, m in ann["per_label"].items():
-            print(f"  {label:12s} P {_f(m['precision'])} R {_f(m['recall'])} F1 {_f(m['f1'])}")
+            print(f"  {label:12s} P {f(m['precision'])} R {f(m['recall'])} F1 {f(m['f1'])}")
         results[seed] = {"gold": gold, "annotations": ann, "folds": held["folds"]}
         for key, entry in held["pages"].items():
             run = entry["extractors"].get(ev.HELDOUT, {})
@@ -138,10 +139,6 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _f(x: Any) -> str:
-    return "n/a" if x is None else f"{x:.3f}"
-
-
 def _mean_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in rows[0]:
@@ -151,6 +148,8 @@ def _mean_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _print_row(row: dict[str, Any], n_pages: int) -> None:
+    from pagesieve.evaluate import _f
+
     ads = row["ads_kept"]
     print(f"ROUGE-1 gold pages {_f(row['rouge1_gold'])}, articles {_f(row['articles'])}, "
           f"forums {_f(row['forums'])}")

@@ -523,33 +523,37 @@ def test_pagesieve_clean_command_line(tmp_path: Path, model_path: Path) -> None:
     assert rej["offset"] == 1 and rej["id"] == 1 and "null" in rej["reason"]
 
 
-def test_parent_imports_no_numerics() -> None:
-    """The `clean` parent only coordinates: importing its code must not pull in numpy, scipy or
-    the tokenizer (that would delay every run's start; workers import them, preloaded)."""
+def _assert_imports_leave_out(imports: str, heavy: tuple[str, ...], check: str) -> None:
+    """In a fresh interpreter, `imports` must not load any module of `heavy`; `check` then runs
+    there too."""
     code = (
-        "import sys, pagesieve, pagesieve.cli, pagesieve.batch.cli_commands, "
-        "pagesieve.batch.runner as r\n"
-        "heavy = sorted(m for m in ('numpy', 'scipy', 'sklearn', 'rjieba', 'jieba') "
-        "if m in sys.modules)\n"
+        f"import sys, {imports}\n"
+        f"heavy = sorted(m for m in {heavy!r} if m in sys.modules)\n"
         "assert not heavy, heavy\n"
-        "assert callable(r.classify_line) and callable(pagesieve.classify_page)\n"
+        f"{check}\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
+
+
+def test_parent_imports_no_numerics() -> None:
+    """The `clean` parent only coordinates: importing its code must not pull in numpy, scipy or
+    the tokenizer (that would delay every run's start; workers import them, preloaded)."""
+    _assert_imports_leave_out(
+        "pagesieve, pagesieve.cli, pagesieve.batch.cli_commands, pagesieve.batch.runner as r",
+        ("numpy", "scipy", "sklearn", "rjieba", "jieba"),
+        "assert callable(r.classify_line) and callable(pagesieve.classify_page)",
+    )
 
 
 def test_console_entry_point_stays_light() -> None:
     """Every `clean` worker re-imports the console script's module (multiprocessing runs the
     main script as __mp_main__): `pagesieve.cli` must not import typer or the app itself."""
-    code = (
-        "import sys, pagesieve.cli\n"
-        "heavy = sorted(m for m in ('typer', 'click', 'pydantic', 'rich', 'pagesieve.cli_app') "
-        "if m in sys.modules)\n"
-        "assert not heavy, heavy\n"
-        "assert pagesieve.cli.app is sys.modules['pagesieve.cli_app'].app\n"
+    _assert_imports_leave_out(
+        "pagesieve.cli",
+        ("typer", "click", "pydantic", "rich", "pagesieve.cli_app"),
+        "assert pagesieve.cli.app is sys.modules['pagesieve.cli_app'].app",
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
 
 
 def test_clean_entry_point_starts_the_fork_server_only_for_a_fresh_run(

@@ -53,7 +53,7 @@ def scan(str s, shape, cut):
 
     The Han runs of `s` are cut in one call, joined by newlines (`_cut_runs`): the segmenter
     splits its input at non-Han characters first, so the words are the same as run by run,
-    and one call costs less than one per run (tests/test_tokenize.py checks the two agree)."""
+    and one call costs less than one per run (tests/test_fasttokenize.py checks the two agree)."""
     cdef Py_ssize_t n = len(s)
     cdef Py_ssize_t i = 0
     cdef Py_ssize_t j
@@ -61,14 +61,12 @@ def scan(str s, shape, cut):
     cdef Py_UCS4 q
     cdef list out = []
     cdef list runs = []
-    cdef list slots = []
     while i < n:
         c = s[i]
         if _han(c):
             j = i + 1
             while j < n and _han(s[j]):
                 j += 1
-            slots.append(len(out))
             runs.append(s[i:j])
             out.append(None)
         elif _latin(c):
@@ -107,17 +105,18 @@ def scan(str s, shape, cut):
             j = i + 1
         i = j
     if runs:
-        return _cut_runs(out, runs, slots, cut)
+        return _cut_runs(out, runs, cut)
     return out
 
 
-cdef list _cut_runs(list out, list runs, list slots, cut):
-    """`out` with its placeholders (None, at `slots`) replaced by the words of their Han runs."""
+cdef list _cut_runs(list out, list runs, cut):
+    """`out` with its placeholders (None, one per Han run, in order) replaced by the words of
+    their runs."""
     cdef list words
     cdef list result
     cdef Py_ssize_t k, wi, nw
     if len(runs) == 1:
-        k = slots[0]
+        k = out.index(None)
         out[k:k + 1] = cut(runs[0])
         return out
     words = cut("\n".join(runs))
