@@ -453,6 +453,13 @@ def test_attr_words_split_camel_case_dedupe_nearest_first_and_cap() -> None:
     assert b.attr_words[20:] == ("wtt", "extra", "outera", "outerb")
 
 
+def test_attr_words_skip_framework_hooks() -> None:
+    # Next.js wraps the whole page in <div id="__next">: "next" would mark every block as a pager.
+    html = '<div id="__next"><div class="__jsx-1 comment-list"><p class="a1x9">评论</p></div></div>'
+    (b,) = segment_html(html)
+    assert b.attr_words == ("comment", "list")
+
+
 # --------------------------------------------------------------------------- max_blocks
 
 

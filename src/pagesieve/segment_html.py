@@ -60,9 +60,11 @@ into tables, misnested markup is repaired as a browser repairs it, so on broken 
 ``attr_words`` are lower-cased words from the ``class`` and ``id`` of the element and its
 ancestors, nearest first, deduplicated, at most `MAX_ATTR_WORDS`; values are split on
 non-alphanumerics and camelCase (``mainContent`` -> main, content), and digits and one-letter
-words are dropped. ``link_chars`` counts the (whitespace-normalised) characters of the block
-that sit inside an ``<a href>``: an ``<a>`` without ``href`` is no link (HTML's placeholder or
-named anchor; old forums wrap whole posts in one), so its text is not link text. ``lines``
+words are dropped, as are names that start with ``__``: framework hooks such as Next.js's
+``<div id="__next">`` around the whole page, which would otherwise give every block "next".
+``link_chars`` counts the (whitespace-normalised) characters of the block that sit inside an
+``<a href>``: an ``<a>`` without ``href`` is no link (HTML's placeholder or named anchor; old
+forums wrap whole posts in one), so its text is not link text. ``lines``
 counts ``<br>``-separated non-empty lines. ``link_kinds`` names where the block's links go when
 that is telling (links.py: ``off`` another site, ``adurl`` an ad server or click tracker); a
 block gets the kinds of every link whose text it holds.
@@ -214,11 +216,14 @@ _TAG, _PARENT, _ORD, _DEPTH, _NODE, _COUNTS, _PATH, _TPATH, _WORDS = range(9)
 @lru_cache(maxsize=8192)
 def _words_of(value: str) -> tuple[str, ...]:
     out: list[str] = []
-    for w in _WORD.findall(value):
-        if len(w) > 1:
-            lw = w.lower()
-            if lw not in out:
-                out.append(lw)
+    for name in value.split():
+        if name.startswith("__"):
+            continue  # a framework's hook (Next.js's ``__next`` root wraps the whole page)
+        for w in _WORD.findall(name):
+            if len(w) > 1:
+                lw = w.lower()
+                if lw not in out:
+                    out.append(lw)
     return tuple(out)
 
 
