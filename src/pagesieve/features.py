@@ -19,6 +19,7 @@ import numpy as np
 
 from .limits import DEFAULT_LIMITS
 from .native import compiled_part
+from .script import simplified
 from .tokenize import get_segmenter, tokenize_shaped
 from .types import Block, Page
 
@@ -332,7 +333,10 @@ def page_tokens(
     page: Page, *, max_block_chars: int = DEFAULT_LIMITS.max_block_chars
 ) -> tuple[list[list[str]], list[list[str]]]:
     """Each block's words and layout tokens as lists: what `page_features` joins into strings,
-    and what the compiled model (compiled.py) reads without joining and splitting again."""
+    and what the compiled model (compiled.py) reads without joining and splitting again.
+
+    A Traditional Chinese page is read in Simplified characters (script.py)."""
+    page = simplified(page)
     words = [block_words(b.text, max_chars=max_block_chars) for b in page.blocks]
     return words, layout_tokens(page, words)
 
