@@ -40,6 +40,7 @@ cdef object _CONTACT = None
 cdef object _ICP = None
 cdef object _AD_CUES = None
 cdef object _stamp_line = None
+cdef object _who_line = None
 cdef tuple _SENT = ()
 cdef tuple _CJKS = ()
 cdef tuple _DIGS = ()
@@ -49,14 +50,16 @@ cdef extern from "Python.h":
     bint Py_UNICODE_ISDECIMAL(Py_UCS4 ch)
 
 
-def init_facts(bullet, trunc, date, date_only, num_only, contact, icp, ad_cues, stamp_line):
-    """Take `_text_facts`' regexes and `_stamp_line` (the rest of its rules are written out
-    below)."""
+def init_facts(bullet, trunc, date, date_only, num_only, contact, icp, ad_cues, stamp_line,
+               who_line):
+    """Take `_text_facts`' regexes, `_stamp_line` and `_who_line` (the rest of its rules are
+    written out below)."""
     global _BULLET, _TRUNC, _DATE, _DATE_ONLY, _NUM_ONLY, _CONTACT, _ICP, _AD_CUES, _stamp_line
+    global _who_line
     global _SENT, _CJKS, _DIGS, _CUES
     _BULLET, _TRUNC, _DATE, _DATE_ONLY = bullet, trunc, date, date_only
     _NUM_ONLY, _CONTACT, _ICP, _AD_CUES = num_only, contact, icp, ad_cues
-    _stamp_line = stamp_line
+    _stamp_line, _who_line = stamp_line, who_line
     _SENT = tuple(f"sent:{i}" for i in range(4))
     _CJKS = tuple(f"cjk:{i}" for i in range(4))
     _DIGS = tuple(f"dig:{i}" for i in range(5))
@@ -117,6 +120,8 @@ def text_facts(str text, Py_ssize_t size):
         out.append("numonly")
     if digits and "\n" in text and _stamp_line(text):
         out.append("stamp")
+    if digits and _who_line(text):
+        out.append("who")
     if (contact_hint or digits) and _CONTACT.search(text):
         out.append("contact")
     if icp_hint and _ICP.search(text):

@@ -243,6 +243,8 @@ def _text_facts(text: str, size: int) -> tuple[str, ...]:
         out.append("numonly")
     if "\n" in text and _stamp_line(text):
         out.append("stamp")
+    if _DIGIT.search(text) and _who_line(text):
+        out.append("who")
     if _CONTACT.search(text):
         out.append("contact")
     if _ICP.search(text):
@@ -260,6 +262,21 @@ def _stamp_line(text: str) -> bool:
     card's stamp ("2025年10月18日", "87") kept in one block with its title (text pages do)."""
     last = text.rstrip().rsplit("\n", 1)[-1]
     return bool(_DIGIT.search(last)) and bool(_DATE_ONLY.match(last) or _NUM_ONLY.match(last))
+
+
+#: A user's name and when they wrote: "勤浩宇 2026年01月27日", "上岸的小陈11-05 10:13", "好运来888
+#: 2026-03-14 16:02", "老王 3小时前". labels.md counts them with the comment they sign.
+_WHO = re.compile(
+    r"^[\s•·*-]*[^\s\d:：,，。!！?？()（）\[\]【】|｜<>《》][^\s:：,，。!！?？|｜]{0,15}?\s*"
+    r"(?:(?:(?:19|20)?\d{2}\s*[-/年.]\s*)?\d{1,2}\s*[-/月.]\s*\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\d{1,2}:\d{2}(?::\d{2})?|\d{1,3}\s*(?:秒|分钟|小时|天)前)\s*$"
+)
+
+
+def _who_line(text: str) -> bool:
+    """Whether one of the block's first three lines is a name and a time (`_WHO`): a comment's
+    signature, on its own or folded into a comment card (text pages keep cards whole)."""
+    return any(len(line) <= 40 and _WHO.match(line) for line in text.split("\n", 3)[:3])
 
 
 _memo_facts = lru_cache(maxsize=_MEMO_SIZE)(_text_facts)
@@ -363,7 +380,8 @@ def _load_fast() -> Any:
     if _fastfeatures is None:
         return None
     _fastfeatures.init_facts(
-        _BULLET, _TRUNC, _DATE, _DATE_ONLY, _NUM_ONLY, _CONTACT, _ICP, _AD_CUES, _stamp_line
+        _BULLET, _TRUNC, _DATE, _DATE_ONLY, _NUM_ONLY, _CONTACT, _ICP, _AD_CUES, _stamp_line,
+        _who_line,
     )
     facts = _fastfeatures.text_facts
     _fastfeatures.init(
