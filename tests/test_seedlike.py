@@ -122,3 +122,13 @@ def test_seedlike_metrics_pooled_and_per_page(tmp_path: Path) -> None:
     md = "\n".join(ev._seedlike_markdown(out))
     assert "## Seed-like pages (ours)" in md and "h03-discuz-nas.html" in md
     assert ev._seedlike_markdown(None) == []
+
+
+def test_targets_hold_the_seedlike_figures() -> None:
+    report = {"seedlike": {"pooled": {"macro_f1": 0.9, "ad": {"precision": 1.0, "recall": 0.5}}}}
+    rows = {r["what"]: r for r in ev.targets(report)}
+    assert rows["macro-F1 on our seed-like pages (pooled)"]["met"] is False
+    assert rows["seed-like pages ad precision"]["met"] is True
+    assert rows["seed-like pages ad recall"]["value"] == 0.5
+    assert rows["seed-like pages ad recall"]["model"] == ev.PAGESIEVE
+    assert {r["met"] for r in ev.targets({}) if "seed-like" in r["what"]} == {None}

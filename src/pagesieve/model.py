@@ -34,6 +34,7 @@ from .modelfile import (
     sha256_file,
 )
 from .revise import CONTEXT_FEATURE_NAMES, context_matrix
+from .script import warm as script_warm
 from .types import LABELS, Label, LabelName, Page
 
 __all__ = [
@@ -313,9 +314,11 @@ class PageModel:
 
     def warm(self) -> PageModel:
         """Build the lookup tables the first page would build (the batch fork server calls
-        this, so the workers it forks share them instead of each building its own)."""
+        this, so the workers it forks share them instead of each building its own), the
+        Traditional-character table of script.py included."""
         if self._compiled is not None:
             self._compiled.warm()
+        script_warm()
         return self
 
     @property

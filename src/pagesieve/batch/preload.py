@@ -4,7 +4,8 @@ Workers forked afterwards inherit it (copy-on-write), so starting N workers cost
 instead of N, and the model's arrays stay shared between them. Each worker still calls
 `load_model` itself, which then finds it in its cache; if loading fails here, the worker's own
 call fails the same way and reports it, so nothing is swallowed. `warm` builds the model's
-lazy lookup tables here too, and script.py its character table, so the workers share them.
+lazy lookup tables here too (script.py's character table among them), so the workers share
+them.
 """
 
 from __future__ import annotations
@@ -28,7 +29,5 @@ _path = os.environ.get(PRELOAD_ENV)
 if _path:
     with contextlib.suppress(Exception):
         from ..model import load_model
-        from ..script import warm
 
         load_model(_path).warm()
-        warm()
