@@ -113,6 +113,24 @@ def test_stamp_marks_a_card_ending_in_its_date_or_count() -> None:
         assert ("stamp" in toks[0]) is want, text
 
 
+def test_who_marks_a_name_with_its_time() -> None:
+    """labels.md counts a comment's user name and timestamp with the comment: the line that holds
+    only the two (alone, or among a text card's first lines) is ``who``; bylines, datelines with a
+    source, dates and counts alone are not."""
+    cases = (
+        ("勤浩宇 2026年01月27日", True), ("上岸的小陈11-05 10:13", True),
+        ("好运来888 2026-03-14 16:02", True), ("老王 3小时前", True),
+        ("• 勤浩宇\n勤浩宇 2026年01月27日\n我是视听号的签约作者", True),
+        ("2026-03-14 09:20 来源:晨风日报 记者 林晓雯", False), ("来源:北京日报 2025-01-25", False),
+        ("发表于 2025-8-14 22:31 | 只看该作者", False), ("2025年06月24日", False), ("143", False),
+        ("《自然》 2025-01-01", False), ("北京市统计局盘点去年北京科技创新中心的新进展", False),
+    )
+    for text, want in cases:
+        for kind, path in (("text", "text/p"), ("html", "html/body/div")):
+            toks = layout_tokens(_page([Block(0, text, xpath="/p", tag_path=path)], kind=kind))
+            assert ("who" in toks[0]) is want, text
+
+
 def test_link_kinds_become_layout_tokens() -> None:
     """Where a block's links go (links.py) reaches the model as ``lk:`` tokens."""
     blocks = [
