@@ -53,7 +53,8 @@ def _traditional_only() -> re.Pattern[str]:
 
 
 def warm() -> None:
-    """Build the character table now (the batch fork server calls this before forking)."""
+    """Build the character table now (`PageModel.warm` calls this, so the batch fork server and
+    the service build it once, before the first page)."""
     _traditional_only()
 
 
@@ -66,6 +67,7 @@ def is_traditional(text: str) -> bool:
 
 
 def _sample(page: Page) -> str:
+    """The first `SAMPLE_CHARS` characters of the page's block text."""
     parts: list[str] = []
     size = 0
     for b in page.blocks:
