@@ -22,5 +22,9 @@ def init(
 ) -> None: ...
 def depth_estimate(html: str) -> tuple[int, int, int]: ...
 def walk(
-    root: int, root_tag: str, hidden: Container[int], max_blocks: int, kinds: dict[int, int]
+    root: int,
+    root_tag: str,
+    hidden: Container[int],
+    max_blocks: int,
+    link_flags: Callable[[list[str]], list[int]],
 ) -> tuple[Block, ...]: ...

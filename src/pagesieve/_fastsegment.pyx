@@ -48,6 +48,7 @@ cdef extern from *:
     """
     ctypedef struct ps_node:
         ps_node *next
+        ps_node *parent
         ps_node *first_child
         int type
     ctypedef struct ps_chardata:
@@ -226,17 +227,44 @@ cdef tuple _class_and_id(ps_node *node):
     return cls, ident
 
 
-cdef bint _has_href(ps_node *node):
-    """Whether the element has an ``href`` attribute (an ``<a>`` without one is no link)."""
+cdef Py_ssize_t _add_href(ps_node *node, list hrefs) except -2:
+    """Append the element's ``href`` to `hrefs` ("" when empty, as ``attrs.get("href") or ""``
+    reads it) and return its index, or -1 when it has none (an ``<a>`` without one is no link)."""
     cdef void *attr = _first_attr(<void *> node)
     cdef const unsigned char *name
+    cdef const unsigned char *value
     cdef size_t n = 0
+    cdef size_t vn = 0
     while attr != NULL:
         name = _attr_name(attr, &n)
         if name != NULL and n == 4 and memcmp(name, b"href", 4) == 0:
-            return True
+            value = _attr_value(attr, &vn)
+            hrefs.append(_decode(value, vn) if value != NULL else "")
+            return len(hrefs) - 1
         attr = _next_attr(attr)
-    return False
+    return -1
+
+
+cdef void _add_hrefs_under(ps_node *top, list hrefs) except *:
+    """`_add_href` for every ``<a>`` at or under `top`, in document order: the links of a
+    subtree the walk skips count towards the page's majority domain (`links.href_flags`)."""
+    cdef ps_node *node = top
+    cdef const unsigned char *name
+    cdef size_t n
+    while True:
+        if node.type == NODE_ELEMENT:
+            n = 0
+            name = _element_name(<void *> node, &n)
+            if name != NULL and n == 1 and name[0] == 0x61:  # a
+                _add_href(node, hrefs)
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while node != top and node.next == NULL:
+            node = node.parent
+        if node == top:
+            return
+        node = node.next
 
 
 @cython.no_gc
@@ -281,7 +309,7 @@ cdef class Run:
     cdef list blocks
     cdef list pieces
     cdef Py_ssize_t link_len
-    cdef long flags
+    cdef list links  # indexes (into the walk's hrefs) of the links whose text the run holds
     cdef bint has_text
     cdef bint line_has_text
     cdef Py_ssize_t lines_done
@@ -296,19 +324,19 @@ cdef class Run:
             lines = self.lines_done + (1 if self.line_has_text else 0)
             if len(self.blocks) < self.max_blocks:
                 self.blocks.append(
-                    [[text], container, min(self.link_len, len(text)), lines, self.flags]
+                    [[text], container, min(self.link_len, len(text)), lines, self.links]
                 )
             else:
                 last = self.blocks[-1]
                 last[0].append(text)
                 last[2] += self.link_len
                 last[3] += lines
-                last[4] |= self.flags
+                last[4].extend(self.links)
             self.pieces = []
+            self.links = []
         elif self.pieces:
             self.pieces = []
         self.link_len = 0
-        self.flags = 0
         self.has_text = self.line_has_text = False
         self.lines_done = 0
         self.brs = 0
@@ -379,17 +407,21 @@ cdef tuple _attr_words(Frame frame):
     return words
 
 
-def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, dict kinds):
+def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, link_flags):
     """The blocks of the tree under the element at address `root` (the document element of a
-    live `LexborHTMLParser`), skipping the elements whose addresses are in `hidden`; `kinds`
-    maps link addresses to their flags (`links.link_kinds`)."""
+    live `LexborHTMLParser`), skipping the elements whose addresses are in `hidden`.
+
+    The walk collects every ``<a href>`` of the tree (those of skipped subtrees too) in
+    document order, as ``tree.css("a[href]")`` finds them, instead of the Python walk's second
+    pass (`links.link_kinds`); `link_flags` (`links.href_flags` of the page) turns their hrefs
+    into flags once the walk is done."""
     if _element_name == NULL:
         raise RuntimeError("_fastsegment.init was not called")
     cdef Run run = Run.__new__(Run)
     run.blocks = []
     run.pieces = []
     run.link_len = 0
-    run.flags = 0
+    run.links = []
     run.has_text = run.line_has_text = False
     run.lines_done = 0
     run.brs = 0
@@ -402,8 +434,9 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, dict kinds):
     cdef Frame frame
     cdef Frame child
     cdef Py_ssize_t link_depth = 0
-    cdef long link_flags = 0  # of the link being walked (links do not nest in parsed HTML)
-    cdef bint any_kinds = bool(kinds)
+    # index in `hrefs` of the link being walked, -1 for none (links do not nest in parsed HTML)
+    cdef Py_ssize_t link_index = -1
+    cdef list hrefs = []
     cdef list stack = [root_frame]
     cdef ps_node *ch
     cdef ps_chardata *cd
@@ -416,6 +449,7 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, dict kinds):
     cdef dict counts
     cdef str tag
     cdef str s
+    cdef Py_ssize_t index
 
     while stack:
         frame = <Frame> stack[-1]
@@ -434,7 +468,8 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, dict kinds):
                     run.brs = 0
                     if link_depth:
                         run.link_len += len(" ".join(s.split()))
-                        run.flags |= link_flags
+                        if link_index >= 0 and (not run.links or run.links[-1] != link_index):
+                            run.links.append(link_index)
                 elif run.has_text:
                     run.pieces.append(s)
                 continue
@@ -454,9 +489,8 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, dict kinds):
             n = <Py_ssize_t> counts.get(tag, 0) + 1
             counts[tag] = n
             cat = _category(tag)
-            if cat == CAT_SKIP:
-                continue
-            if any_hidden and (<size_t> ch) in hidden:
+            if cat == CAT_SKIP or (any_hidden and (<size_t> ch) in hidden):
+                _add_hrefs_under(ch, hrefs)
                 continue
             if cat == CAT_BR:
                 if run.line_has_text:
@@ -475,12 +509,16 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, dict kinds):
             elif cat == CAT_SPACED and run.has_text:
                 run.pieces.append(" ")
             if ch.first_child == NULL:
+                if cat == CAT_LINK:
+                    _add_href(ch, hrefs)
                 continue
             child = _frame(tag, frame, n, frame.depth + 1, ch)
-            if cat == CAT_LINK and _has_href(ch):
-                link_depth += 1
-                child.is_link = True
-                link_flags = <long> kinds.get(<size_t> ch, 0) if any_kinds else 0
+            if cat == CAT_LINK:
+                index = _add_href(ch, hrefs)
+                if index >= 0:
+                    link_depth += 1
+                    child.is_link = True
+                    link_index = index
             if cat == CAT_BLOCK:
                 child.prev_container = container
                 container = child
@@ -499,26 +537,31 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, dict kinds):
             container = frame.prev_container
         if frame.is_link:
             link_depth -= 1
-            link_flags = 0
+            link_index = -1
         if frame.spaced and run.has_text:
             run.pieces.append(" ")
     run.flush(container)
 
+    cdef list flags = link_flags(hrefs) if hrefs else []
     out = []
     cdef Py_ssize_t i = 0
     cdef list entry
     cdef list parts
     cdef Py_ssize_t link_chars
+    cdef long block_flags
     for entry in run.blocks:
         parts = entry[0]
         text = parts[0] if len(parts) == 1 else " ".join(parts)
         xpath, tag_path = _paths(<Frame> entry[1])
         link_chars = entry[2]
+        block_flags = 0
+        for index in entry[4]:
+            block_flags |= <long> flags[index]
         out.append(
             _block_type(
                 i, text, None, None, xpath, tag_path, _attr_words(<Frame> entry[1]),
                 min(link_chars, len(text)), max(1, <Py_ssize_t> entry[3]),
-                _kinds_of_flags(entry[4]),
+                _kinds_of_flags(block_flags),
             )
         )
         i += 1

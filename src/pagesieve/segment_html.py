@@ -90,14 +90,14 @@ from __future__ import annotations
 
 import re
 import sys
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import accumulate
 from operator import sub
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .links import kinds_of_flags, link_kinds
+from .links import href_flags, kinds_of_flags, link_kinds
 from .native import pure_requested
 from .types import Block
 
@@ -401,14 +401,15 @@ def _segment(html: str, max_blocks: int, fast: Any, url: str | None = None) -> t
     if root is None:
         return ()
     hidden = _hidden_ids(tree)
-    kinds = link_kinds(tree, url, html)
     if fast is not None:
         # `tree` owns the nodes the compiled walk reads: it stays alive until the walk returns.
+        # The walk collects the page's links itself (no second pass for `link_kinds`).
         blocks: tuple[Block, ...] = fast.walk(
-            root.mem_id, root.tag or "html", hidden, max_blocks, kinds
+            root.mem_id, root.tag or "html", hidden, max_blocks,
+            partial(href_flags, tree=tree, url=url, source=html),
         )
         return blocks
-    return _walk(root, hidden, max_blocks, kinds)
+    return _walk(root, hidden, max_blocks, link_kinds(tree, url, html))
 
 
 def _walk(
@@ -417,7 +418,8 @@ def _walk(
     """The walk in Python (the reference; _fastsegment.pyx mirrors it line for line).
 
     `kinds` holds the flags of the links that leave the site or go to an ad server
-    (`links.link_kinds`); a block gets the flags of every link whose text it holds."""
+    (`links.link_kinds`); a block gets the flags of every link whose text it holds. (The compiled
+    walk collects the links on its way instead and has `links.href_flags` flag them.)"""
     # Finished blocks: [text parts, container frame, link_chars, lines, link flags]
     blocks: list[list[Any]] = []
 
