@@ -171,7 +171,12 @@ def _ad_path(path: str) -> bool:
 def link_flags(href: str, site: str | None) -> int:
     """`OFFSITE` | `AD` flags of one ``href`` (as the parser gives it, entities decoded) on a
     page of `site` (a registrable domain, or None when unknown)."""
-    domain, ad = _href_facts(href)
+    return _flags(_href_facts(href), site)
+
+
+def _flags(facts: tuple[str | None, bool], site: str | None) -> int:
+    """`link_flags` from the link's `_href_facts`."""
+    domain, ad = facts
     flags = AD if ad else 0
     if site is not None and domain is not None and domain != site:
         flags |= OFFSITE
@@ -267,10 +272,11 @@ def href_flags(
     (_fastsegment) collects them on its way through the tree; `link_kinds` queries the tree."""
     if not hrefs:
         return []
+    facts = list(map(_href_facts, hrefs))
     site = page_site(tree, url, source)
     if site is None:
-        site = majority_domain(dom for dom, _ad in map(_href_facts, hrefs) if dom is not None)
-    return [link_flags(href, site) for href in hrefs]
+        site = majority_domain(dom for dom, _ad in facts if dom is not None)
+    return [_flags(f, site) for f in facts]
 
 
 def link_kinds(tree: Any, url: str | None = None, source: str = "") -> dict[int, int]:
