@@ -9,7 +9,9 @@ still built and owned by selectolax's `LexborHTMLParser`, which the caller keeps
 text straight from the nodes, and asks Lexbor (through the functions selectolax's extension
 exports, resolved by `init`) only for tag and attribute names. Every step mirrors the Python
 walk line for line; tests/test_segment_html.py checks the two give equal blocks on every page
-we have.
+we have. Two of the Python walk's inputs it gathers on its way instead of by a query over the
+whole tree: whether an element is hidden (`_hidden`, by segment_html's rule) and the page's
+``<a href>``s (their flags from `links.href_flags` once the walk is done).
 
 Only two of Lexbor's structures are read, laid out below as lexbor 2.x defines them
 (``struct lxb_dom_node`` and ``struct lxb_dom_character_data``); segment_html.py checks the
@@ -84,6 +86,7 @@ cdef object _words_of = None
 cdef object _xpath_step = None
 cdef object _block_type = None
 cdef object _kinds_of_flags = None
+cdef object _hides = None
 cdef Py_ssize_t _max_attr_words = 0
 cdef dict _depth_step = {}
 cdef Py_ssize_t _depth_name_max = 0
@@ -97,11 +100,11 @@ cdef Py_ssize_t _MEMO_DEEPEST = 8192
 def init(size_t element_name, size_t first_attr, size_t next_attr, size_t attr_name,
          size_t attr_value, frozenset block_tags, frozenset skip_tags, frozenset spaced_tags,
          words_of, xpath_step, block_type, Py_ssize_t max_attr_words, dict depth_step,
-         kinds_of_flags):
+         kinds_of_flags, hides):
     """Resolve Lexbor's functions (their addresses) and take the walk's rules from the caller."""
     global _element_name, _first_attr, _next_attr, _attr_name, _attr_value
     global _block_tags, _skip_tags, _spaced_tags, _words_of, _xpath_step, _block_type
-    global _max_attr_words, _depth_step, _depth_name_max, _kinds_of_flags
+    global _max_attr_words, _depth_step, _depth_name_max, _kinds_of_flags, _hides
     _element_name = <ps_name_f> element_name
     _first_attr = <ps_step_f> first_attr
     _next_attr = <ps_step_f> next_attr
@@ -113,6 +116,7 @@ def init(size_t element_name, size_t first_attr, size_t next_attr, size_t attr_n
     _depth_step = depth_step
     _depth_name_max = max(map(len, depth_step), default=0)
     _kinds_of_flags = kinds_of_flags
+    _hides = hides
     _categories.clear()
 
 
@@ -225,6 +229,34 @@ cdef tuple _class_and_id(ps_node *node):
                 ident = py_value
         attr = _next_attr(attr)
     return cls, ident
+
+
+cdef bint _hidden(ps_node *node, str tag) except -1:
+    """`segment_html._hides` of the element, asked only when it has a ``hidden``, ``style`` or
+    ``open`` attribute or is a dialog (what ``_hidden_ids``' query finds); the attributes go
+    as selectolax's dict has them (the last of equal names wins, empty values are None)."""
+    cdef void *attr = _first_attr(<void *> node)
+    cdef const unsigned char *name
+    cdef const unsigned char *value
+    cdef size_t n = 0
+    cdef size_t vn = 0
+    cdef dict attrs = None
+    while attr != NULL:
+        name = _attr_name(attr, &n)
+        if name != NULL and ((n == 6 and memcmp(name, b"hidden", 6) == 0)
+                             or (n == 5 and memcmp(name, b"style", 5) == 0)
+                             or (n == 4 and memcmp(name, b"open", 4) == 0)):
+            vn = 0
+            value = _attr_value(attr, &vn)
+            if attrs is None:
+                attrs = {}
+            attrs[_decode(name, n)] = _decode(value, vn) if value != NULL else None
+        attr = _next_attr(attr)
+    if attrs is None:
+        if tag != "dialog":
+            return False
+        attrs = {}
+    return bool(_hides(tag, attrs))
 
 
 cdef Py_ssize_t _add_href(ps_node *node, list hrefs) except -2:
@@ -407,9 +439,10 @@ cdef tuple _attr_words(Frame frame):
     return words
 
 
-def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, link_flags):
+def walk(size_t root, str root_tag, Py_ssize_t max_blocks, link_flags):
     """The blocks of the tree under the element at address `root` (the document element of a
-    live `LexborHTMLParser`), skipping the elements whose addresses are in `hidden`.
+    live `LexborHTMLParser`), skipping hidden elements (`_hidden`) as the Python walk skips
+    those of `segment_html._hidden_ids`.
 
     The walk collects every ``<a href>`` of the tree (those of skipped subtrees too) in
     document order, as ``tree.css("a[href]")`` finds them, instead of the Python walk's second
@@ -444,7 +477,6 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, link_flags):
     cdef size_t clen
     cdef int cat
     cdef bint descended
-    cdef bint any_hidden = bool(hidden)
     cdef Py_ssize_t n
     cdef dict counts
     cdef str tag
@@ -489,7 +521,7 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, link_flags):
             n = <Py_ssize_t> counts.get(tag, 0) + 1
             counts[tag] = n
             cat = _category(tag)
-            if cat == CAT_SKIP or (any_hidden and (<size_t> ch) in hidden):
+            if cat == CAT_SKIP or _hidden(ch, tag):
                 _add_hrefs_under(ch, hrefs)
                 continue
             if cat == CAT_BR:
