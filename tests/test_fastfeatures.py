@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,10 @@ FACT_TEXTS = [
     "V信", "电话", "热线", "13912345678", "010-12345678", "İCP", "ıcp", "Icp证", "备案号",
     "版权所有", "COPYRİGHT", "©", "(C)", "公网安备", "许可证", "ｗｗｗ．", "（c）", "Ⓒ",
     "今天天气很好，我们一起去公园散步。" * 20, "没有任何联系方式的一段中文正文" * 30,
+    # `_AD_CUES` alternatives with re.I's folds (the compiled code skips the search when no
+    # two characters in a row can start one), split ones, and one past the 2,000 searched
+    "SPONSORED", "ſponsored", "Sponsored ads", "VX", "vX", "加V", "加Q", "QQ1", "qQ：1", "Qq:x",
+    "辅助", "注册就送", "注 册", "免费领取", "广\n告", "今天下午" * 5, "正文" * 1001 + "广告",
 ]
 
 
@@ -141,6 +146,7 @@ def test_text_facts_on_real_blocks(shared_data: Path, fast: Any) -> None:
 _FACT_ALPHABET = list(
     "httpswwwcomncqvxiIİıkKKsSſ@.:：-()（）©1234567890１２３"
     "微信加电话热线备案版权所有公网安备许可证年月日…。！？!?；;|｜ \n\t今天的新闻"
+    "广告推注册送vVxXqQpPsS"
 )
 
 
@@ -151,3 +157,21 @@ def test_text_facts_property(text: str) -> None:
         pytest.skip("compiled features not available")
     size = len(text) - text.count(" ")
     assert features._FAST.text_facts(text, size) == features._text_facts(text, size)
+
+
+@pytest.mark.parametrize("pattern", ["(?:广告|推广)", "广?告", "广告?", "广告|\\d1", "x"])
+def test_text_facts_with_cues_the_prefilter_cannot_read(pattern: str, fast: Any) -> None:
+    """Cues whose alternatives do not all start with two required plain characters turn the
+    compiled prefilter off: the facts stay the Python ones."""
+    f = features
+    cues = re.compile(pattern, re.I)
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(f, "_AD_CUES", cues)
+            fast.init_facts(f._BULLET, f._TRUNC, f._DATE, f._DATE_ONLY, f._NUM_ONLY, f._CONTACT,
+                            f._ICP, cues, f._stamp_line)
+            for text in ["广告", "推广", "告", "广", "x", "X", "1", "41", "今天"]:
+                assert fast.text_facts(text, len(text)) == f._text_facts(text, len(text)), text
+    finally:
+        assert f._load_fast() is fast  # the real patterns again
+    assert fast.text_facts("加V", 2) == ("sent:0", "cjk:1", "dig:0", "adcue:1")

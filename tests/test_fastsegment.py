@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
 from conftest import compiled_or_skip, shared_files
 from pagesieve import segment_html as mod
@@ -97,6 +98,13 @@ ODD = [
     "<my-widget class='w'><x-y>自定义</x-y></my-widget><o:p>Word</o:p><a:b c='d'>前缀</a:b>",
     "<div HIDDEN=UNTIL-FOUND>可找</div><div hidden=''>藏</div><div style='VISIBILITY : collapse'>折"
     "</div><dialog open=''>对话</dialog><dialog>关</dialog>",
+    # hiding attributes the compiled walk reads itself: values, combinations, odd places
+    "<p hidden=UNTIL-FOUND>甲</p><p hidden=hidden>乙</p><p style='visibility: hidden'>丙</p>"
+    "<dialog style='display:none' open>丁</dialog><p open>戊</p><p style=''>己</p>"
+    "<p style='color:red' hidden=until-found>庚</p><span hidden><b>辛</b></span>壬",
+    "<math><dialog>数</dialog><mi hidden>学</mi><mtext><dialog>文</dialog>本</mtext></math>"
+    "<svg><foreignObject><dialog>外</dialog></foreignObject></svg><x:dialog>前</x:dialog>"
+    "<o:p hidden>缀</o:p><table hidden><tr><td>表</td></tr></table><li style=display:none>项",
     # links, nested links, spaced inline elements, br runs
     "<a href=1>链<b>接 一</b></a> 文 <a>二\n\n三</a><img><input value=x><button>钮</button>",
     "<p><br><br>前<br> <br>后<br><span><br></span><br>尾</p>",
@@ -155,6 +163,72 @@ def test_real_pages(shared_data: Path, pattern: str, fast: Any) -> None:
         files += sorted(raw.glob("*.html"))
     for f in files:
         assert_same(decode(f.read_bytes()).text, fast)
+
+
+# Links the walk meets, skips or never descends into: they all count for the page's site.
+LINKS = [
+    "<div hidden><a href='http://a.com/1'>藏</a><p><a href=2>二</a></p></div><a href=3>三</a>",
+    "<a hidden href=h>藏</a><a href=v style='display:none'>无</a><dialog><a href=d>关</a></dialog>",
+    "<object><div><p><a href=o1>1</a><span><a href=o2>2</a></span></p></div><a href=o3>3</a>"
+    "</object><video><a href=v1>v</a></video><a href=after>后</a>",
+    "<svg><a href='http://s.com/'>s</a><a xlink:href='http://x.com/'>x</a></svg>"
+    "<math><a href='http://m.com/'>m</a></math><template><a href=t>t</a></template>",
+    "<head><title>t</title><noscript><a href=n>n</a></noscript></head><script>'<a href=s>'"
+    "</script><iframe><a href=i>i</a></iframe><select><a href=sel>选</a></select>",
+    "<a href=empty></a><a href>无值</a><a href=''>空</a><a>无</a><A HREF='http://UP.com/'>大</A>"
+    "<a href=1>一<table><tr><td><a href=2>二</a></td></tr></table>尾</a><br><a href=br></a>",
+]
+
+
+def hrefs_both_ways(html: str, fast: Any) -> tuple[list[str], list[str]]:
+    """(The hrefs the compiled walk hands to `links.href_flags`, those `links.link_kinds` reads
+    from ``tree.css``.) The query also finds an svg ``<a xlink:href>``, read as "" (no domain, no
+    flag, so the same kinds), which the walk leaves out: the second list leaves it out too."""
+    tree = LexborHTMLParser(html)
+    root = tree.root
+    assert root is not None
+    walked: list[str] = []
+
+    def record(hrefs: list[str]) -> list[int]:
+        walked.extend(hrefs)
+        return [0] * len(hrefs)
+
+    fast.walk(root.mem_id, root.tag or "html", 5000, record)
+    queried = [a.attrs["href"] or "" for a in tree.css("a[href]") if "href" in a.attrs]
+    return walked, queried
+
+
+@pytest.mark.parametrize("html", LINKS + ODD + SYNTHETIC, ids=range(len(LINKS + ODD + SYNTHETIC)))
+def test_walk_collects_the_pages_links(html: str, fast: Any) -> None:
+    walked, queried = hrefs_both_ways(html, fast)
+    assert walked == queried
+    assert_same(html, fast)
+    assert_same(html, fast, max_blocks=2)
+
+
+def test_walk_collects_links_of_skipped_subtrees_in_order(fast: Any) -> None:
+    walked, _ = hrefs_both_ways(LINKS[2], fast)
+    assert walked == ["o1", "o2", "o3", "v1", "after"]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("pattern", _SHARED_PAGES)
+def test_walk_collects_the_links_of_real_pages(
+    shared_data: Path, pattern: str, fast: Any
+) -> None:
+    for f in shared_files(shared_data, pattern):
+        walked, queried = hrefs_both_ways(decode(f.read_bytes()).text, fast)
+        assert walked == queried, f
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS + ODD + LINKS), _TEXT), max_size=30)
+       .map("".join))
+def test_property_same_links(html: str) -> None:
+    if mod._FAST is None:
+        pytest.skip("compiled walk not available (see test_probe_page)")
+    walked, queried = hrefs_both_ways(html, mod._FAST)
+    assert walked == queried
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

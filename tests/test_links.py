@@ -9,6 +9,7 @@ from pagesieve import segment_html as seg
 from pagesieve.links import (
     AD,
     OFFSITE,
+    href_flags,
     kinds_of_flags,
     link_flags,
     link_kinds,
@@ -179,6 +180,37 @@ def test_blocks_carry_the_kinds_of_their_links(fast: bool) -> None:
     assert kinds["本站新闻"] == ()
     assert kinds["别家新闻 与 本站推广"] == ("adurl", "off")
     assert kinds["点我"] == ()
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_hidden_links_count_for_the_site_first_met_wins(fast: bool) -> None:
+    """Links in skipped markup count for `majority_domain`, in document order (a tie goes to the
+    domain met first), whichever walk collects them."""
+    if fast and seg._FAST is None:
+        pytest.skip("the compiled walk is not built (PAGESIEVE_PURE or no compiler)")
+    three = "".join(f"<a href='http://www.{{0}}.com/{i}'>{{1}}{i}</a>" for i in range(3))
+    html = f"<div hidden>{three.format('a', '甲')}</div><p>{three.format('b', '乙')}</p>"
+    blocks = seg._segment(html, 5000, seg._FAST if fast else None)
+    assert [(b.text, b.link_kinds) for b in blocks] == [("乙0乙1乙2", ("off",))]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_an_svg_xlink_href_is_no_link(fast: bool) -> None:
+    """``<svg><a xlink:href>`` has no ``href`` (reading one raised KeyError before)."""
+    if fast and seg._FAST is None:
+        pytest.skip("the compiled walk is not built (PAGESIEVE_PURE or no compiler)")
+    html = _page("<li>图<svg><a xlink:href='http://www.other.cn/'>x</a></svg></li>")
+    blocks = seg._segment(html, 5000, seg._FAST if fast else None)
+    assert {b.text: b.link_kinds for b in blocks}["图"] == ()
+
+
+def test_href_flags_takes_the_site_from_the_page_or_its_links() -> None:
+    hrefs = ["http://www.a.com/1", "/2", "http://ads.a.com/c", "http://www.b.com/"]
+    tree = LexborHTMLParser("<p>x</p>")
+    assert href_flags(hrefs, tree, "http://www.b.com/p") == [OFFSITE, 0, AD | OFFSITE, 0]
+    assert href_flags(hrefs, tree) == [0, 0, AD, 0]  # no site: 2 links to a.com are too few
+    assert href_flags(hrefs + hrefs[:1], tree) == [0, 0, AD, OFFSITE, 0]
+    assert href_flags([], tree) == []
 
 
 def test_the_callers_url_names_the_site() -> None:

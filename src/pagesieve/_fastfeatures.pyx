@@ -8,6 +8,10 @@ The words themselves still come from the Python helpers (`_path_tokens`, `_attr_
 tests/test_features.py checks both give equal tokens on every page we have.
 """
 
+import re
+
+from libc.string cimport memset
+
 cdef object _path_tokens = None
 cdef object _attr_tokens = None
 cdef object _link_tokens = None
@@ -45,6 +49,11 @@ cdef tuple _SENT = ()
 cdef tuple _CJKS = ()
 cdef tuple _DIGS = ()
 cdef tuple _CUES = ()
+# `_AD_CUES` prefilter: a bit per BMP character that may start an alternative of the pattern /
+# come second in one (re.I's case folds included); off when the pattern is not of that shape.
+cdef unsigned char[8192] _cue_first
+cdef unsigned char[8192] _cue_second
+cdef bint _cue_filter = False
 
 cdef extern from "Python.h":
     bint Py_UNICODE_ISDECIMAL(Py_UCS4 ch)
@@ -64,12 +73,48 @@ def init_facts(bullet, trunc, date, date_only, num_only, contact, icp, ad_cues, 
     _CJKS = tuple(f"cjk:{i}" for i in range(4))
     _DIGS = tuple(f"dig:{i}" for i in range(5))
     _CUES = tuple(f"adcue:{i}" for i in range(4))
+    _init_cue_filter(ad_cues)
+
+
+cdef inline bint _bit(const unsigned char *bits, unsigned int c) noexcept:
+    return c <= 0xFFFF and (bits[c >> 3] >> (c & 7)) & 1
+
+
+cdef void _set_folds(unsigned char *bits, str ch, object flags) except *:
+    """Set the bits of `ch` and of every character `flags` (re.I) lets match it."""
+    cdef unsigned int x
+    same = re.compile(re.escape(ch), flags).fullmatch
+    for alike in {ch, ch.lower(), ch.upper(), "\u017f", "\u212a", "\u0130", "\u0131"}:
+        if len(alike) == 1 and same(alike):
+            x = ord(alike)
+            if x > 0xFFFF:
+                raise ValueError("not a BMP character")
+            bits[x >> 3] |= 1 << (x & 7)
+
+
+cdef void _init_cue_filter(ad_cues) except *:
+    """Fill `_cue_first` / `_cue_second` from the alternatives of `ad_cues`, when each one
+    starts with two plain characters, both required (a match then holds such a pair)."""
+    global _cue_filter
+    memset(_cue_first, 0, sizeof(_cue_first))
+    memset(_cue_second, 0, sizeof(_cue_second))
+    _cue_filter = False
+    alternatives = ad_cues.pattern.split("|")
+    for alt in alternatives:
+        if (len(alt) < 2 or any(re.escape(ch) != ch for ch in alt[:2])
+                or alt[2:3] in ("?", "*", "{")):
+            return
+    for alt in alternatives:
+        _set_folds(_cue_first, alt[0], ad_cues.flags)
+        _set_folds(_cue_second, alt[1], ad_cues.flags)
+    _cue_filter = True
 
 
 def text_facts(str text, Py_ssize_t size):
     """`features._text_facts(text, size)`. The three counts (`_SENT_END`, `_CJK`, `_DIGIT`
     findall) are one loop over the characters (``\\d`` is `Py_UNICODE_ISDECIMAL` in `re`); the
-    date and number patterns, which all need a digit, are skipped when there is none."""
+    date and number patterns, which all need a digit, are skipped when there is none, and
+    `_AD_CUES` when no two characters in a row can start one of its alternatives."""
     cdef Py_ssize_t sents = 0
     cdef Py_ssize_t cjk = 0
     cdef Py_ssize_t digits = 0
@@ -81,7 +126,12 @@ def text_facts(str text, Py_ssize_t size):
     # with none of them skips that search, most Chinese prose blocks among them.
     cdef bint contact_hint = False
     cdef bint icp_hint = False
+    cdef bint cue_hint = not _cue_filter
+    cdef bint after_first = False
     for c in text:
+        if not cue_hint:
+            cue_hint = after_first and _bit(_cue_second, c)
+            after_first = _bit(_cue_first, c)
         if 0x3400 <= c <= 0x9FFF:
             cjk += 1
             if c == 0x5FAE or c == 0x7535 or c == 0x70ED:  # 微 电 热
@@ -126,7 +176,7 @@ def text_facts(str text, Py_ssize_t size):
         out.append("contact")
     if icp_hint and _ICP.search(text):
         out.append("icp")
-    cdef Py_ssize_t cues = len(_AD_CUES.findall(text[:2000]))
+    cdef Py_ssize_t cues = len(_AD_CUES.findall(text[:2000])) if cue_hint else 0
     if cues:
         out.append(_CUES[min(cues, 3)])
     if "|" in text or "\uff5c" in text:

@@ -1,6 +1,6 @@
 """Types of the compiled walk (_fastsegment.pyx); see segment_html._load_fast."""
 
-from collections.abc import Callable, Container
+from collections.abc import Callable, Mapping
 
 from .types import Block
 
@@ -19,8 +19,12 @@ def init(
     max_attr_words: int,
     depth_step: dict[str, int],
     kinds_of_flags: Callable[[int], tuple[str, ...]],
+    hides: Callable[[str, Mapping[str, str | None]], bool],
 ) -> None: ...
 def depth_estimate(html: str) -> tuple[int, int, int]: ...
 def walk(
-    root: int, root_tag: str, hidden: Container[int], max_blocks: int, kinds: dict[int, int]
+    root: int,
+    root_tag: str,
+    max_blocks: int,
+    link_flags: Callable[[list[str]], list[int]],
 ) -> tuple[Block, ...]: ...

@@ -9,7 +9,9 @@ still built and owned by selectolax's `LexborHTMLParser`, which the caller keeps
 text straight from the nodes, and asks Lexbor (through the functions selectolax's extension
 exports, resolved by `init`) only for tag and attribute names. Every step mirrors the Python
 walk line for line; tests/test_segment_html.py checks the two give equal blocks on every page
-we have.
+we have. Two of the Python walk's inputs it gathers on its way instead of by a query over the
+whole tree: whether an element is hidden (`_hidden`, by segment_html's rule) and the page's
+``<a href>``s (their flags from `links.href_flags` once the walk is done).
 
 Only two of Lexbor's structures are read, laid out below as lexbor 2.x defines them
 (``struct lxb_dom_node`` and ``struct lxb_dom_character_data``); segment_html.py checks the
@@ -48,6 +50,7 @@ cdef extern from *:
     """
     ctypedef struct ps_node:
         ps_node *next
+        ps_node *parent
         ps_node *first_child
         int type
     ctypedef struct ps_chardata:
@@ -83,6 +86,7 @@ cdef object _words_of = None
 cdef object _xpath_step = None
 cdef object _block_type = None
 cdef object _kinds_of_flags = None
+cdef object _hides = None
 cdef Py_ssize_t _max_attr_words = 0
 cdef dict _depth_step = {}
 cdef Py_ssize_t _depth_name_max = 0
@@ -96,11 +100,11 @@ cdef Py_ssize_t _MEMO_DEEPEST = 8192
 def init(size_t element_name, size_t first_attr, size_t next_attr, size_t attr_name,
          size_t attr_value, frozenset block_tags, frozenset skip_tags, frozenset spaced_tags,
          words_of, xpath_step, block_type, Py_ssize_t max_attr_words, dict depth_step,
-         kinds_of_flags):
+         kinds_of_flags, hides):
     """Resolve Lexbor's functions (their addresses) and take the walk's rules from the caller."""
     global _element_name, _first_attr, _next_attr, _attr_name, _attr_value
     global _block_tags, _skip_tags, _spaced_tags, _words_of, _xpath_step, _block_type
-    global _max_attr_words, _depth_step, _depth_name_max, _kinds_of_flags
+    global _max_attr_words, _depth_step, _depth_name_max, _kinds_of_flags, _hides
     _element_name = <ps_name_f> element_name
     _first_attr = <ps_step_f> first_attr
     _next_attr = <ps_step_f> next_attr
@@ -112,6 +116,7 @@ def init(size_t element_name, size_t first_attr, size_t next_attr, size_t attr_n
     _depth_step = depth_step
     _depth_name_max = max(map(len, depth_step), default=0)
     _kinds_of_flags = kinds_of_flags
+    _hides = hides
     _categories.clear()
 
 
@@ -226,17 +231,72 @@ cdef tuple _class_and_id(ps_node *node):
     return cls, ident
 
 
-cdef bint _has_href(ps_node *node):
-    """Whether the element has an ``href`` attribute (an ``<a>`` without one is no link)."""
+cdef bint _hidden(ps_node *node, str tag) except -1:
+    """`segment_html._hides` of the element, asked only when it has a ``hidden``, ``style`` or
+    ``open`` attribute or is a dialog (what ``_hidden_ids``' query finds); the attributes go
+    as selectolax's dict has them (the last of equal names wins, empty values are None)."""
     cdef void *attr = _first_attr(<void *> node)
     cdef const unsigned char *name
+    cdef const unsigned char *value
     cdef size_t n = 0
+    cdef size_t vn = 0
+    cdef dict attrs = None
+    while attr != NULL:
+        name = _attr_name(attr, &n)
+        if name != NULL and ((n == 6 and memcmp(name, b"hidden", 6) == 0)
+                             or (n == 5 and memcmp(name, b"style", 5) == 0)
+                             or (n == 4 and memcmp(name, b"open", 4) == 0)):
+            vn = 0
+            value = _attr_value(attr, &vn)
+            if attrs is None:
+                attrs = {}
+            attrs[_decode(name, n)] = _decode(value, vn) if value != NULL else None
+        attr = _next_attr(attr)
+    if attrs is None:
+        if tag != "dialog":
+            return False
+        attrs = {}
+    return bool(_hides(tag, attrs))
+
+
+cdef Py_ssize_t _add_href(ps_node *node, list hrefs) except -2:
+    """Append the element's ``href`` to `hrefs` ("" when empty, as ``attrs.get("href") or ""``
+    reads it) and return its index, or -1 when it has none (an ``<a>`` without one is no link)."""
+    cdef void *attr = _first_attr(<void *> node)
+    cdef const unsigned char *name
+    cdef const unsigned char *value
+    cdef size_t n = 0
+    cdef size_t vn = 0
     while attr != NULL:
         name = _attr_name(attr, &n)
         if name != NULL and n == 4 and memcmp(name, b"href", 4) == 0:
-            return True
+            value = _attr_value(attr, &vn)
+            hrefs.append(_decode(value, vn) if value != NULL else "")
+            return len(hrefs) - 1
         attr = _next_attr(attr)
-    return False
+    return -1
+
+
+cdef void _add_hrefs_under(ps_node *top, list hrefs) except *:
+    """`_add_href` for every ``<a>`` at or under `top`, in document order: the links of a
+    subtree the walk skips count towards the page's majority domain (`links.href_flags`)."""
+    cdef ps_node *node = top
+    cdef const unsigned char *name
+    cdef size_t n
+    while True:
+        if node.type == NODE_ELEMENT:
+            n = 0
+            name = _element_name(<void *> node, &n)
+            if name != NULL and n == 1 and name[0] == 0x61:  # a
+                _add_href(node, hrefs)
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while node != top and node.next == NULL:
+            node = node.parent
+        if node == top:
+            return
+        node = node.next
 
 
 @cython.no_gc
@@ -281,7 +341,7 @@ cdef class Run:
     cdef list blocks
     cdef list pieces
     cdef Py_ssize_t link_len
-    cdef long flags
+    cdef list links  # indexes (into the walk's hrefs) of the links whose text the run holds
     cdef bint has_text
     cdef bint line_has_text
     cdef Py_ssize_t lines_done
@@ -296,19 +356,19 @@ cdef class Run:
             lines = self.lines_done + (1 if self.line_has_text else 0)
             if len(self.blocks) < self.max_blocks:
                 self.blocks.append(
-                    [[text], container, min(self.link_len, len(text)), lines, self.flags]
+                    [[text], container, min(self.link_len, len(text)), lines, self.links]
                 )
             else:
                 last = self.blocks[-1]
                 last[0].append(text)
                 last[2] += self.link_len
                 last[3] += lines
-                last[4] |= self.flags
+                last[4].extend(self.links)
             self.pieces = []
+            self.links = []
         elif self.pieces:
             self.pieces = []
         self.link_len = 0
-        self.flags = 0
         self.has_text = self.line_has_text = False
         self.lines_done = 0
         self.brs = 0
@@ -379,17 +439,22 @@ cdef tuple _attr_words(Frame frame):
     return words
 
 
-def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, dict kinds):
+def walk(size_t root, str root_tag, Py_ssize_t max_blocks, link_flags):
     """The blocks of the tree under the element at address `root` (the document element of a
-    live `LexborHTMLParser`), skipping the elements whose addresses are in `hidden`; `kinds`
-    maps link addresses to their flags (`links.link_kinds`)."""
+    live `LexborHTMLParser`), skipping hidden elements (`_hidden`) as the Python walk skips
+    those of `segment_html._hidden_ids`.
+
+    The walk collects every ``<a href>`` of the tree (those of skipped subtrees too) in
+    document order, as ``tree.css("a[href]")`` finds them, instead of the Python walk's second
+    pass (`links.link_kinds`); `link_flags` (`links.href_flags` of the page) turns their hrefs
+    into flags once the walk is done."""
     if _element_name == NULL:
         raise RuntimeError("_fastsegment.init was not called")
     cdef Run run = Run.__new__(Run)
     run.blocks = []
     run.pieces = []
     run.link_len = 0
-    run.flags = 0
+    run.links = []
     run.has_text = run.line_has_text = False
     run.lines_done = 0
     run.brs = 0
@@ -402,8 +467,9 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, dict kinds):
     cdef Frame frame
     cdef Frame child
     cdef Py_ssize_t link_depth = 0
-    cdef long link_flags = 0  # of the link being walked (links do not nest in parsed HTML)
-    cdef bint any_kinds = bool(kinds)
+    # index in `hrefs` of the link being walked, -1 for none (links do not nest in parsed HTML)
+    cdef Py_ssize_t link_index = -1
+    cdef list hrefs = []
     cdef list stack = [root_frame]
     cdef ps_node *ch
     cdef ps_chardata *cd
@@ -411,11 +477,11 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, dict kinds):
     cdef size_t clen
     cdef int cat
     cdef bint descended
-    cdef bint any_hidden = bool(hidden)
     cdef Py_ssize_t n
     cdef dict counts
     cdef str tag
     cdef str s
+    cdef Py_ssize_t index
 
     while stack:
         frame = <Frame> stack[-1]
@@ -434,7 +500,8 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, dict kinds):
                     run.brs = 0
                     if link_depth:
                         run.link_len += len(" ".join(s.split()))
-                        run.flags |= link_flags
+                        if link_index >= 0 and (not run.links or run.links[-1] != link_index):
+                            run.links.append(link_index)
                 elif run.has_text:
                     run.pieces.append(s)
                 continue
@@ -454,9 +521,8 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, dict kinds):
             n = <Py_ssize_t> counts.get(tag, 0) + 1
             counts[tag] = n
             cat = _category(tag)
-            if cat == CAT_SKIP:
-                continue
-            if any_hidden and (<size_t> ch) in hidden:
+            if cat == CAT_SKIP or _hidden(ch, tag):
+                _add_hrefs_under(ch, hrefs)
                 continue
             if cat == CAT_BR:
                 if run.line_has_text:
@@ -475,12 +541,16 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, dict kinds):
             elif cat == CAT_SPACED and run.has_text:
                 run.pieces.append(" ")
             if ch.first_child == NULL:
+                if cat == CAT_LINK:
+                    _add_href(ch, hrefs)
                 continue
             child = _frame(tag, frame, n, frame.depth + 1, ch)
-            if cat == CAT_LINK and _has_href(ch):
-                link_depth += 1
-                child.is_link = True
-                link_flags = <long> kinds.get(<size_t> ch, 0) if any_kinds else 0
+            if cat == CAT_LINK:
+                index = _add_href(ch, hrefs)
+                if index >= 0:
+                    link_depth += 1
+                    child.is_link = True
+                    link_index = index
             if cat == CAT_BLOCK:
                 child.prev_container = container
                 container = child
@@ -499,26 +569,31 @@ def walk(size_t root, str root_tag, hidden, Py_ssize_t max_blocks, dict kinds):
             container = frame.prev_container
         if frame.is_link:
             link_depth -= 1
-            link_flags = 0
+            link_index = -1
         if frame.spaced and run.has_text:
             run.pieces.append(" ")
     run.flush(container)
 
+    cdef list flags = link_flags(hrefs) if hrefs else []
     out = []
     cdef Py_ssize_t i = 0
     cdef list entry
     cdef list parts
     cdef Py_ssize_t link_chars
+    cdef long block_flags
     for entry in run.blocks:
         parts = entry[0]
         text = parts[0] if len(parts) == 1 else " ".join(parts)
         xpath, tag_path = _paths(<Frame> entry[1])
         link_chars = entry[2]
+        block_flags = 0
+        for index in entry[4]:
+            block_flags |= <long> flags[index]
         out.append(
             _block_type(
                 i, text, None, None, xpath, tag_path, _attr_words(<Frame> entry[1]),
                 min(link_chars, len(text)), max(1, <Py_ssize_t> entry[3]),
-                _kinds_of_flags(entry[4]),
+                _kinds_of_flags(block_flags),
             )
         )
         i += 1

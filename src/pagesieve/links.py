@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -25,6 +25,7 @@ __all__ = [
     "AD",
     "OFFSITE",
     "THIRD_PARTY",
+    "href_flags",
     "kinds_of_flags",
     "link_flags",
     "link_kinds",
@@ -170,7 +171,12 @@ def _ad_path(path: str) -> bool:
 def link_flags(href: str, site: str | None) -> int:
     """`OFFSITE` | `AD` flags of one ``href`` (as the parser gives it, entities decoded) on a
     page of `site` (a registrable domain, or None when unknown)."""
-    domain, ad = _href_facts(href)
+    return _flags(_href_facts(href), site)
+
+
+def _flags(facts: tuple[str | None, bool], site: str | None) -> int:
+    """`link_flags` from the link's `_href_facts`."""
+    domain, ad = facts
     flags = AD if ad else 0
     if site is not None and domain is not None and domain != site:
         flags |= OFFSITE
@@ -256,20 +262,27 @@ def _site_candidates(tree: Any, url: str | None, source: str) -> Iterable[str | 
     yield base
 
 
-def link_kinds(tree: Any, url: str | None = None, source: str = "") -> dict[int, int]:
-    """``{mem_id: flags}`` of every ``<a href>`` in `tree` that has a flag (`link_flags`)."""
-    # `attrs[...]` reads one attribute; `attributes` would build a dict of all of them
-    anchors = [(a.mem_id, _href_facts(a.attrs["href"] or "")) for a in tree.css("a[href]")]
-    if not anchors:
-        return {}
+def href_flags(
+    hrefs: Sequence[str], tree: Any, url: str | None = None, source: str = ""
+) -> list[int]:
+    """The `link_flags` of each ``<a href>`` value of the page in `tree`.
+
+    `hrefs` must be all of the page's, in document order: when the page names no site,
+    `majority_domain` counts them all and a tie goes to the domain met first. The compiled walk
+    (_fastsegment) collects them on its way through the tree; `link_kinds` queries the tree."""
+    if not hrefs:
+        return []
+    facts = list(map(_href_facts, hrefs))
     site = page_site(tree, url, source)
     if site is None:
-        site = majority_domain(dom for _, (dom, _ad) in anchors if dom is not None)
-    out: dict[int, int] = {}
-    for mem_id, (domain, ad) in anchors:
-        flags = AD if ad else 0
-        if site is not None and domain is not None and domain != site:
-            flags |= OFFSITE
-        if flags:
-            out[mem_id] = flags
-    return out
+        site = majority_domain(dom for dom, _ad in facts if dom is not None)
+    return [_flags(f, site) for f in facts]
+
+
+def link_kinds(tree: Any, url: str | None = None, source: str = "") -> dict[int, int]:
+    """``{mem_id: flags}`` of every ``<a href>`` in `tree` that has a flag (`href_flags`)."""
+    anchors = tree.css("a[href]")
+    # `attrs` reads one attribute (`attributes` would build a dict of all of them); it has no
+    # "href" for an svg ``<a xlink:href>``, which the walks do not take for a link either.
+    flags = href_flags([a.attrs.get("href") or "" for a in anchors], tree, url, source)
+    return {a.mem_id: f for a, f in zip(anchors, flags, strict=True) if f}

@@ -92,14 +92,15 @@ from __future__ import annotations
 
 import re
 import sys
-from functools import lru_cache
+from collections.abc import Mapping
+from functools import lru_cache, partial
 from itertools import accumulate
 from operator import sub
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .links import kinds_of_flags, link_kinds
+from .links import href_flags, kinds_of_flags, link_kinds
 from .native import pure_requested
 from .types import Block
 
@@ -405,15 +406,16 @@ def _segment(html: str, max_blocks: int, fast: Any, url: str | None = None) -> t
     root = tree.root
     if root is None:
         return ()
-    hidden = _hidden_ids(tree)
-    kinds = link_kinds(tree, url, html)
     if fast is not None:
         # `tree` owns the nodes the compiled walk reads: it stays alive until the walk returns.
+        # The walk finds the hidden elements (`_hides`) and collects the page's links itself
+        # (no second pass for `_hidden_ids` or `link_kinds`).
         blocks: tuple[Block, ...] = fast.walk(
-            root.mem_id, root.tag or "html", hidden, max_blocks, kinds
+            root.mem_id, root.tag or "html", max_blocks,
+            partial(href_flags, tree=tree, url=url, source=html),
         )
         return blocks
-    return _walk(root, hidden, max_blocks, kinds)
+    return _walk(root, _hidden_ids(tree), max_blocks, link_kinds(tree, url, html))
 
 
 def _walk(
@@ -422,7 +424,8 @@ def _walk(
     """The walk in Python (the reference; _fastsegment.pyx mirrors it line for line).
 
     `kinds` holds the flags of the links that leave the site or go to an ad server
-    (`links.link_kinds`); a block gets the flags of every link whose text it holds."""
+    (`links.link_kinds`); a block gets the flags of every link whose text it holds. (The compiled
+    walk collects the links on its way instead and has `links.href_flags` flag them.)"""
     # Finished blocks: [text parts, container frame, link_chars, lines, link flags]
     blocks: list[list[Any]] = []
 
@@ -566,18 +569,23 @@ def _walk(
     return tuple(out)
 
 
+def _hides(tag: str, attrs: Mapping[str, str | None]) -> bool:
+    """Whether an element is hidden by its attributes (``hidden``, inline style, a closed
+    dialog); only the ``hidden``, ``style`` and ``open`` ones are read."""
+    return (
+        ("hidden" in attrs and (attrs["hidden"] or "").lower() != "until-found")
+        or _HIDDEN_STYLE.search(attrs.get("style") or "") is not None
+        or (tag == "dialog" and "open" not in attrs)
+    )
+
+
 def _hidden_ids(tree: LexborHTMLParser) -> set[int]:
-    """Node ids of the elements hidden by an attribute (``hidden``, inline style, closed dialog)."""
-    out: set[int] = set()
-    for node in tree.css("[hidden], [style], dialog"):
-        attrs = node.attributes
-        if (
-            ("hidden" in attrs and (attrs["hidden"] or "").lower() != "until-found")
-            or _HIDDEN_STYLE.search(attrs.get("style") or "")
-            or (node.tag == "dialog" and "open" not in attrs)
-        ):
-            out.add(node.mem_id)
-    return out
+    """Node ids of the elements `_hides` (the compiled walk asks it as it meets them)."""
+    return {
+        node.mem_id
+        for node in tree.css("[hidden], [style], dialog")
+        if _hides(node.tag or "", node.attributes)
+    }
 
 
 #: A page that takes every branch of the walk; the compiled walk must give the Python walk's
@@ -635,7 +643,7 @@ def _load_fast() -> Any:
         _fastsegment.init(
             element_name, first_attr, next_attr, attr_name, attr_value,
             _BLOCK, _SKIP, _SPACED, _words_of, _xpath_step, Block, MAX_ATTR_WORDS, _DEPTH_STEP,
-            kinds_of_flags,
+            kinds_of_flags, _hides,
         )
         if (_segment(_PROBE, 5000, _fastsegment, _PROBE_URL)
                 != _segment(_PROBE, 5000, None, _PROBE_URL)):
