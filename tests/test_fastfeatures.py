@@ -168,8 +168,7 @@ def test_text_facts_with_cues_the_prefilter_cannot_read(pattern: str, fast: Any)
     try:
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(f, "_AD_CUES", cues)
-            fast.init_facts(f._BULLET, f._TRUNC, f._DATE, f._DATE_ONLY, f._NUM_ONLY, f._CONTACT,
-                            f._ICP, cues, f._stamp_line)
+            assert f._load_fast() is fast  # initialised with the patched cues
             for text in ["广告", "推广", "告", "广", "x", "X", "1", "41", "今天"]:
                 assert fast.text_facts(text, len(text)) == f._text_facts(text, len(text)), text
     finally:
