@@ -271,6 +271,14 @@ def label_metrics(cm: Sequence[Sequence[int]], labels: Sequence[str] = LABELS) -
     }
 
 
+def _label_figures(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
+    """`label_metrics` of (gold, predicted) block labels, with their confusion matrix."""
+    cm = confusion_matrix(gold, pred)
+    out = label_metrics(cm)
+    out["confusion"] = {"labels": list(LABELS), "matrix": cm}
+    return out
+
+
 def keep_metrics(wanted: Sequence[bool], kept: Sequence[bool]) -> dict[str, Any]:
     """Keep/drop precision and recall of the wanted blocks."""
     tp = sum(1 for w, k in zip(wanted, kept, strict=True) if w and k)
@@ -931,9 +939,7 @@ def _labels_summary(entries: Sequence[Mapping[str, Any]], name: str) -> dict[str
         return None
     gold = [g for _, r in rows for g, _, _ in r]
     pred = [p for _, r in rows for _, p, _ in r]
-    cm = confusion_matrix(gold, pred)
-    out = label_metrics(cm)
-    out["confusion"] = {"labels": list(LABELS), "matrix": cm}
+    out = _label_figures(gold, pred)
     out["pages"] = len(rows)
     out["unmapped_blocks"] = sum(
         int(e["extractors"][name].get("unmapped_blocks", 0)) for e, _ in rows
@@ -1191,18 +1197,22 @@ def score_labels(preds: Sequence[str], accepts: Sequence[Accepts]) -> dict[str, 
         if not acc:
             unmatched += 1
             continue
-        ok = all(pred in a for a in acc)
-        right += ok
-        gl.append(pred if ok else Counter(a[0] for a in acc).most_common(1)[0][0])
+        right += all(pred in a for a in acc)
+        gl.append(_gold_label(pred, acc))
         pl.append(pred)
-    cm = confusion_matrix(gl, pl)
-    out = label_metrics(cm)
-    out["confusion"] = {"labels": list(LABELS), "matrix": cm}
+    out = _label_figures(gl, pl)
     out["blocks_right"] = right
     out["unmatched"] = unmatched
     out["ad"] = out["per_label"]["ad"]
-    out["gold"] = gl
     return out
+
+
+def _gold_label(pred: str, acc: Accepts) -> str:
+    """The gold label a block counts as: its prediction when every piece it covers accepts it,
+    else the label its pieces accept first (the majority)."""
+    if all(pred in a for a in acc):
+        return pred
+    return Counter(a[0] for a in acc).most_common(1)[0][0]
 
 
 def read_gold_page(page: Path) -> Any:
@@ -1238,9 +1248,9 @@ def page_metrics(model: Any, page: Path, gold_file: Path | None = None) -> dict[
     labels = pm.label_page(read, explain=False, max_block_chars=Limits.from_env().max_block_chars)
     preds = [lab.name for lab in labels]
     out = score_labels(preds, accepts)
-    gold = iter(out.pop("gold"))
     out["labelled"] = [
-        (next(gold), lab.name, [round(float(lab.scores.get(x, 0.0)), 5) for x in LABELS])
+        (_gold_label(lab.name, acc), lab.name,
+         [round(float(lab.scores.get(x, 0.0)), 5) for x in LABELS])
         for lab, acc in zip(labels, accepts, strict=True) if acc
     ]
     out["gold_missed"] = missed
@@ -1284,9 +1294,7 @@ def seedlike_metrics(model: Any, folder: Path = DEFAULT_SEEDLIKE) -> dict[str, A
             "unmatched": fig["unmatched"], "gold_missed": fig["gold_missed"],
             "confusion": fig["confusion"]["matrix"],
         }
-    cm = confusion_matrix(gl, pl)
-    pooled = label_metrics(cm)
-    pooled["confusion"] = {"labels": list(LABELS), "matrix": cm}
+    pooled = _label_figures(gl, pl)
     pooled["ad"] = pooled["per_label"]["ad"]
     pooled["blocks_right"] = sum(p["blocks_right"] for p in per_page.values())
     pooled["unmatched"] = sum(p["unmatched"] for p in per_page.values())
