@@ -1,7 +1,7 @@
 """Held-out-by-site figures of one training recipe, for comparing recipes before `make model`.
 
-Trains one model per fold of sites (`evaluate.evaluate_heldout`: each fold's sites, and every
-host the training data gives their pages, are left out of training) and prints pagesieve's
+Trains one model per fold of sites (`evaluation.heldout.evaluate_heldout`: each fold's sites, and
+every host the training data gives their pages, are left out of training) and prints pagesieve's
 figures on the held-out pages only: ROUGE-1 against gold text, block-label F1 on the
 annotations. No peers, no report file: the README's recipe table came from this script.
 
@@ -11,10 +11,10 @@ annotations. No peers, no report file: the README's recipe table came from this 
         [--synthetic 400] [--json out.json] [--blocks labels.jsonl]
 
 `--set NAME=VALUE` overrides a `PageModel` setting; `--synthetic N` is the number of synthetic
-pages each fold's model trains with (`evaluate.DEFAULT_HELDOUT_SYNTHETIC`, 400, by default;
-`make model` uses 1,600). Several `--fold-seed`s run one after the other and end with a row
-of means: one draw of folds moves macro-F1 by several hundredths between recipes that are level,
-so decide on the means. Takes 3-15 minutes a seed on 2 cores.
+pages each fold's model trains with (`evaluation.heldout.DEFAULT_HELDOUT_SYNTHETIC`, 400, by
+default; `make model` uses 1,600). Several `--fold-seed`s run one after the other and end with a
+row of means: one draw of folds moves macro-F1 by several hundredths between recipes that are
+level, so decide on the means. Takes 3-15 minutes a seed on 2 cores.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--set", type=_setting, action="append", default=[], dest="settings")
     ap.add_argument("--synthetic", type=int, default=None,
-                    help="synthetic training pages per fold (default: evaluate's 400)")
+                    help="synthetic training pages per fold (default: the evaluation's 400)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--blocks", type=Path,
                     help="write each annotated page's (gold, predicted) block labels here, as "
@@ -71,8 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     if not data.is_dir():
         raise SystemExit(f"no shared data at {data}; set PAGESIEVE_SHARED")
 
-    import pagesieve.evaluate as ev
     import pagesieve.training.dataset as ds
+    from pagesieve.evaluation import heldout, summary
+    from pagesieve.evaluation import pages as eval_pages
+    from pagesieve.evaluation.extractors import HELDOUT
+    from pagesieve.evaluation.report import _f as f
     from pagesieve.model import PageModel
 
     defaults = PageModel.__init__.__kwdefaults__ or {}
@@ -89,23 +92,22 @@ def main(argv: list[str] | None = None) -> int:
         return build(*a, **k)
 
     ds.build_dataset = build_with_train_annotations
-    pages = ev.load_eval_pages(data, annotations=eval_ann)
+    pages = eval_pages.load_eval_pages(data, annotations=eval_ann)
     rows: list[dict[str, Any]] = []
     results: dict[int, Any] = {}
     block_lines: list[str] = []
-    f = ev._f
     for seed in args.fold_seeds:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            held = ev.evaluate_heldout(
+            held = heldout.evaluate_heldout(
                 data, folds=args.folds, seed=seed, pages=pages, annotations=eval_ann,
-                dataset_kwargs={"n_synthetic": args.synthetic or ev.DEFAULT_HELDOUT_SYNTHETIC},
+                dataset_kwargs={"n_synthetic": args.synthetic or heldout.DEFAULT_HELDOUT_SYNTHETIC},
                 progress=False,
                 log=lambda m: print(m, file=sys.stderr, flush=True),
             )
-        s = ev.summarize(held["pages"], [ev.HELDOUT])
-        gold = s["all_gold_pages"][ev.HELDOUT]
-        ann = s["annotations"][ev.HELDOUT]
+        s = summary.summarize(held["pages"], [HELDOUT])
+        gold = s["all_gold_pages"][HELDOUT]
+        ann = s["annotations"][HELDOUT]
         by_type = gold["by_type"]
         row = {
             "macro_f1": ann["macro_f1"],
@@ -122,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {label:12s} P {f(m['precision'])} R {f(m['recall'])} F1 {f(m['f1'])}")
         results[seed] = {"gold": gold, "annotations": ann, "folds": held["folds"]}
         for key, entry in held["pages"].items():
-            run = entry["extractors"].get(ev.HELDOUT, {})
+            run = entry["extractors"].get(HELDOUT, {})
             if "labelled" in run:
                 pairs = [[g, p] for g, p, *_ in run["labelled"]]
                 block_lines.append(json.dumps({"page": key, "site": entry["site"], "seed": seed,
@@ -148,7 +150,7 @@ def _mean_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _print_row(row: dict[str, Any], n_pages: int) -> None:
-    from pagesieve.evaluate import _f
+    from pagesieve.evaluation.report import _f
 
     ads = row["ads_kept"]
     print(f"ROUGE-1 gold pages {_f(row['rouge1_gold'])}, articles {_f(row['articles'])}, "

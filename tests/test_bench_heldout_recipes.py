@@ -10,7 +10,10 @@ from typing import Any
 
 import pytest
 
-import pagesieve.evaluate as ev
+import pagesieve.evaluation.heldout as heldout_module
+import pagesieve.evaluation.pages as pages_module
+import pagesieve.evaluation.summary as summary_module
+from pagesieve.evaluation.extractors import HELDOUT
 
 SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "heldout_recipes.py"
 
@@ -30,13 +33,13 @@ def test_fold_seeds_are_run_and_averaged(
     (tmp_path / "shared" / "data").mkdir(parents=True)
     monkeypatch.setattr(mod, "SHARED", tmp_path / "shared")
     monkeypatch.setattr(mod, "merged_annotations", lambda folders: {"p1": None, "p2": None})
-    monkeypatch.setattr(ev, "load_eval_pages", lambda data, annotations: [])
+    monkeypatch.setattr(pages_module, "load_eval_pages", lambda data, annotations: [])
     seen: list[tuple[int, int]] = []
 
     def heldout(data: Path, *, seed: int, dataset_kwargs: dict[str, int], **kw: Any) -> Any:
         seen.append((seed, dataset_kwargs["n_synthetic"]))
         return {"pages": {"p1": {"site": "a.com", "fold": 0, "extractors": {
-            ev.HELDOUT: {"labelled": [["ad", "ad", [0.0]]]}}}}, "folds": [seed], "seed": seed}
+            HELDOUT: {"labelled": [["ad", "ad", [0.0]]]}}}}, "folds": [seed], "seed": seed}
 
     def summarize(pages: Any, names: Any) -> Any:
         k = seen[-1][0]
@@ -44,10 +47,10 @@ def test_fold_seeds_are_run_and_averaged(
                                                        "forum": {"rouge1_f1": None}}}
         ann = {"macro_f1": 0.6 + k / 10, "site_mean_macro_f1": 0.7, "keep": {"ad_blocks_kept": k},
                "per_label": {"ad": {"precision": 1.0, "recall": 1.0, "f1": 1.0}}}
-        return {"all_gold_pages": {ev.HELDOUT: gold}, "annotations": {ev.HELDOUT: ann}}
+        return {"all_gold_pages": {HELDOUT: gold}, "annotations": {HELDOUT: ann}}
 
-    monkeypatch.setattr(ev, "evaluate_heldout", heldout)
-    monkeypatch.setattr(ev, "summarize", summarize)
+    monkeypatch.setattr(heldout_module, "evaluate_heldout", heldout)
+    monkeypatch.setattr(summary_module, "summarize", summarize)
     out_json, out_blocks = tmp_path / "r.json", tmp_path / "b.jsonl"
     assert mod.main(["--eval-annotations", str(tmp_path), "--fold-seed", "0", "2",
                      "--synthetic", "1600", "--json", str(out_json),

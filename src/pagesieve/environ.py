@@ -2,8 +2,8 @@
 
 The batch runner's fork server reads the model to preload and its BLAS thread count from its
 environment (batch/forkserver.py); the evaluation notebook reads the report and figure paths
-from its kernel's (evaluate.py). Both set them around the start only, and put back what was
-there, so the calling process is left as it was.
+from its kernel's (evaluation/report.py). Both set them around the start only, and put back what
+was there, so the calling process is left as it was.
 """
 
 from __future__ import annotations

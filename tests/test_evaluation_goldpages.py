@@ -13,11 +13,22 @@ from typing import Any
 
 import pytest
 
-from pagesieve import evaluate as ev
+from pagesieve.evaluation.goldpages import (
+    entry_accepts,
+    gold_pages,
+    gold_path,
+    load_gold,
+    page_accepts,
+    page_metrics,
+    read_gold_page,
+    score_labels,
+    seedlike_metrics,
+)
+from pagesieve.evaluation.report import _seedlike_markdown
 from pagesieve.types import LABELS
 
 FOLDER = Path(__file__).resolve().parents[1] / "data" / "seedlike"
-PAGES = ev.gold_pages(FOLDER) if FOLDER.is_dir() else []
+PAGES = gold_pages(FOLDER) if FOLDER.is_dir() else []
 
 
 @dataclass(frozen=True)
@@ -33,7 +44,7 @@ class _GoldModel:
         self.page, self.flip = page, flip
 
     def label_page(self, read: Any, **_: Any) -> list[_Label]:
-        accepts, _ = ev.page_accepts(self.page, read)
+        accepts, _ = page_accepts(self.page, read)
         out = []
         for i, acc in enumerate(accepts):
             ok = [lab for lab in acc[0] if all(lab in a for a in acc)] if acc else ["content"]
@@ -46,7 +57,7 @@ class _GoldModel:
 
 def _flippable(page: Path) -> int:
     """A block whose gold pieces leave some label unaccepted (so a flip makes it wrong)."""
-    accepts, _ = ev.page_accepts(page, ev.read_gold_page(page))
+    accepts, _ = page_accepts(page, read_gold_page(page))
     return next(i for i, acc in enumerate(accepts)
                 if acc and any(not any(lab in a for a in acc) for lab in LABELS))
 
@@ -59,9 +70,9 @@ def test_the_set_is_there() -> None:
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_gold_parses(page: Path) -> None:
-    data = json.loads(ev.gold_path(page).read_text(encoding="utf-8"))
+    data = json.loads(gold_path(page).read_text(encoding="utf-8"))
     assert data["source"] == page.name
-    pieces = ev.load_gold(ev.gold_path(page))
+    pieces = load_gold(gold_path(page))
     assert pieces
     if page.suffix == ".txt":  # the seed page's format: 1-based lines, the line's text
         lines = page.read_text(encoding="utf-8").split("\n")
@@ -72,24 +83,24 @@ def test_gold_parses(page: Path) -> None:
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_gold_covers_every_block(page: Path) -> None:
-    read = ev.read_gold_page(page)
+    read = read_gold_page(page)
     assert 15 <= len(read.blocks) <= 60
-    accepts, missed = ev.page_accepts(page, read)
+    accepts, missed = page_accepts(page, read)
     unmatched = [b.text[:40] for b, acc in zip(read.blocks, accepts, strict=True) if not acc]
     assert unmatched == [], "visible blocks no gold entry covers"
     assert missed == 0, "gold entries no block contains (misaligned gold)"
 
 
 def test_declared_charsets_are_read() -> None:
-    assert ev.read_gold_page(FOLDER / "h06-gbk-apples.html").encoding in {"gbk", "gb18030"}
-    assert ev.read_gold_page(FOLDER / "h07-big5-typhoon.html").encoding.startswith("big5")
+    assert read_gold_page(FOLDER / "h06-gbk-apples.html").encoding in {"gbk", "gb18030"}
+    assert read_gold_page(FOLDER / "h07-big5-typhoon.html").encoding.startswith("big5")
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_gold_labels_score_one_and_a_flip_less(page: Path) -> None:
-    fig = ev.page_metrics(_GoldModel(page), page)
+    fig = page_metrics(_GoldModel(page), page)
     assert fig["macro_f1"] == 1.0 and fig["blocks_right"] == fig["blocks"]
-    flipped = ev.page_metrics(_GoldModel(page, flip=_flippable(page)), page)
+    flipped = page_metrics(_GoldModel(page, flip=_flippable(page)), page)
     assert flipped["blocks_right"] == fig["blocks"] - 1
     assert flipped["macro_f1"] < 1.0
 
@@ -100,9 +111,9 @@ def test_unmatched_blocks_are_counted_not_scored() -> None:
         text: str
 
     gold = [{"text": "甲乙 丙", "accept": ["content"]}, {"text": "回复", "accept": ["boilerplate"]}]
-    accepts, missed = ev.entry_accepts([B("甲 乙丙 回复"), B("无人认领"), B("回复")], gold)
+    accepts, missed = entry_accepts([B("甲 乙丙 回复"), B("无人认领"), B("回复")], gold)
     assert accepts == [[["content"], ["boilerplate"]], [], []] and missed == 0
-    fig = ev.score_labels(["content", "ad", "boilerplate"], accepts)
+    fig = score_labels(["content", "ad", "boilerplate"], accepts)
     assert fig["unmatched"] == 2 and fig["blocks"] == 1 and fig["blocks_right"] == 0
 
 
@@ -113,22 +124,12 @@ def test_seedlike_metrics_pooled_and_per_page(tmp_path: Path) -> None:
         def label_page(self, read: Any, **kw: Any) -> Sequence[_Label]:
             return _GoldModel(FOLDER / read.source).label_page(read, **kw)
 
-    out = ev.seedlike_metrics(Folder(), FOLDER)
+    out = seedlike_metrics(Folder(), FOLDER)
     assert out is not None
     assert out["pooled"]["macro_f1"] == 1.0 and out["pooled"]["unmatched"] == 0
     assert set(out["pages"]) == {p.name for p in PAGES}
     assert all(v["blocks_right"] == v["blocks"] for v in out["pages"].values())
-    assert ev.seedlike_metrics(Folder(), tmp_path / "absent") is None
-    md = "\n".join(ev._seedlike_markdown(out))
+    assert seedlike_metrics(Folder(), tmp_path / "absent") is None
+    md = "\n".join(_seedlike_markdown(out))
     assert "## Seed-like pages (ours)" in md and "h03-discuz-nas.html" in md
-    assert ev._seedlike_markdown(None) == []
-
-
-def test_targets_hold_the_seedlike_figures() -> None:
-    report = {"seedlike": {"pooled": {"macro_f1": 0.9, "ad": {"precision": 1.0, "recall": 0.5}}}}
-    rows = {r["what"]: r for r in ev.targets(report)}
-    assert rows["macro-F1 on our seed-like pages (pooled)"]["met"] is False
-    assert rows["seed-like pages ad precision"]["met"] is True
-    assert rows["seed-like pages ad recall"]["value"] == 0.5
-    assert rows["seed-like pages ad recall"]["model"] == ev.PAGESIEVE
-    assert {r["met"] for r in ev.targets({}) if "seed-like" in r["what"]} == {None}
+    assert _seedlike_markdown(None) == []
