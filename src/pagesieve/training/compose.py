@@ -545,7 +545,7 @@ def _comment_items(
         items.append(Item(parts))
     for _ in range(spam):
         parts = [
-            _p(T.user_name(rng), AD, "user"),
+            _p(T.spam_user(rng), AD, "user"),
             _p(T.date(rng, 1), AD, "time"),
             _p(T.spam_comment(rng) if rng.random() < 0.6 else pools.ad(short=True), AD, "para"),
         ]
@@ -1085,7 +1085,7 @@ def _plan_farm(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]:
             elif r < 0.9 or not n_ads:
                 txt, lab, who = pools.comment(), CM, T.user_name(rng)
             else:
-                txt, lab, who = T.spam_comment(rng), AD, T.user_name(rng)
+                txt, lab, who = T.spam_comment(rng), AD, T.spam_user(rng)
             items.append(
                 Item(
                     [
@@ -1189,7 +1189,7 @@ def _plan_forum(fam: Family, pools: _Pools, rng: random.Random) -> list[Section]
         lab = AD if is_spam else CM
         floor = rng.choice(T.FLOOR_NAMES).format(n=k + 2)
         parts = [
-            _p(T.user_name(rng), lab, "user", True),
+            _p(T.spam_user(rng) if is_spam else T.user_name(rng), lab, "user", True),
             _p(floor, lab, "widget"),
             _p("发表于 " + T.date(rng, 1), lab, "time"),
         ]

@@ -1063,7 +1063,9 @@ def ad_line(rng: R, kind: str | None = None) -> str:
 
 
 def spam_comment(rng: R) -> str:
-    k = rng.randrange(4)
+    k = rng.randrange(6)
+    if k >= 4:
+        return seller_comment(rng)
     if k == 0:
         return f"{rng.choice(['有需要的', '兄弟们', '老铁', '想赢钱的'])}" + _fill(
             rng.choice(CONTACT), rng
@@ -1073,6 +1075,92 @@ def spam_comment(rng: R) -> str:
     if k == 2:
         return f"{rng.choice(GAMES)}{rng.choice(CHEAT_THING)}，{_fill(rng.choice(CONTACT), rng)}"
     return gambling_line(rng)
+
+
+# Sellers in the comments: a shop, a factory, an agent or a "teacher" selling goods or services
+# under someone's article or post. Cheats, casinos and loans have their own templates above;
+# these are the everyday goods and services, so the model learns the sales pitch itself (offer,
+# price hook, contact) rather than a few products. All text written for pagesieve.
+
+SELLER_GOODS = [
+    "砂锅", "铸铁锅", "跑鞋", "运动鞋", "女包", "手表", "面膜", "口红", "洗发水", "茶叶",
+    "普洱茶", "蜂蜜", "土鸡蛋", "腊肉", "果树苗", "化肥", "农药", "渔具", "钓竿", "手机壳",
+    "充电宝", "二手手机", "笔记本电脑", "蓝牙耳机", "床上四件套", "乳胶枕", "羽绒服", "童装",
+    "孕妇装", "保健酒", "减肥茶", "酵素", "鱼油", "艾灸贴", "颈椎枕", "按摩椅", "净水器",
+    "宠物粮", "猫砂", "多肉植物", "瓷砖", "实木家具", "窗帘", "汽车脚垫", "行车记录仪",
+]
+SELLER_SERVICES = [
+    "驾照代办，科目一到科目四全包",
+    "成人本科、专升本，免考试一年拿证",
+    "在职研究生免联考，证书可查",
+    "各类职业资格证书代办，包过",
+    "毕业论文代写代发，查重率保证{n}%以下",
+    "考试押题资料，命中率{n}0%",
+    "营业执照、食品许可证代办，三天出证",
+    "签证代办，拒签全额退款",
+    "抖音快手涨粉，{k}万粉丝只要{m}0元",
+    "店铺刷好评、刷销量，安全不降权",
+    "高价回收游戏账号、装备",
+    "回收黄金、名表、名包，当场结算",
+    "同城搬家、开锁、管道疏通，半小时上门",
+    "装修设计免费出图，报价全网最低",
+    "网课代刷、代考，不过不收费",
+    "流量卡{n}9元{k}00G，不限速",
+    "出国劳务，月薪{k}万，包吃包住",
+    "私人侦探，婚姻调查，找人寻址",
+]
+SELLER_HOOK = [
+    "厂家直销", "工厂价出", "一件代发", "全网最低价", "假一赔十", "支持验货", "包邮到家",
+    "货到付款", "买二送一", "限时{k}折", "粉丝专享{k}折", "量大从优", "名额有限",
+    "不满意包退", "新客立减{m}元", "清仓处理", "原单尾货", "一比一品质", "正品保证",
+    "先试用后付款",
+]
+SELLER_OPEN = [
+    "", "", "", "有需要的朋友看过来！", "打扰一下，", "借楼打个广告，", "顺便推荐一下，",
+    "楼主说得对，", "同感！", "我家就是做这个的，", "亲测好用，", "姐妹们，", "各位老板，",
+    "{city}的朋友注意了，",
+]
+SELLER_CALL = [
+    "私信我", "戳我主页", "看我头像", "主页有链接", "点头像进店", "评论区扣1", "有意者私聊",
+    "加V：{wx}", "加我微信{wx}", "QQ{qq}", "电话{phone}", "欢迎来电订购：{phone}",
+    "微信同号{phone}", "进群领优惠券",
+]
+SELLER_NAME = [
+    "{thing}工厂店", "{thing}批发", "{city}{thing}直营", "好物推荐官", "好物分享君",
+    "{surname}老师学历咨询", "{surname}姐代购", "{brand}旗舰店", "{brand}官方客服",
+    "{city}驾校{surname}教练", "证书办理{surname}经理", "{thing}源头厂家", "优选好物{n}号",
+]
+
+
+def seller_comment(rng: R) -> str:
+    """A seller's comment: an opener, goods with a price hook or a service, and a contact."""
+    vals = {"k": rng.randint(2, 9), "m": rng.randint(1, 9), "n": rng.randint(1, 9)}
+    if rng.random() < 0.6:
+        offer = f"{rng.choice(SELLER_GOODS)}{rng.choice(SELLER_HOOK)}"
+        if rng.random() < 0.5:
+            offer += f"，{rng.choice(SELLER_HOOK)}"
+    else:
+        offer = rng.choice(SELLER_SERVICES)
+    offer = offer.format(**vals)
+    call = _fill(rng.choice(SELLER_CALL), rng)
+    opener = _fill(rng.choice(SELLER_OPEN), rng)
+    return f"{opener}{offer}，{call}" + rng.choice(["", "！", "。", "~"])
+
+
+def seller_name(rng: R) -> str:
+    """The account name a seller comments under (a shop, an agent, a "teacher")."""
+    return rng.choice(SELLER_NAME).format(
+        thing=rng.choice(SELLER_GOODS),
+        city=rng.choice(CITIES),
+        surname=rng.choice(SURNAMES),
+        brand=rng.choice(PROMO_BRAND_A),
+        n=rng.randint(1, 99),
+    )
+
+
+def spam_user(rng: R) -> str:
+    """Who posts a spam comment: an ordinary-looking handle, or half the time a seller's name."""
+    return seller_name(rng) if rng.random() < 0.5 else user_name(rng)
 
 
 # --------------------------------------------------------------------------- hard negatives
