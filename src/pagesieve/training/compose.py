@@ -1762,6 +1762,8 @@ def _render_section(h: _Html, rng: random.Random, fam: Family, sec: Section) -> 
             "comments": "section",
             "hot": "aside",
         }.get(role, "div")
+        if role == "prevnext" and rng.random() < 0.5:  # WordPress's post navigation
+            tag = "nav"
     h.open(tag, fam.cls(cls_role), fam.id_(cls_role))
     if sec.heading:
         ht = fam.heading_tag
