@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,8 @@ def test_tokenize_shaped_uses_it(fast: Any, monkeypatch: pytest.MonkeyPatch) -> 
     real = fast.scan
 
     class Spy:
+        nfkc_known = fast.nfkc_known
+
         @staticmethod
         def scan(s: str, shape: Any, cut: Any) -> list[str]:
             calls.append(s)
@@ -124,6 +127,47 @@ def test_real_blocks(shared_data: Path, fast: Any) -> None:
     for f in files:
         for b in read_page(f.read_bytes()).blocks:
             assert_same(b.text, fast)
+
+
+def nfkc_reference(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(tok._ZERO_WIDTH)
+
+
+def test_known_nfkc_forms_are_unicodedatas(fast: Any) -> None:
+    """Every character `nfkc_known` knows gets unicodedata's form (zero-width ones: ""), and
+    the forms hold no character NFKC could combine with a neighbour (one with a combining
+    class, or the second part of a composition), so a text's form is its characters' forms
+    joined."""
+    seconds = {0x1161 + i for i in range(21)} | {0x11A8 + i for i in range(27)}  # Hangul V, T
+    for c in map(chr, range(0x110000)):
+        parts = unicodedata.decomposition(c).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(int(parts[1], 16))
+    known = 0
+    for c in map(chr, range(0x10000)):
+        form = fast.nfkc_known(c)
+        if form is None:
+            continue
+        known += 1
+        assert form == nfkc_reference(c), hex(ord(c))
+        for o in form:
+            assert unicodedata.combining(o) == 0 and ord(o) not in seconds, (hex(ord(c)), o)
+    assert known > 28000
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*"中文Ａ，。、：“”…—·\u3000\u00a0\u200b\u00adaZ1 ¨é\ufeff\u0301",
+                                  "\uff76\uff9e", "\u1100\u1161"])).map("".join)
+       | st.text(max_size=30))
+def test_property_normalize_is_unicodedatas(text: str) -> None:
+    assert tok.normalize(text) == nfkc_reference(text).lower()
+
+
+@pytest.mark.shared
+def test_real_blocks_normalize(shared_data: Path) -> None:
+    for f in sorted(shared_data.rglob("*.html"))[:150]:
+        for b in read_page(f.read_bytes()).blocks:
+            assert tok.normalize(b.text) == nfkc_reference(b.text).lower()
 
 
 def test_numbers_with_shape_word_and_with_another_shape(fast: Any) -> None:

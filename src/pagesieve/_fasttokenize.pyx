@@ -1,5 +1,6 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""The run scan of `tokenize.tokenize_shaped` in C: the same tokens as ``_RUN.finditer``.
+"""The run scan of `tokenize.tokenize_shaped` in C: the same tokens as ``_RUN.finditer``;
+and NFKC for `tokenize.normalize` on text of the characters common on our pages.
 
 `_RUN` is han run | latin word (with one inner apostrophe) | number | any other non-space
 character. On short blocks the per-match Python work (a match object, `lastgroup`, `group`)
@@ -9,6 +10,8 @@ makes only the token strings. The classes are Python's own: ``\\d`` is
 `str.isspace` (tests/test_tokenize.py checks both over every code point and the tokens
 against the regex on corpus text).
 """
+
+import unicodedata
 
 cdef extern from "Python.h":
     bint Py_UNICODE_ISDECIMAL(Py_UCS4 ch)
@@ -21,6 +24,95 @@ cdef inline bint _han(Py_UCS4 c) noexcept:
 
 cdef inline bint _latin(Py_UCS4 c) noexcept:
     return 0x61 <= c <= 0x7A  # a-z
+
+
+# What NFKC does to each BMP character, for `nfkc_known` (learnt by `init_nfkc`): KEEP (it is
+# its own form), FOLD (its form is in `_folded`) or OTHER (not known here). A known
+# character's form holds only characters that combine with no neighbour (starters that are no
+# second part of any composition), so the form of a text of known characters is their forms
+# joined (tests/test_fasttokenize.py checks both over every code point).
+cdef enum:
+    OTHER = 0
+    KEEP = 1
+    FOLD = 2
+
+cdef unsigned char _nfkc_class[0x10000]
+cdef dict _folded = {}
+#: Beyond ASCII and Han (KEEP), the blocks of the characters common in Chinese text whose
+#: NFKC form is worked out at import: Latin-1, general punctuation, CJK symbols and
+#: punctuation, compatibility ideographs, full-width ASCII and signs.
+_FOLD_BLOCKS = ((0x80, 0x100), (0x2000, 0x2070), (0x3000, 0x3040), (0xF900, 0xFB00),
+                (0xFF00, 0xFF61), (0xFFE0, 0xFFEF))
+
+
+cdef bint _inert(str form, set kept):
+    """Whether every character of `form` is ASCII, Han or in `kept`."""
+    cdef Py_UCS4 o
+    for o in form:
+        if not (o < 0x80 or _han(o) or o in kept):
+            return False
+    return True
+
+
+def init_nfkc(str zero_width):
+    """Learn the NFKC forms `nfkc_known` uses; the characters of `zero_width` fold to ""
+    (`tokenize.normalize` drops them after NFKC)."""
+    cdef Py_UCS4 c
+    cdef set kept = set()
+    cdef dict forms = {}
+    for c in range(0x80):
+        _nfkc_class[c] = KEEP
+    for c in range(0x3400, 0x4DC0):
+        _nfkc_class[c] = KEEP
+    for c in range(0x4E00, 0xA000):
+        _nfkc_class[c] = KEEP
+    for lo, hi in _FOLD_BLOCKS:
+        for c in range(lo, hi):
+            form = unicodedata.normalize("NFKC", chr(c))
+            forms[c] = form
+            if form == chr(c) and unicodedata.combining(form) == 0:
+                kept.add(c)
+    for c, form in forms.items():
+        if not _inert(form, kept):
+            continue
+        if c in zero_width:
+            _nfkc_class[c] = FOLD
+            _folded[c] = ""
+        elif form == chr(c):
+            _nfkc_class[c] = KEEP
+        else:
+            _nfkc_class[c] = FOLD
+            _folded[c] = form
+
+
+def nfkc_known(str text):
+    """``unicodedata.normalize("NFKC", text)`` without the zero-width characters when every
+    character of `text` is one whose form is known here (ASCII, Han, the `_FOLD_BLOCKS`),
+    else None. The full normalisation decomposes and recomposes every character of a text
+    that needs any change, and a full-width comma is enough: on Chinese text it cost more
+    than the word segmentation."""
+    cdef Py_ssize_t n = len(text)
+    cdef Py_ssize_t i
+    cdef Py_ssize_t start = 0
+    cdef Py_UCS4 c
+    cdef unsigned char k
+    cdef list parts = None
+    for i in range(n):
+        c = text[i]
+        k = _nfkc_class[c] if c < 0x10000 else OTHER
+        if k == KEEP:
+            continue
+        if k == OTHER:
+            return None
+        if parts is None:
+            parts = []
+        parts.append(text[start:i])
+        parts.append(_folded[c])
+        start = i + 1
+    if parts is None:
+        return text
+    parts.append(text[start:])
+    return "".join(parts)
 
 
 cdef object _number_shape = None

@@ -19,8 +19,9 @@ from .native import compiled_part
 
 __all__ = ["engine_name", "get_segmenter", "normalize", "tokenize", "tokenize_shaped"]
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ZERO_WIDTH = dict.fromkeys(map(ord, _ZERO_WIDTH_CHARS), None)
+_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 _RUN = re.compile(
     r"(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)"
     r"|(?P<word>[a-z]+(?:['’][a-z]+)?)"
@@ -30,7 +31,14 @@ _RUN = re.compile(
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width letters and digits to ASCII), lower case, zero-width characters removed."""
+    """NFKC (full-width letters and digits to ASCII), lower case, zero-width characters removed.
+
+    The compiled part knows the NFKC form of the characters common on our pages and builds
+    the text from them (`_fasttokenize.nfkc_known`); other texts take unicodedata's path."""
+    if _FAST is not None:
+        known: str | None = _FAST.nfkc_known(text)
+        if known is not None:
+            return known.lower()
     s = unicodedata.normalize("NFKC", text)
     if _ZERO_WIDTH_RE.search(s):  # translate reads every character through a dict: only if needed
         s = s.translate(_ZERO_WIDTH)
@@ -115,3 +123,5 @@ def tokenize_shaped(
 
 #: The compiled scan of `tokenize_shaped` when built, else None (the `_RUN` loop).
 _FAST: Any = compiled_part("_fasttokenize")
+if _FAST is not None:
+    _FAST.init_nfkc(_ZERO_WIDTH_CHARS)
