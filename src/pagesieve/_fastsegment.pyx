@@ -18,7 +18,10 @@ Only two of Lexbor's structures are read, laid out below as lexbor 2.x defines t
 walk against the Python one on a probe page at import and falls back to Python on any mismatch.
 """
 
+import dataclasses
+
 cimport cython
+from cpython.object cimport PyObject
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
 from libc.string cimport memcmp
@@ -59,6 +62,15 @@ cdef extern from *:
     ctypedef const unsigned char *(*ps_name_f)(const void *, size_t *)
     ctypedef void *(*ps_step_f)(void *)
 
+cdef extern from "structmember.h":
+    ctypedef struct PyMemberDef:
+        pass
+    int PyMember_SetOne(char *obj, PyMemberDef *member, object value) except -1
+
+cdef extern from "Python.h":
+    ctypedef struct PyMemberDescrObject:
+        PyMemberDef *d_member
+
 cdef enum:
     NODE_ELEMENT = 1
     NODE_TEXT = 3
@@ -85,6 +97,8 @@ cdef frozenset _spaced_tags = frozenset()
 cdef object _words_of = None
 cdef object _xpath_step = None
 cdef object _block_type = None
+# The slot descriptors of `_block_type`'s fields, in order (kept alive for their PyMemberDefs).
+cdef tuple _block_slots = ()
 cdef object _kinds_of_flags = None
 cdef object _hides = None
 cdef Py_ssize_t _max_attr_words = 0
@@ -104,7 +118,7 @@ def init(size_t element_name, size_t first_attr, size_t next_attr, size_t attr_n
     """Resolve Lexbor's functions (their addresses) and take the walk's rules from the caller."""
     global _element_name, _first_attr, _next_attr, _attr_name, _attr_value
     global _block_tags, _skip_tags, _spaced_tags, _words_of, _xpath_step, _block_type
-    global _max_attr_words, _depth_step, _depth_name_max, _kinds_of_flags, _hides
+    global _max_attr_words, _depth_step, _depth_name_max, _kinds_of_flags, _hides, _block_slots
     _element_name = <ps_name_f> element_name
     _first_attr = <ps_step_f> first_attr
     _next_attr = <ps_step_f> next_attr
@@ -112,6 +126,9 @@ def init(size_t element_name, size_t first_attr, size_t next_attr, size_t attr_n
     _attr_value = <ps_name_f> attr_value
     _block_tags, _skip_tags, _spaced_tags = block_tags, skip_tags, spaced_tags
     _words_of, _xpath_step, _block_type = words_of, xpath_step, block_type
+    _block_slots = tuple(block_type.__dict__[f.name] for f in dataclasses.fields(block_type))
+    if not all(type(d).__name__ == "member_descriptor" for d in _block_slots):
+        raise TypeError("block_type must be a dataclass with slots")
     _max_attr_words = max_attr_words
     _depth_step = depth_step
     _depth_name_max = max(map(len, depth_step), default=0)
@@ -122,6 +139,18 @@ def init(size_t element_name, size_t first_attr, size_t next_attr, size_t attr_n
 
 cdef extern from "Python.h":
     bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
+
+
+cdef object _new_block(tuple values):
+    """``_block_type(*values)`` with the values put straight into the slots, as the slot
+    descriptors do: the frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``, which took a fifth of the walk."""
+    block = object.__new__(_block_type)
+    cdef Py_ssize_t i
+    for i in range(len(_block_slots)):
+        PyMember_SetOne(<char *> <PyObject *> block,
+                        (<PyMemberDescrObject *> <PyObject *> _block_slots[i]).d_member, values[i])
+    return block
 
 
 cdef inline bint _ascii_letter(Py_UCS4 c) noexcept:
@@ -590,11 +619,11 @@ def walk(size_t root, str root_tag, Py_ssize_t max_blocks, link_flags):
         for index in entry[4]:
             block_flags |= <long> flags[index]
         out.append(
-            _block_type(
+            _new_block((
                 i, text, None, None, xpath, tag_path, _attr_words(<Frame> entry[1]),
                 min(link_chars, len(text)), max(1, <Py_ssize_t> entry[3]),
                 _kinds_of_flags(block_flags),
-            )
+            ))
         )
         i += 1
     return tuple(out)
