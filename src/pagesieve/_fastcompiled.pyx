@@ -5,7 +5,7 @@ token to column lookups (``np.fromiter(map(vocab.get, flat, repeat(-1)))`` witho
 call per token), the bigram index, and the sparse products and sigmoid that would otherwise
 need scipy — importing it costs every batch run a quarter of a second."""
 
-from cpython.dict cimport PyDict_GetItem
+from cpython.dict cimport PyDict_GetItem, PyDict_GetItemWithError
 from cpython.object cimport PyObject
 from libc.math cimport exp, expf
 
@@ -29,7 +29,8 @@ def token_ids(dict vocab, docs):
     cdef long long[::1] iv = ids
     cdef PyObject *got
     for i in range(n):
-        got = PyDict_GetItem(vocab, flat[i])
+        # (PyDict_GetItem would save and restore the error state around every lookup)
+        got = PyDict_GetItemWithError(vocab, flat[i])
         iv[i] = -1 if got == NULL else <long long> (<object> got)
     return lengths, flat, ids
 
