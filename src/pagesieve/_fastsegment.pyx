@@ -444,28 +444,41 @@ cdef tuple _paths(Frame frame):
     return path, tpath
 
 
-cdef tuple _attr_words(Frame frame):
+cdef tuple _attr_words(Frame frame, dict merges):
+    """`merges` memoises `_merged_words` for the walk: sibling list items and table cells
+    repeat the same class under the same ancestors."""
     cdef list chain = []
     cdef Frame f = frame
     cdef Frame g
-    cdef list own
-    cdef list merged
     while f is not None and f.words is None:
         chain.append(f)
         f = f.parent
     cdef tuple words = f.words if f is not None and f.words is not None else ()
     for g in reversed(chain):
-        own = []
-        for value in _class_and_id(g.node):
-            if value:
-                for w in _words_of(value):
-                    if w not in own:
-                        own.append(w)
-        if own:
-            merged = own + [w for w in words if w not in own]
-            words = tuple(merged[:_max_attr_words])
+        cls, ident = _class_and_id(g.node)
+        if cls or ident:
+            key = (cls, ident, words)
+            got = merges.get(key)
+            if got is None:
+                got = merges[key] = _merged_words(cls, ident, words)
+            words = <tuple> got
         g.words = words
     return words
+
+
+cdef tuple _merged_words(cls, ident, tuple words):
+    """The words of an element's class and id, then its ancestors' `words` not among them."""
+    cdef list own = []
+    cdef list merged
+    for value in (cls, ident):
+        if value:
+            for w in _words_of(value):
+                if w not in own:
+                    own.append(w)
+    if not own:
+        return words
+    merged = own + [w for w in words if w not in own]
+    return tuple(merged[:_max_attr_words])
 
 
 def walk(size_t root, str root_tag, Py_ssize_t max_blocks, link_flags):
@@ -604,6 +617,7 @@ def walk(size_t root, str root_tag, Py_ssize_t max_blocks, link_flags):
     run.flush(container)
 
     cdef list flags = link_flags(hrefs) if hrefs else []
+    cdef dict merges = {}
     out = []
     cdef Py_ssize_t i = 0
     cdef list entry
@@ -620,7 +634,7 @@ def walk(size_t root, str root_tag, Py_ssize_t max_blocks, link_flags):
             block_flags |= <long> flags[index]
         out.append(
             _new_block((
-                i, text, None, None, xpath, tag_path, _attr_words(<Frame> entry[1]),
+                i, text, None, None, xpath, tag_path, _attr_words(<Frame> entry[1], merges),
                 min(link_chars, len(text)), max(1, <Py_ssize_t> entry[3]),
                 _kinds_of_flags(block_flags),
             ))

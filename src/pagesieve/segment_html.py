@@ -228,7 +228,11 @@ def _words_of(value: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _attr_words(frame: list[Any]) -> tuple[str, ...]:
+def _attr_words(
+    frame: list[Any], merges: dict[tuple[Any, ...], tuple[str, ...]]
+) -> tuple[str, ...]:
+    """`merges` memoises `_merged_words` for the walk: sibling list items and table cells
+    repeat the same class under the same ancestors."""
     chain: list[list[Any]] = []
     f: list[Any] | None = frame
     while f is not None and f[_WORDS] is None:
@@ -237,18 +241,29 @@ def _attr_words(frame: list[Any]) -> tuple[str, ...]:
     words: tuple[str, ...] = f[_WORDS] if f is not None and f[_WORDS] is not None else ()
     for g in reversed(chain):
         attrs = g[_NODE].attributes
-        if attrs:
-            own: list[str] = []
-            for value in (attrs.get("class"), attrs.get("id")):
-                if value:
-                    for w in _words_of(value):
-                        if w not in own:
-                            own.append(w)
-            if own:
-                merged = own + [w for w in words if w not in own]
-                words = tuple(merged[:MAX_ATTR_WORDS])
+        cls, ident = (attrs.get("class"), attrs.get("id")) if attrs else (None, None)
+        if cls or ident:
+            key = (cls, ident, words)
+            got = merges.get(key)
+            if got is None:
+                got = merges[key] = _merged_words(cls, ident, words)
+            words = got
         g[_WORDS] = words
     return words
+
+
+def _merged_words(cls: str | None, ident: str | None, words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of an element's class and id, then its ancestors' `words` not among them."""
+    own: list[str] = []
+    for value in (cls, ident):
+        if value:
+            for w in _words_of(value):
+                if w not in own:
+                    own.append(w)
+    if not own:
+        return words
+    merged = own + [w for w in words if w not in own]
+    return tuple(merged[:MAX_ATTR_WORDS])
 
 
 @lru_cache(maxsize=1024)
@@ -551,6 +566,7 @@ def _walk(
     flush(container)
 
     out: list[Block] = []
+    merges: dict[tuple[Any, ...], tuple[str, ...]] = {}
     for i, (parts, cont, link_chars, lines, flags) in enumerate(blocks):
         text = parts[0] if len(parts) == 1 else " ".join(parts)
         xpath, tag_path = _paths(cont)
@@ -560,7 +576,7 @@ def _walk(
                 text=text,
                 xpath=xpath,
                 tag_path=tag_path,
-                attr_words=_attr_words(cont),
+                attr_words=_attr_words(cont, merges),
                 link_chars=min(link_chars, len(text)),
                 lines=max(1, lines),
                 link_kinds=kinds_of_flags(flags),
