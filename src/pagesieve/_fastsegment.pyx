@@ -139,6 +139,8 @@ def init(size_t element_name, size_t first_attr, size_t next_attr, size_t attr_n
 
 cdef extern from "Python.h":
     bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
+    Py_ssize_t PyUnicode_FindChar(object s, Py_UCS4 ch, Py_ssize_t start, Py_ssize_t end,
+                                  int direction) except -2
 
 
 cdef object _new_block(tuple values):
@@ -173,10 +175,10 @@ def depth_estimate(str html):
     cdef long long count = 1  # the depth before the first tag
     cdef long long step
     cdef bint end_tag
-    while i < n:
-        if html[i] != 0x3C:  # <
-            i += 1
-            continue
+    while True:
+        i = PyUnicode_FindChar(html, 0x3C, i, n, 1)  # the next "<" (a memchr-like scan)
+        if i < 0:
+            break
         start = i + 1
         j = start
         end_tag = j < n and html[j] == 0x2F  # /
