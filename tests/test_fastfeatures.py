@@ -117,6 +117,7 @@ FACT_TEXTS = [
     "HTTPS://", "http://", "WwW.", ".CoM", ".cn", "@a.", "QQ：123456", "微信", "加微", "VX",
     "V信", "电话", "热线", "13912345678", "010-12345678", "İCP", "ıcp", "Icp证", "备案号",
     "版权所有", "COPYRİGHT", "©", "(C)", "公网安备", "许可证", "ｗｗｗ．", "（c）", "Ⓒ",
+    "a.b: /c", "wv.", "123456789", "1234-567890", "https:/", "q.q", "v x",
     "今天天气很好，我们一起去公园散步。" * 20, "没有任何联系方式的一段中文正文" * 30,
     # `_AD_CUES` alternatives with re.I's folds (the compiled code skips the search when no
     # two characters in a row can start one), split ones, and one past the 2,000 searched

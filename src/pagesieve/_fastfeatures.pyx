@@ -110,42 +110,61 @@ cdef void _init_cue_filter(ad_cues) except *:
     _cue_filter = True
 
 
+cdef inline bint _contact_hint(Py_UCS4 a, Py_UCS4 b) noexcept:
+    """Whether `b`, after `a`, is where a match of `_CONTACT` may end: each alternative holds
+    ``://``, ``ww``, ``.c``, ``qq``, ``vx``, ``v信``, ``@``, 微, 电 or 热 (re.I folds no other
+    character to these letters), but for the two phone numbers, which hold ten digits."""
+    if b == 0x40 or b == 0x5FAE or b == 0x7535 or b == 0x70ED:  # @ 微 电 热
+        return True
+    if b == 0x2F:  # /
+        return a == 0x3A  # :
+    if b == 0x77 or b == 0x57:  # w W
+        return a == 0x77 or a == 0x57
+    if b == 0x63 or b == 0x43:  # c C
+        return a == 0x2E  # .
+    if b == 0x71 or b == 0x51:  # q Q
+        return a == 0x71 or a == 0x51
+    if b == 0x78 or b == 0x58 or b == 0x4FE1:  # x X 信
+        return a == 0x76 or a == 0x56  # v V
+    return False
+
+
 def text_facts(str text, Py_ssize_t size):
     """`features._text_facts(text, size)`. The three counts (`_SENT_END`, `_CJK`, `_DIGIT`
     findall) are one loop over the characters (``\\d`` is `Py_UNICODE_ISDECIMAL` in `re`); the
-    date and number patterns, which all need a digit, are skipped when there is none, and
-    `_AD_CUES` when no two characters in a row can start one of its alternatives."""
+    date and number patterns, which all need a digit, are skipped when there is none,
+    `_CONTACT` and `_ICP` without the characters they need, and `_AD_CUES` when no two
+    characters in a row can start one of its alternatives."""
     cdef Py_ssize_t sents = 0
     cdef Py_ssize_t cjk = 0
     cdef Py_ssize_t digits = 0
     cdef Py_UCS4 c
     cdef double share
     cdef int k
-    # Characters without which `_CONTACT` / `_ICP` cannot match (every alternative of the
-    # pattern holds one; re.I folds only these to ASCII: i ~ İ ı, k ~ K, s ~ ſ): a block
-    # with none of them skips that search, most Chinese prose blocks among them.
+    # Characters without which `_ICP` cannot match (every alternative of the pattern holds
+    # one; re.I folds only these to ASCII: i ~ İ ı, k ~ K, s ~ ſ), and `_contact_hint`: a block
+    # without them skips that search, most Chinese prose blocks among them.
     cdef bint contact_hint = False
     cdef bint icp_hint = False
     cdef bint cue_hint = not _cue_filter
     cdef bint after_first = False
+    cdef Py_UCS4 prev = 0
     for c in text:
         if not cue_hint:
             cue_hint = after_first and _bit(_cue_second, c)
             after_first = _bit(_cue_first, c)
+        if not contact_hint:
+            contact_hint = _contact_hint(prev, c)
+        prev = c
         if 0x3400 <= c <= 0x9FFF:
             cjk += 1
-            if c == 0x5FAE or c == 0x7535 or c == 0x70ED:  # 微 电 热
-                contact_hint = True
-            elif c == 0x5907 or c == 0x7248 or c == 0x516C or c == 0x8BB8:  # 备 版 公 许
+            if c == 0x5907 or c == 0x7248 or c == 0x516C or c == 0x8BB8:  # 备 版 公 许
                 icp_hint = True
         elif Py_UNICODE_ISDECIMAL(c):
             digits += 1
         elif (c == 0x3002 or c == 0xFF01 or c == 0xFF1F or c == 0x21 or c == 0x3F
               or c == 0xFF1B or c == 0x3B):  # 。！？!?；;
             sents += 1
-        elif (c == 0x3A or c == 0x2E or c == 0x40 or c == 0x77 or c == 0x57 or c == 0x71
-              or c == 0x51 or c == 0x76 or c == 0x56):  # : . @ w W q Q v V
-            contact_hint = True
         elif c == 0x69 or c == 0x49 or c == 0x130 or c == 0x131 or c == 0x28 or c == 0xA9:
             icp_hint = True  # i I İ ı ( ©
     cdef list out = []
@@ -172,7 +191,7 @@ def text_facts(str text, Py_ssize_t size):
         out.append("stamp")
     if digits and _who_line(text):
         out.append("who")
-    if (contact_hint or digits) and _CONTACT.search(text):
+    if (contact_hint or digits >= 10) and _CONTACT.search(text):
         out.append("contact")
     if icp_hint and _ICP.search(text):
         out.append("icp")
