@@ -147,6 +147,8 @@ cdef object _new_block(tuple values):
     """``_block_type(*values)`` with the values put straight into the slots, as the slot
     descriptors do: the frozen dataclass's ``__init__`` sets each field through
     ``object.__setattr__``, which took a fifth of the walk."""
+    if len(values) != len(_block_slots):
+        raise TypeError(f"{_block_type.__name__} has {len(_block_slots)} fields")
     block = object.__new__(_block_type)
     cdef Py_ssize_t i
     for i in range(len(_block_slots)):
