@@ -94,14 +94,13 @@ cdef dict _categories = {}
 cdef frozenset _block_tags = frozenset()
 cdef frozenset _skip_tags = frozenset()
 cdef frozenset _spaced_tags = frozenset()
-cdef object _words_of = None
+cdef object _merged_words = None
 cdef object _xpath_step = None
 cdef object _block_type = None
 # The slot descriptors of `_block_type`'s fields, in order (kept alive for their PyMemberDefs).
 cdef tuple _block_slots = ()
 cdef object _kinds_of_flags = None
 cdef object _hides = None
-cdef Py_ssize_t _max_attr_words = 0
 cdef dict _depth_step = {}
 cdef Py_ssize_t _depth_name_max = 0
 
@@ -113,23 +112,21 @@ cdef Py_ssize_t _MEMO_DEEPEST = 8192
 
 def init(size_t element_name, size_t first_attr, size_t next_attr, size_t attr_name,
          size_t attr_value, frozenset block_tags, frozenset skip_tags, frozenset spaced_tags,
-         words_of, xpath_step, block_type, Py_ssize_t max_attr_words, dict depth_step,
-         kinds_of_flags, hides):
+         merged_words, xpath_step, block_type, dict depth_step, kinds_of_flags, hides):
     """Resolve Lexbor's functions (their addresses) and take the walk's rules from the caller."""
     global _element_name, _first_attr, _next_attr, _attr_name, _attr_value
-    global _block_tags, _skip_tags, _spaced_tags, _words_of, _xpath_step, _block_type
-    global _max_attr_words, _depth_step, _depth_name_max, _kinds_of_flags, _hides, _block_slots
+    global _block_tags, _skip_tags, _spaced_tags, _merged_words, _xpath_step, _block_type
+    global _depth_step, _depth_name_max, _kinds_of_flags, _hides, _block_slots
     _element_name = <ps_name_f> element_name
     _first_attr = <ps_step_f> first_attr
     _next_attr = <ps_step_f> next_attr
     _attr_name = <ps_name_f> attr_name
     _attr_value = <ps_name_f> attr_value
     _block_tags, _skip_tags, _spaced_tags = block_tags, skip_tags, spaced_tags
-    _words_of, _xpath_step, _block_type = words_of, xpath_step, block_type
+    _merged_words, _xpath_step, _block_type = merged_words, xpath_step, block_type
     _block_slots = tuple(block_type.__dict__[f.name] for f in dataclasses.fields(block_type))
     if not all(type(d).__name__ == "member_descriptor" for d in _block_slots):
         raise TypeError("block_type must be a dataclass with slots")
-    _max_attr_words = max_attr_words
     _depth_step = depth_step
     _depth_name_max = max(map(len, depth_step), default=0)
     _kinds_of_flags = kinds_of_flags
@@ -449,8 +446,8 @@ cdef tuple _paths(Frame frame):
 
 
 cdef tuple _attr_words(Frame frame, dict merges):
-    """`merges` memoises `_merged_words` for the walk: sibling list items and table cells
-    repeat the same class under the same ancestors."""
+    """`merges` memoises `segment_html._merged_words` for the walk: sibling list items and
+    table cells repeat the same class under the same ancestors (so it stays in Python)."""
     cdef list chain = []
     cdef Frame f = frame
     cdef Frame g
@@ -469,20 +466,6 @@ cdef tuple _attr_words(Frame frame, dict merges):
         g.words = words
     return words
 
-
-cdef tuple _merged_words(cls, ident, tuple words):
-    """The words of an element's class and id, then its ancestors' `words` not among them."""
-    cdef list own = []
-    cdef list merged
-    for value in (cls, ident):
-        if value:
-            for w in _words_of(value):
-                if w not in own:
-                    own.append(w)
-    if not own:
-        return words
-    merged = own + [w for w in words if w not in own]
-    return tuple(merged[:_max_attr_words])
 
 
 def walk(size_t root, str root_tag, Py_ssize_t max_blocks, link_flags):

@@ -658,7 +658,7 @@ def _load_fast() -> Any:
             return None
         _fastsegment.init(
             element_name, first_attr, next_attr, attr_name, attr_value,
-            _BLOCK, _SKIP, _SPACED, _words_of, _xpath_step, Block, MAX_ATTR_WORDS, _DEPTH_STEP,
+            _BLOCK, _SKIP, _SPACED, _merged_words, _xpath_step, Block, _DEPTH_STEP,
             kinds_of_flags, _hides,
         )
         if (_segment(_PROBE, 5000, _fastsegment, _PROBE_URL)
