@@ -8,13 +8,14 @@ annotations. No peers, no report file: the README's recipe table came from this 
     .venv/bin/python bench/heldout_recipes.py \\
         --eval-annotations data/annotations data/annotations-pending \\
         [--train-annotations data/annotations] [--fold-seed 0 1 2] [--set words_weight=3] \\
-        [--synthetic 400] [--json out.json] [--blocks labels.jsonl]
+        [--synthetic 1600] [--json out.json] [--blocks labels.jsonl]
 
 `--set NAME=VALUE` overrides a `PageModel` setting; `--synthetic N` is the number of synthetic
-pages each fold's model trains with (`evaluation.heldout.DEFAULT_HELDOUT_SYNTHETIC`, 400, by
-default; `make model` uses 1,600). Several `--fold-seed`s run one after the other and end with a
-row of means: one draw of folds moves macro-F1 by several hundredths between recipes that are
-level, so decide on the means. Takes 3-15 minutes a seed on 2 cores.
+pages each fold's model trains with (`evaluation.heldout.DEFAULT_HELDOUT_SYNTHETIC`, 1,600 by
+default, as `make model` trains; README rows that say 400 used 400). Several `--fold-seed`s run
+one after the other and end with a row of means: one draw of folds moves macro-F1 by several
+hundredths between recipes that are level, so decide on the means. Takes 10-20 minutes a seed
+on 2 cores.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--set", type=_setting, action="append", default=[], dest="settings")
     ap.add_argument("--synthetic", type=int, default=None,
-                    help="synthetic training pages per fold (default: the evaluation's 400)")
+                    help="synthetic training pages per fold (default: the evaluation's 1600)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--blocks", type=Path,
                     help="write each annotated page's (gold, predicted) block labels here, as "

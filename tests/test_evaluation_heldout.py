@@ -9,9 +9,20 @@ from typing import Any
 import pytest
 
 from pagesieve.evaluation.extractors import HELDOUT
-from pagesieve.evaluation.heldout import _fold_sites, evaluate_heldout
+from pagesieve.evaluation.heldout import DEFAULT_HELDOUT_SYNTHETIC, _fold_sites, evaluate_heldout
 from pagesieve.evaluation.pages import EvalPage
 from pagesieve.evaluation.summary import summarize
+
+
+def test_heldout_folds_train_with_the_shipped_recipe_synthetic_pages() -> None:
+    """`make evaluate`'s fold models get as many synthetic pages as `make model` gives the
+    shipped model (build_dataset's default), so its held-out figures are the shipped recipe's."""
+    import inspect
+
+    from pagesieve.training.dataset import build_dataset
+
+    default = inspect.signature(build_dataset).parameters["n_synthetic"].default
+    assert default == DEFAULT_HELDOUT_SYNTHETIC
 
 
 def test_folds_cover_every_site_once() -> None:
