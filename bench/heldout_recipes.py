@@ -86,59 +86,64 @@ def main(argv: list[str] | None = None) -> int:
         defaults[name] = value
     eval_ann = merged_annotations(args.eval_annotations)
     train_ann = merged_annotations(args.train_annotations)
+    n_synthetic = args.synthetic or heldout.DEFAULT_HELDOUT_SYNTHETIC
     build = ds.build_dataset
 
     def build_with_train_annotations(*a: Any, **k: Any) -> Any:
         k["annotations"] = train_ann
         return build(*a, **k)
 
+    # Patched for this run only: the module is shared (tests call main in-process)
     ds.build_dataset = build_with_train_annotations
-    pages = eval_pages.load_eval_pages(data, annotations=eval_ann)
-    rows: list[dict[str, Any]] = []
-    results: dict[int, Any] = {}
-    block_lines: list[str] = []
-    for seed in args.fold_seeds:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            held = heldout.evaluate_heldout(
-                data, folds=args.folds, seed=seed, pages=pages, annotations=eval_ann,
-                dataset_kwargs={"n_synthetic": args.synthetic or heldout.DEFAULT_HELDOUT_SYNTHETIC},
-                progress=False,
-                log=lambda m: print(m, file=sys.stderr, flush=True),
-            )
-        s = summary.summarize(held["pages"], [HELDOUT])
-        gold = s["all_gold_pages"][HELDOUT]
-        ann = s["annotations"][HELDOUT]
-        by_type = gold["by_type"]
-        row = {
-            "macro_f1": ann["macro_f1"],
-            "site_mean_macro_f1": ann["site_mean_macro_f1"],
-            "ads_kept": ann.get("keep", {}).get("ad_blocks_kept"),
-            "rouge1_gold": gold["rouge1_f1"],
-            "articles": by_type.get("article", {}).get("rouge1_f1"),
-            "forums": by_type.get("forum", {}).get("rouge1_f1"),
-        }
-        rows.append(row)
-        print(f"fold seed {seed}:")
-        _print_row(row, len(eval_ann))
-        for label, m in ann["per_label"].items():
-            print(f"  {label:12s} P {f(m['precision'])} R {f(m['recall'])} F1 {f(m['f1'])}")
-        results[seed] = {"gold": gold, "annotations": ann, "folds": held["folds"]}
-        for key, entry in held["pages"].items():
-            run = entry["extractors"].get(HELDOUT, {})
-            if "labelled" in run:
-                pairs = [[g, p] for g, p, *_ in run["labelled"]]
-                block_lines.append(json.dumps({"page": key, "site": entry["site"], "seed": seed,
-                                               "fold": entry.get("fold"), "pairs": pairs}))
-    if len(rows) > 1:
-        print(f"mean over fold seeds {' '.join(map(str, args.fold_seeds))}:")
-        _print_row(_mean_row(rows), len(eval_ann))
-    if args.json:
-        out = results[args.fold_seeds[0]] if len(results) == 1 else {
-            "seeds": {str(k): v for k, v in results.items()}, "mean": _mean_row(rows)}
-        args.json.write_text(json.dumps(out, indent=1, default=str))
-    if args.blocks:
-        args.blocks.write_text("".join(line + "\n" for line in block_lines), encoding="utf-8")
+    try:
+        pages = eval_pages.load_eval_pages(data, annotations=eval_ann)
+        rows: list[dict[str, Any]] = []
+        results: dict[int, Any] = {}
+        block_lines: list[str] = []
+        for seed in args.fold_seeds:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                held = heldout.evaluate_heldout(
+                    data, folds=args.folds, seed=seed, pages=pages, annotations=eval_ann,
+                    dataset_kwargs={"n_synthetic": n_synthetic},
+                    progress=False,
+                    log=lambda m: print(m, file=sys.stderr, flush=True),
+                )
+            s = summary.summarize(held["pages"], [HELDOUT])
+            gold = s["all_gold_pages"][HELDOUT]
+            ann = s["annotations"][HELDOUT]
+            by_type = gold["by_type"]
+            row = {
+                "macro_f1": ann["macro_f1"],
+                "site_mean_macro_f1": ann["site_mean_macro_f1"],
+                "ads_kept": ann.get("keep", {}).get("ad_blocks_kept"),
+                "rouge1_gold": gold["rouge1_f1"],
+                "articles": by_type.get("article", {}).get("rouge1_f1"),
+                "forums": by_type.get("forum", {}).get("rouge1_f1"),
+            }
+            rows.append(row)
+            print(f"fold seed {seed}:")
+            _print_row(row, len(eval_ann))
+            for label, m in ann["per_label"].items():
+                print(f"  {label:12s} P {f(m['precision'])} R {f(m['recall'])} F1 {f(m['f1'])}")
+            results[seed] = {"gold": gold, "annotations": ann, "folds": held["folds"]}
+            for key, entry in held["pages"].items():
+                run = entry["extractors"].get(HELDOUT, {})
+                if "labelled" in run:
+                    pairs = [[g, p] for g, p, *_ in run["labelled"]]
+                    block_lines.append(json.dumps({"page": key, "site": entry["site"], "seed": seed,
+                                                   "fold": entry.get("fold"), "pairs": pairs}))
+        if len(rows) > 1:
+            print(f"mean over fold seeds {' '.join(map(str, args.fold_seeds))}:")
+            _print_row(_mean_row(rows), len(eval_ann))
+        if args.json:
+            out = results[args.fold_seeds[0]] if len(results) == 1 else {
+                "seeds": {str(k): v for k, v in results.items()}, "mean": _mean_row(rows)}
+            args.json.write_text(json.dumps(out, indent=1, default=str))
+        if args.blocks:
+            args.blocks.write_text("".join(line + "\n" for line in block_lines), encoding="utf-8")
+    finally:
+        ds.build_dataset = build
     return 0
 
 

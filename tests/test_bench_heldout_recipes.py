@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import json
 from pathlib import Path
 from typing import Any
@@ -65,3 +66,7 @@ def test_fold_seeds_are_run_and_averaged(
     assert set(report["seeds"]) == {"0", "2"} and report["mean"]["macro_f1"] == pytest.approx(0.7)
     lines = [json.loads(x) for x in out_blocks.read_text().splitlines()]
     assert [x["seed"] for x in lines] == [0, 2] and lines[0]["pairs"] == [["ad", "ad"]]
+    # the run's training-annotation wrapper is undone: later callers get the real build_dataset
+    import pagesieve.training.dataset as ds
+
+    assert "n_synthetic" in inspect.signature(ds.build_dataset).parameters
