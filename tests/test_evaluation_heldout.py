@@ -47,23 +47,14 @@ BOILER = ["首页 新闻 体育 财经 联系我们", "版权所有 京ICP备123
 def fake_dataset(monkeypatch: pytest.MonkeyPatch) -> list[frozenset[str]]:
     import sys
     import types
-    from dataclasses import dataclass
 
     from pagesieve import read_page
-
-    @dataclass
-    class TP:
-        page: Any
-        labels: tuple[str, ...]
-        weights: tuple[float, ...]
-        host: str
-        origin: str
-        page_id: str
+    from pagesieve.training.dataset import TrainingPage  # taken before the module is swapped
 
     calls: list[frozenset[str]] = []
 
     def build_dataset(shared: Path, *, seed: int = 0, annotations: Any = None,
-                      exclude_hosts: frozenset[str] = frozenset(), **kw: Any) -> list[TP]:
+                      exclude_hosts: frozenset[str] = frozenset(), **kw: Any) -> list[TrainingPage]:
         calls.append(exclude_hosts)
         out = []
         # Ignores exclude_hosts on purpose: evaluate_heldout must still drop those hosts.
@@ -74,8 +65,8 @@ def fake_dataset(monkeypatch: pytest.MonkeyPatch) -> list[frozenset[str]]:
                      (BOILER[(i + 1) % 3], "boilerplate")]
             page = read_page("\n\n".join(t for t, _ in parts), kind="text")
             assert len(page.blocks) == len(parts)
-            out.append(TP(page, tuple(lab for _, lab in parts), (1.0,) * len(parts), host,
-                          "real", f"x/{host}/{i}"))
+            out.append(TrainingPage(page, tuple(lab for _, lab in parts), (1.0,) * len(parts),
+                                    host, "real-gold", f"x/{host}/{i}"))
         return out
 
     mod = types.ModuleType("pagesieve.training.dataset")
