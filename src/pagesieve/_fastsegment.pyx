@@ -467,7 +467,6 @@ cdef tuple _attr_words(Frame frame, dict merges):
     return words
 
 
-
 def walk(size_t root, str root_tag, Py_ssize_t max_blocks, link_flags):
     """The blocks of the tree under the element at address `root` (the document element of a
     live `LexborHTMLParser`), skipping hidden elements (`_hidden`) as the Python walk skips
