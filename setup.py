@@ -11,7 +11,10 @@ except ImportError:  # pragma: no cover - Cython is a build requirement
 
 extensions = [
     Extension(f"pagesieve.{name}", [f"src/pagesieve/{name}.pyx"], optional=True)
-    for name in ("_fastsegment", "_fastfeatures", "_fasttokenize", "_fastcompiled", "_fastrevise")
+    for name in (
+        "_fastsegment", "_fastfeatures", "_fasttokenize", "_fastcompiled", "_fastrevise",
+        "_fastlinks",
+    )
 ]
 
 setup(ext_modules=cythonize(extensions, language_level=3) if cythonize else [])

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from .native import compiled_part
+
 __all__ = [
     "AD",
     "OFFSITE",
@@ -271,9 +273,12 @@ def href_flags(
 
     `hrefs` must be all of the page's, in document order: when the page names no site,
     `majority_domain` counts them all and a tie goes to the domain met first. The compiled walk
-    (_fastsegment) collects them on its way through the tree; `link_kinds` queries the tree."""
+    (_fastsegment) collects them on its way through the tree; `link_kinds` queries the tree.
+    The compiled part (_fastlinks) reads the hrefs when built; this Python is its reference."""
     if not hrefs:
         return []
+    if _FAST is not None:
+        return _FAST.href_flags(hrefs, page_site(tree, url, source))
     facts = list(map(_href_facts, hrefs))
     site = page_site(tree, url, source)
     if site is None:
@@ -288,3 +293,15 @@ def link_kinds(tree: Any, url: str | None = None, source: str = "") -> dict[int,
     # "href" for an svg ``<a xlink:href>``, which the walks do not take for a link either.
     flags = href_flags([a.attrs.get("href") or "" for a in anchors], tree, url, source)
     return {a.mem_id: f for a, f in zip(anchors, flags, strict=True) if f}
+
+
+def _load_fast() -> Any:
+    """The compiled `href_flags` (_fastlinks), handed this module's reference and word sets;
+    None when not built or ``PAGESIEVE_PURE=1``."""
+    fast = compiled_part("_fastlinks")
+    if fast is not None:
+        fast.init(OFFSITE, AD, _href_facts, _host_facts, _AD_PATH_WORDS, _SCRIPT_EXTS, THIRD_PARTY)
+    return fast
+
+
+_FAST: Any = _load_fast()
