@@ -4,8 +4,8 @@ The model's words are learned from Simplified text (jieba's dictionary, the corp
 all training pages), so a Big5 page from Taiwan or Hong Kong would be mostly unknown words
 (颱風 and 網友 are not the 台风 and 网友 the model knows). Such a page is converted with
 OpenCC (``t2s``, phrase-aware) before it is featurised; the blocks, the output text and the
-offsets keep the page's own characters. A Simplified page is left alone (and costs one regex
-scan): converting it would only risk turning 著名's 著 into 着.
+offsets keep the page's own characters. A Simplified page is left alone (and costs one pass over
+its first characters): converting it would only risk turning 著名's 著 into 着.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+from .native import compiled_part
 from .types import Page
 
 __all__ = ["is_traditional", "simplified", "warm"]
@@ -31,6 +32,8 @@ MIN_CHARS = 8
 SAMPLE_CHARS = 4000
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+#: The compiled sample count (`_traditional_table`), or None: not built or ``PAGESIEVE_PURE=1``.
+_FAST: Any = compiled_part("_fastscript")
 
 
 @lru_cache(maxsize=1)
@@ -40,30 +43,55 @@ def _converter() -> Any:
     return opencc.OpenCC("t2s")
 
 
+_FIRST, _END = 0x4E00, 0xA000  # the Han block _HAN matches
+
+
 @lru_cache(maxsize=1)
-def _traditional_only() -> re.Pattern[str]:
-    """The Han characters t2s changes, as one character class (~3,600 of the 21,000; built
-    once a process, ~0.1 s with OpenCC's import: the batch fork server does it, see `warm`)."""
-    chars = "".join(chr(c) for c in range(0x4E00, 0xA000))
+def _changed_chars() -> str:
+    """The Han characters t2s changes (~3,600 of the 21,000; found once a process, ~0.1 s with
+    OpenCC's import: the batch fork server does it, see `warm`)."""
+    chars = "".join(chr(c) for c in range(_FIRST, _END))
     converted = _converter().convert(chars)  # no phrase spans neighbouring code points
     if len(converted) != len(chars):  # pragma: no cover - OpenCC keeps t2s length-preserving
         raise RuntimeError("OpenCC t2s changed the length of the character table")
-    changed = "".join(c for c, s in zip(chars, converted, strict=True) if c != s)
-    return re.compile(f"[{changed}]")
+    return "".join(c for c, s in zip(chars, converted, strict=True) if c != s)
+
+
+@lru_cache(maxsize=1)
+def _traditional_only() -> re.Pattern[str]:
+    """The Traditional-only characters as one character class (the reference detector)."""
+    return re.compile(f"[{_changed_chars()}]")
+
+
+@lru_cache(maxsize=1)
+def _traditional_table() -> bytes:
+    """The same characters as a byte per Han code point, 1 for Traditional-only (`_FAST`)."""
+    table = bytearray(_END - _FIRST)
+    for c in _changed_chars():
+        table[ord(c) - _FIRST] = 1
+    return bytes(table)
 
 
 def warm() -> None:
     """Build the character table now (`PageModel.warm` calls this, so the batch fork server and
     the service build it once, before the first page)."""
-    _traditional_only()
+    if _FAST is not None:
+        _traditional_table()
+    else:
+        _traditional_only()
+
+
+def _judged(hits: int, han: int) -> bool:
+    """The verdict on a text with `hits` Traditional-only characters among `han` Han ones."""
+    if hits < MIN_CHARS:
+        return False
+    return hits >= MIN_SHARE * han
 
 
 def is_traditional(text: str) -> bool:
     """Whether `text` is written in Traditional characters (see `MIN_SHARE`)."""
     hits = len(_traditional_only().findall(text))
-    if hits < MIN_CHARS:
-        return False
-    return hits >= MIN_SHARE * len(_HAN.findall(text))
+    return _judged(hits, len(_HAN.findall(text)) if hits >= MIN_CHARS else 0)
 
 
 def _sample(page: Page) -> str:
@@ -83,7 +111,13 @@ def simplified(page: Page) -> Page:
 
     Only the features read the result: `classify_page` labels and returns the page as read.
     """
-    if not page.blocks or not is_traditional(_sample(page)):
+    if not page.blocks:
+        return page
+    if _FAST is not None:
+        traditional = _judged(*_FAST.han_counts(page.blocks, _traditional_table(), SAMPLE_CHARS))
+    else:
+        traditional = is_traditional(_sample(page))
+    if not traditional:
         return page
     convert = _converter().convert
     return replace(page, blocks=tuple(replace(b, text=convert(b.text)) for b in page.blocks))
