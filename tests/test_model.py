@@ -123,6 +123,58 @@ def test_reasons_are_the_strongest_contributions(fitted: PageModel) -> None:
         assert any(len(label.why) >= 3 for label in got)
 
 
+def _reasons_spelled_out(
+    data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, coef: np.ndarray,
+    ctx: np.ndarray, ccoef: np.ndarray, chosen: np.ndarray, names: np.ndarray, top: int,
+) -> list[tuple[str, ...]]:
+    """`_explain_rows` the plain way: every positive candidate of a row sorted by (value,
+    name), the first top // 2 words and layout facts kept."""
+    out = []
+    for i in range(len(indptr) - 1):
+        cands = [(float(data[t] * coef[chosen[i], indices[t]]), str(names[indices[t]]))
+                 for t in range(indptr[i], indptr[i + 1])]
+        picked: list[tuple[float, str]] = []
+        for prefix in ("words__", "layout__"):
+            mine = [c for c in cands if c[0] > 0 and c[1].startswith(prefix)]
+            picked.extend(sorted(mine, reverse=True)[: top // 2])
+        reasons = [("word " if n.startswith("words__") else "layout ") + n.split("__", 1)[1]
+                   for _, n in sorted(picked, reverse=True)]
+        cc = ctx[i] * ccoef[chosen[i]]
+        for j in np.argsort(-cc, kind="stable")[:2]:
+            name = CONTEXT_FEATURE_NAMES[j]
+            if cc[j] > 0.5 and not name.startswith(("self:", "log_self:")):
+                reasons.append(f"context {name}")
+        out.append(tuple(reasons))
+    return out
+
+
+@pytest.mark.parametrize("top", [0, 1, 2, 4, 6])
+def test_reasons_with_ties_match_the_plain_way(top: int) -> None:
+    """Only the candidates that can be among a kind's strongest are named: ties at the cut
+    (equal values, settled by name) keep every candidate they need."""
+    rng = np.random.default_rng(top)
+    model = PageModel()
+    n_feat, n_ctx = 60, len(CONTEXT_FEATURE_NAMES)
+    names = np.asarray([f"{rng.choice(['words', 'layout', 'other'])}__f{j}"
+                        for j in range(n_feat)], dtype=object)
+    # the last page has too many rows for 16-bit segment keys
+    for n in [*rng.integers(0, 12, size=30), 33_000]:
+        per_row = rng.integers(0, 15 if n < 100 else 3, size=n)
+        indptr = np.concatenate([[0], np.cumsum(per_row)]).astype(np.int32)
+        indices = np.concatenate(
+            [rng.choice(n_feat, size=m, replace=False) for m in per_row] or [np.zeros(0, int)]
+        ).astype(np.int32)
+        data = rng.choice([0.5, 1.0, 2.0], size=len(indices))  # few values: many ties
+        coef = rng.choice([-1.0, 0.0, 0.25, 0.5, 1.0], size=(len(LABELS), n_feat))
+        ctx = rng.random((n, n_ctx))
+        ccoef = rng.normal(size=(len(LABELS), n_ctx))
+        chosen = rng.integers(0, len(LABELS), size=n)
+        got = model._explain_rows(data, indices, indptr, coef, ctx, ccoef, chosen, names, top)
+        assert got == _reasons_spelled_out(
+            data, indices, indptr, coef, ctx, ccoef, chosen, names, top
+        )
+
+
 def test_empty_page(fitted: PageModel) -> None:
     page = read_page("", kind="text")
     assert fitted.predict_proba(page).shape == (0, 5)

@@ -139,6 +139,8 @@ class PageModel:
         self._source: tuple[Path, str] | None = None
         self._names: np.ndarray | None = None
         self._coefs: tuple[np.ndarray, np.ndarray] | None = None
+        #: (feature names, their `_reason_groups`), for the names last explained with.
+        self._groups: tuple[np.ndarray, np.ndarray] | None = None
         #: The manifest the model was loaded with (empty for a model fitted in this process).
         self.manifest: dict[str, Any] = {}
 
@@ -453,6 +455,18 @@ class PageModel:
         coef, ccoef, names = self._explain_weights()
         return self._explain_rows(X.data, X.indices, X.indptr, coef, ctx, ccoef, chosen, names, top)
 
+    def _reason_groups(self, feature_names: np.ndarray) -> np.ndarray:
+        """Per feature column: 0 a word (``words__``), 1 a layout fact (``layout__``), 2 neither
+        (never a reason). Built once per names array (~0.3 s for 254k names), not per page."""
+        if self._groups is None or self._groups[0] is not feature_names:
+            groups = np.fromiter(
+                (0 if n.startswith("words__") else 1 if n.startswith("layout__") else 2
+                 for n in map(str, feature_names)),
+                dtype=np.int8, count=len(feature_names),
+            )
+            self._groups = (feature_names, groups)
+        return self._groups[1]
+
     def _explain_rows(
         self,
         data: np.ndarray,
@@ -467,27 +481,47 @@ class PageModel:
     ) -> list[tuple[str, ...]]:
         """`_explain` over a CSR matrix's arrays (either path builds the same ones).
 
-        The products, the context scores and their order are computed for all rows at once;
-        only the few positive candidates of each row are named and sorted in Python."""
+        The products, the context scores and their order are computed for all rows at once.
+        Of each row's positive word and layout features, only those that can be among its
+        `top` // 2 strongest of their kind (a value at least the kind's `top` // 2-th largest:
+        ties are settled by name) are named and sorted in Python."""
         n = len(indptr) - 1
+        k = top // 2
         rows = np.repeat(np.arange(n), np.diff(indptr))
         contrib = data * coef[chosen[rows], indices]
-        # only the features that pushed towards the label can be reasons: name just those
+        # only the features that pushed towards the label can be reasons
         pos = np.flatnonzero(contrib > 0)
+        group = self._reason_groups(feature_names)[indices[pos]]
+        pos = pos[group < 2]
+        # one segment per (row, kind), each sorted by value, largest first (the order of equal
+        # values does not matter: only the k-th largest is read). Values by quicksort, then
+        # segments by a stable sort, a radix one on 16-bit keys (lexsort cost 1.8M instr/page).
+        seg = rows[pos] * 2 + group[group < 2]
+        val = contrib[pos]
+        order = np.argsort(-val)
+        keys = seg[order]
+        if 2 * n < 1 << 16:
+            keys = keys.astype(np.uint16)
+        order = order[np.argsort(keys, kind="stable")]
+        pos, seg, val = pos[order], seg[order], val[order]
+        starts = np.searchsorted(seg, np.arange(2 * n + 1))
+        counts = np.diff(starts)
+        kth = starts[:-1] + np.minimum(counts, k) - 1  # the k-th largest of each segment
+        keep = val >= val[kth[seg]] if k > 0 else np.zeros(len(pos), dtype=bool)
+        pos, seg = pos[keep], seg[keep]
         values = contrib[pos].tolist()
         names = [str(name) for name in feature_names[indices[pos]].tolist()]
-        bounds = np.searchsorted(rows[pos], np.arange(n + 1)).tolist()
+        bounds = np.searchsorted(seg, np.arange(2 * n + 1)).tolist()
         cc = ctx * ccoef[chosen]
         best = np.argsort(-cc, axis=1)[:, :2].tolist()
         out: list[tuple[str, ...]] = []
         for i in range(n):
-            row = range(bounds[i], bounds[i + 1])
             # The strongest words and the strongest layout facts, half of `top` each, so a
             # moderator sees what the text says as well as where it sits.
             picked: list[tuple[float, str]] = []
-            for prefix in ("words__", "layout__"):
-                cands = [(values[t], names[t]) for t in row if names[t].startswith(prefix)]
-                picked.extend(sorted(cands, reverse=True)[: top // 2])
+            for s in (2 * i, 2 * i + 1):  # words, then layout
+                cands = [(values[t], names[t]) for t in range(bounds[s], bounds[s + 1])]
+                picked.extend(sorted(cands, reverse=True)[:k])
             reasons = [_pretty(name) for _, name in sorted(picked, reverse=True)]
             for j in best[i]:
                 name = CONTEXT_FEATURE_NAMES[j]
