@@ -123,6 +123,15 @@ FACT_TEXTS = [
     # two characters in a row can start one), split ones, and one past the 2,000 searched
     "SPONSORED", "ſponsored", "Sponsored ads", "VX", "vX", "加V", "加Q", "QQ1", "qQ：1", "Qq:x",
     "辅助", "注册就送", "注 册", "免费领取", "广\n告", "今天下午" * 5, "正文" * 1001 + "广告",
+    # `_TRUNC` is searched only near the end, `_DATE` and `_who_line` only with the characters
+    # they need: marks before spaces of every kind, marks not at the end, dates and times
+    # with each separator, and names with a time on a later line
+    "..", "....", "a...", "...a", "…a", "a…\u3000\n", "。。", "。。。\x1c", "好。。。 \n",
+    "x...\t\r\x0b\x0c\x85\xa0\u2028", ".。。", "…\n\n", "...\n...", " " * 5 + "…",
+    "2024-3-5", "2024/3/5", "2024年3月5", "2024.3.5", "2024 . 3 . 5", "3月5日", "12:30", "12：30",
+    "２０２４年３月５日", "2024年", "1230", "张三 3-5", "张三 3/5 12:30", "张三 3月5日", "张三 3.5",
+    "张三 12:30", "张三 3小时前", "张三 10秒前", "张三 5天前", "前天 12", "评论\n老王 3分钟前",
+    "a\nb\n老王 1天前", "a\nb\nc\n老王 1天前", "老王" * 30 + " 12:30",
 ]
 
 
@@ -147,7 +156,7 @@ def test_text_facts_on_real_blocks(shared_data: Path, fast: Any) -> None:
 _FACT_ALPHABET = list(
     "httpswwwcomncqvxiIİıkKKsSſ@.:：-()（）©1234567890１２３"
     "微信加电话热线备案版权所有公网安备许可证年月日…。！？!?；;|｜ \n\t今天的新闻"
-    "广告推注册送vVxXqQpPsS"
+    "广告推注册送vVxXqQpPsS/前秒分钟小时天•★…\u3000"
 )
 
 
@@ -158,6 +167,14 @@ def test_text_facts_property(text: str) -> None:
         pytest.skip("compiled features not available")
     size = len(text) - text.count(" ")
     assert features._FAST.text_facts(text, size) == features._text_facts(text, size)
+
+
+def test_text_facts_on_random_texts(fast: Any) -> None:
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choices(_FACT_ALPHABET, k=rng.randint(0, 60)))
+        size = len(text) - text.count(" ")
+        assert fast.text_facts(text, size) == features._text_facts(text, size), repr(text)
 
 
 @pytest.mark.parametrize("pattern", ["(?:广告|推广)", "广?告", "广告?", "广告|\\d1", "x"])

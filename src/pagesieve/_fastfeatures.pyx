@@ -57,6 +57,7 @@ cdef bint _cue_filter = False
 
 cdef extern from "Python.h":
     bint Py_UNICODE_ISDECIMAL(Py_UCS4 ch)
+    bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
 
 
 def init_facts(bullet, trunc, date, date_only, num_only, contact, icp, ad_cues, stamp_line,
@@ -134,7 +135,12 @@ def text_facts(str text, Py_ssize_t size):
     findall) are one loop over the characters (``\\d`` is `Py_UNICODE_ISDECIMAL` in `re`); the
     date and number patterns, which all need a digit, are skipped when there is none,
     `_CONTACT` and `_ICP` without the characters they need, and `_AD_CUES` when no two
-    characters in a row can start one of its alternatives."""
+    characters in a row can start one of its alternatives. `_DATE` needs one of ``-/年.月:``
+    (each alternative holds one), `_who_line` one of ``-/月.:前`` (`_WHO`'s times do); and a
+    `_TRUNC` match is its mark (``...``, ``…``, ``。。。``: three characters at most, the last
+    ``.``, ``…`` or ``。``) then only spaces (``\\s`` is `Py_UNICODE_ISSPACE`), so it is
+    searched for only from three characters before the trailing spaces, when the last other
+    character can end a mark."""
     cdef Py_ssize_t sents = 0
     cdef Py_ssize_t cjk = 0
     cdef Py_ssize_t digits = 0
@@ -148,7 +154,10 @@ def text_facts(str text, Py_ssize_t size):
     cdef bint icp_hint = False
     cdef bint cue_hint = not _cue_filter
     cdef bint after_first = False
+    cdef bint date_hint = False
+    cdef bint who_hint = False
     cdef Py_UCS4 prev = 0
+    cdef Py_ssize_t end
     for c in text:
         if not cue_hint:
             cue_hint = after_first and _bit(_cue_second, c)
@@ -167,6 +176,14 @@ def text_facts(str text, Py_ssize_t size):
             sents += 1
         elif c == 0x69 or c == 0x49 or c == 0x130 or c == 0x131 or c == 0x28 or c == 0xA9:
             icp_hint = True  # i I İ ı ( ©
+        elif c == 0x2D or c == 0x2F or c == 0x2E or c == 0x3A:  # - / . :
+            date_hint = who_hint = True
+        if c == 0x6708:  # 月
+            date_hint = who_hint = True
+        elif c == 0x5E74:  # 年
+            date_hint = True
+        elif c == 0x524D:  # 前
+            who_hint = True
     cdef list out = []
     out.append(_SENT[0 if sents <= 0 else 1 if sents <= 1 else 2 if sents <= 3 else 3])
     if size:
@@ -179,9 +196,13 @@ def text_facts(str text, Py_ssize_t size):
         out.append(_DIGS[k])
     if _BULLET.match(text.lstrip()):
         out.append("bullet")
-    if _TRUNC.search(text):
+    end = len(text)
+    while end > 0 and Py_UNICODE_ISSPACE(text[end - 1]):
+        end -= 1
+    if (end and (text[end - 1] == 0x2E or text[end - 1] == 0x2026 or text[end - 1] == 0x3002)
+            and _TRUNC.search(text, max(0, end - 3))):  # . … 。
         out.append("trunc")
-    if digits and _DATE.search(text):
+    if digits and date_hint and _DATE.search(text):
         out.append("date")
     if digits and _DATE_ONLY.match(text):
         out.append("dateonly")
@@ -189,7 +210,7 @@ def text_facts(str text, Py_ssize_t size):
         out.append("numonly")
     if digits and "\n" in text and _stamp_line(text):
         out.append("stamp")
-    if digits and _who_line(text):
+    if digits and who_hint and _who_line(text):
         out.append("who")
     if (contact_hint or digits >= 10) and _CONTACT.search(text):
         out.append("contact")
