@@ -132,6 +132,9 @@ FACT_TEXTS = [
     "２０２４年３月５日", "2024年", "1230", "张三 3-5", "张三 3/5 12:30", "张三 3月5日", "张三 3.5",
     "张三 12:30", "张三 3小时前", "张三 10秒前", "张三 5天前", "前天 12", "评论\n老王 3分钟前",
     "a\nb\n老王 1天前", "a\nb\nc\n老王 1天前", "老王" * 30 + " 12:30",
+    # `_ICP` only where two characters in a row may start it (or ©)
+    "xic", "iC", "İc", "ıC", "(c", "( c", "Co", "cO", "c o", "备x案", "版 权", "公\n网", "许可",
+    "案备", "i", "c", "icp" + "中" * 50, "中" * 50 + "©",
 ]
 
 
@@ -156,7 +159,7 @@ def test_text_facts_on_real_blocks(shared_data: Path, fast: Any) -> None:
 _FACT_ALPHABET = list(
     "httpswwwcomncqvxiIİıkKKsSſ@.:：-()（）©1234567890１２３"
     "微信加电话热线备案版权所有公网安备许可证年月日…。！？!?；;|｜ \n\t今天的新闻"
-    "广告推注册送vVxXqQpPsS/前秒分钟小时天•★…\u3000"
+    "广告推注册送vVxXqQpPsS/前秒分钟小时天•★…\u3000oO案权网可"
 )
 
 

@@ -130,11 +130,32 @@ cdef inline bint _contact_hint(Py_UCS4 a, Py_UCS4 b) noexcept:
     return False
 
 
+cdef inline bint _icp_hint(Py_UCS4 a, Py_UCS4 b) noexcept:
+    """Whether `a` then `b` may start a match of `_ICP`: each alternative starts with ``ic``,
+    ``co``, ``(c``, 备案, 版权, 公网 or 许可 (re.I folds İ and ı to i, no other character to
+    c or o), or is ©."""
+    if b == 0xA9:  # ©
+        return True
+    if b == 0x63 or b == 0x43:  # c C
+        return a == 0x69 or a == 0x49 or a == 0x130 or a == 0x131 or a == 0x28  # i I İ ı (
+    if b == 0x6F or b == 0x4F:  # o O
+        return a == 0x63 or a == 0x43
+    if b == 0x6848:  # 案
+        return a == 0x5907  # 备
+    if b == 0x6743:  # 权
+        return a == 0x7248  # 版
+    if b == 0x7F51:  # 网
+        return a == 0x516C  # 公
+    if b == 0x53EF:  # 可
+        return a == 0x8BB8  # 许
+    return False
+
+
 def text_facts(str text, Py_ssize_t size):
     """`features._text_facts(text, size)`. The three counts (`_SENT_END`, `_CJK`, `_DIGIT`
     findall) are one loop over the characters (``\\d`` is `Py_UNICODE_ISDECIMAL` in `re`); the
     date and number patterns, which all need a digit, are skipped when there is none,
-    `_CONTACT` and `_ICP` without the characters they need, and `_AD_CUES` when no two
+    `_CONTACT` and `_ICP` without the characters or pairs they need, and `_AD_CUES` when no two
     characters in a row can start one of its alternatives. `_DATE` needs one of ``-/年.月:``
     (each alternative holds one), `_who_line` one of ``-/月.:前`` (`_WHO`'s times do); and a
     `_TRUNC` match is its mark (``...``, ``…``, ``。。。``: three characters at most, the last
@@ -147,9 +168,8 @@ def text_facts(str text, Py_ssize_t size):
     cdef Py_UCS4 c
     cdef double share
     cdef int k
-    # Characters without which `_ICP` cannot match (every alternative of the pattern holds
-    # one; re.I folds only these to ASCII: i ~ İ ı, k ~ K, s ~ ſ), and `_contact_hint`: a block
-    # without them skips that search, most Chinese prose blocks among them.
+    # `_icp_hint` and `_contact_hint`: a block without the character pairs they look for
+    # skips that search, most Chinese prose blocks among them.
     cdef bint contact_hint = False
     cdef bint icp_hint = False
     cdef bint cue_hint = not _cue_filter
@@ -164,18 +184,16 @@ def text_facts(str text, Py_ssize_t size):
             after_first = _bit(_cue_first, c)
         if not contact_hint:
             contact_hint = _contact_hint(prev, c)
+        if not icp_hint:
+            icp_hint = _icp_hint(prev, c)
         prev = c
         if 0x3400 <= c <= 0x9FFF:
             cjk += 1
-            if c == 0x5907 or c == 0x7248 or c == 0x516C or c == 0x8BB8:  # 备 版 公 许
-                icp_hint = True
         elif Py_UNICODE_ISDECIMAL(c):
             digits += 1
         elif (c == 0x3002 or c == 0xFF01 or c == 0xFF1F or c == 0x21 or c == 0x3F
               or c == 0xFF1B or c == 0x3B):  # 。！？!?；;
             sents += 1
-        elif c == 0x69 or c == 0x49 or c == 0x130 or c == 0x131 or c == 0x28 or c == 0xA9:
-            icp_hint = True  # i I İ ı ( ©
         elif c == 0x2D or c == 0x2F or c == 0x2E or c == 0x3A:  # - / . :
             date_hint = who_hint = True
         if c == 0x6708:  # 月
