@@ -378,6 +378,31 @@ def test_chunk_encoded_payload_decodes_with_a_note() -> None:
     assert any("chunk" in n for n in d.notes)
 
 
+# -- the input kept for the parser -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "kept"),
+    [
+        ("<p>中文的新闻正文，足够长的一段话。</p>".encode(), True),  # valid UTF-8
+        ("<p>中文\x01正文</p>".encode(), False),  # a control blanked: the text changed
+        ("<p>中文正文</p>".encode()[:-6] + "中".encode()[:2], False),  # cut mid-character
+        ("<p>中文的新闻正文，足够长的一段话。</p>".encode("gb18030"), False),
+        ("\ufeff<p>中文</p>".encode(), False),  # BOM
+        (b"<p>plain ascii</p>", False),
+    ],
+)
+def test_utf8_is_the_input_only_when_the_text_is_its_exact_decoding(
+    data: bytes, kept: bool
+) -> None:
+    d = decode(data)
+    assert (d.utf8 is data) is kept
+    if d.utf8 is not None:
+        assert d.text.encode("utf-8") == d.utf8
+    assert d == Decoded(d.text, d.encoding, d.notes)  # not compared, not in the repr
+    assert "utf8" not in repr(d)
+
+
 # -- empty, ASCII, truncation, speed ----------------------------------------------------------
 
 

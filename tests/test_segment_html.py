@@ -19,6 +19,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from conftest import shared_files
 from pagesieve import segment_html as mod
+from pagesieve.decode import decode
 from pagesieve.segment_html import MAX_ATTR_WORDS, segment_html
 from pagesieve.types import Block
 
@@ -643,6 +644,23 @@ _SHARED_PAGES = [
     "readability-zh/**/*.html",
     "trafilatura-zh/pages/*.html",
 ]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("pattern", [*_SHARED_PAGES, "cwced-zh/pages_raw/*.html"])
+def test_the_decoded_input_bytes_give_the_same_blocks(shared_data: Path, pattern: str) -> None:
+    """read_page hands the parser the input itself when it is the text's UTF-8
+    (`Decoded.utf8`): the blocks are those of the text encoded again, with either walk."""
+    kept = 0
+    for f in shared_files(shared_data, pattern):
+        d = decode(f.read_bytes())
+        kept += d.utf8 is not None
+        assert d.utf8 is None or d.utf8 == d.text.encode("utf-8"), f
+        for fast in {mod._FAST, None}:
+            assert mod._segment(d.text, 5000, fast, None, d.utf8) == mod._segment(
+                d.text, 5000, fast
+            ), f
+    assert kept or pattern.startswith("cwced-zh/pages_raw"), "no page kept its input bytes"
 
 
 @pytest.mark.shared

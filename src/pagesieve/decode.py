@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from charset_normalizer import from_bytes
@@ -41,6 +41,9 @@ class Decoded:
     encoding: str
     #: How the encoding was chosen and anything odd ("meta gb18030 contradicted by bytes: utf-8").
     notes: tuple[str, ...] = ()
+    #: The input itself when `text` is its whole strict UTF-8 decoding (``text.encode("utf-8")``
+    #: would give these bytes back): the HTML parser takes them without encoding the text again.
+    utf8: bytes | None = field(default=None, repr=False, compare=False)
 
 
 _SAMPLE = 65_536  # bytes the comparisons and the detector look at
@@ -278,7 +281,7 @@ def decode(data: bytes, *, http_charset: str | None = None) -> Decoded:
             notes.append(f"{declared[0][1]} {declared[0][0]} contradicted by bytes: utf-8")
         if cut:
             notes.append("input ends mid-character")
-        return _finish(data, "utf-8", text, notes, replaced=False)
+        return _finish(data, "utf-8", text, notes, replaced=False, utf8=not cut)
 
     # A declaration the bytes agree with; with none, GB18030 (undeclared Chinese pages).
     for enc, src in declared or [("gb18030", "no declaration")]:
@@ -301,20 +304,25 @@ def decode(data: bytes, *, http_charset: str | None = None) -> Decoded:
 
 
 def _finish(
-    data: bytes, enc: str, text: str, notes: list[str], *, replaced: bool = True
+    data: bytes, enc: str, text: str, notes: list[str], *, replaced: bool = True,
+    utf8: bool = False,
 ) -> Decoded:
-    """Clean controls where there are any (a byte check, so clean input pays little)."""
+    """Clean controls where there are any (a byte check, so clean input pays little).
+
+    `utf8`: `text` is the whole of `data` decoded as strict UTF-8; `data` is then kept as the
+    result's `Decoded.utf8` unless cleaning changed the text."""
     if not _ascii_safe(enc) or len(data.translate(None, _UNSAFE_BYTES)) != len(data):
         cleaned = clean_text(text)
         if cleaned is not text:
             nul = text.count("\x00")
             notes.append(f"dropped {nul} NUL, blanked control characters, fixed surrogates")
             text = cleaned
+            utf8 = False
     if replaced:  # a strict decode has none to count
         bad = text.count(_REPL)
         if bad:
             notes.append(f"{bad} undecodable sequence(s) replaced with U+FFFD")
-    return Decoded(text, _display_name(enc), tuple(notes))
+    return Decoded(text, _display_name(enc), tuple(notes), data if utf8 else None)
 
 
 # -- declarations ------------------------------------------------------------------------------

@@ -28,14 +28,15 @@ def read_page(
     if size > limits.max_bytes:
         raise InputTooLarge(f"input is {size:,} bytes, over the limit of {limits.max_bytes:,}")
     notes: tuple[str, ...] = ()
+    utf8: bytes | None = None
     if isinstance(data, bytes):
         decoded = decode(data, http_charset=http_charset)
-        text, encoding, notes = decoded.text, decoded.encoding, decoded.notes
+        text, encoding, notes, utf8 = decoded.text, decoded.encoding, decoded.notes, decoded.utf8
     else:
         text, encoding = clean_text(data), "utf-8"
     page_kind = sniff_kind(text) if kind == "auto" else kind
     if page_kind == "html":
-        blocks = segment_html(text, max_blocks=limits.max_blocks, url=url)
+        blocks = segment_html(text, max_blocks=limits.max_blocks, url=url, utf8=utf8)
     else:
         blocks = segment_text(text, max_blocks=limits.max_blocks)
     return Page(
