@@ -157,7 +157,7 @@ def test_reasons_with_ties_match_the_plain_way(top: int) -> None:
     n_feat, n_ctx = 60, len(CONTEXT_FEATURE_NAMES)
     names = np.asarray([f"{rng.choice(['words', 'layout', 'other'])}__f{j}"
                         for j in range(n_feat)], dtype=object)
-    # the last page has too many rows for 16-bit segment keys
+    # and one page of many rows
     for n in [*rng.integers(0, 12, size=30), 33_000]:
         per_row = rng.integers(0, 15 if n < 100 else 3, size=n)
         indptr = np.concatenate([[0], np.cumsum(per_row)]).astype(np.int32)
