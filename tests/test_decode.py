@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import re
 import zlib
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pagesieve.decode import Decoded, clean_text, decode, sniff_kind
+from pagesieve.decode import _UNSAFE_BYTES, Decoded, _has_unsafe, clean_text, decode, sniff_kind
 from pagesieve.errors import DecodeError
 
 # Names outside GB2312 (镕 of 朱镕基, 喆 of 陶喆): GB2312 decoders lose them, GB18030 keeps them.
@@ -310,6 +311,19 @@ def test_clean_text_fixes_lone_surrogates() -> None:
     assert clean_text("\ud83d\ude00") == "\ufffd\ufffd"  # a pair kept as code units is still junk
     assert clean_text("x\x00y\x0cz") == "xy z"
     json.dumps(clean_text("a\ud800\x00b"), ensure_ascii=False).encode("utf-8")
+
+
+def test_has_unsafe_is_deleting_the_unsafe_bytes_changes_the_length() -> None:
+    def plain(data: bytes) -> bool:
+        return len(data.translate(None, _UNSAFE_BYTES)) != len(data)
+
+    rng = random.Random(5)
+    samples = [b"", bytes(range(256)), b"clean text\t\n\r" * 1000]
+    samples += [bytes([b]) for b in range(256)]
+    samples += [b"x" * rng.randint(0, 5000) + bytes([rng.randrange(256)]) for _ in range(300)]
+    samples += [rng.randbytes(rng.randint(0, 64)) for _ in range(3000)]
+    for data in samples:
+        assert _has_unsafe(data) is plain(data), data[-20:]
 
 
 def test_clean_text_returns_the_same_object_when_clean() -> None:
