@@ -53,6 +53,8 @@ def test_segment_html_uses_the_compiled_walk(fast: Any, monkeypatch: pytest.Monk
     real = fast.walk
 
     class Spy:
+        count_char = staticmethod(fast.count_char)  # _cap_depth's
+
         @staticmethod
         def walk(*args: Any) -> Any:
             calls.append(1)
@@ -269,6 +271,26 @@ def test_property_depth_estimate(html: str) -> None:
 def test_depth_estimate_on_bad_input_pages(case: Any, fast: Any) -> None:
     html = case.data.decode("utf-8", "replace")
     assert fast.depth_estimate(html) == mod._depth_estimate(html)
+
+
+def test_count_char_is_str_count(fast: Any) -> None:
+    """Every string kind (1, 2, 4 bytes a character), characters the kind cannot hold, and
+    lengths around the vectorised loops' steps."""
+    rng = random.Random(3)
+    chars = ["<", "a", "\xe9", "\xff", "\u0100", "中", "\uffff", "😀", "\U0010ffff", "\x00"]
+    for _ in range(3_000):
+        pool = rng.choice(["<a", "<a\xe9", "<中a", "<😀中a", "".join(chars)])
+        text = "".join(rng.choices(pool, k=rng.randint(0, 300)))
+        for ch in chars:
+            assert fast.count_char(text, ch) == text.count(ch), (text, ch)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("pattern", _SHARED_PAGES)
+def test_count_char_on_real_pages(shared_data: Path, pattern: str, fast: Any) -> None:
+    for f in shared_files(shared_data, pattern):
+        html = decode(f.read_bytes()).text
+        assert fast.count_char(html, "<") == html.count("<"), f
 
 
 def test_unchecked_selectolax_runs_the_python_walk(

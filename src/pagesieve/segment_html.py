@@ -342,7 +342,7 @@ def _cap_depth(html: str, limit: int, budget: int) -> str:
     the text of the dropped elements joins their nearest kept ancestor. The depth counts start
     minus end tags weighted by `_DEPTH_OF` (comments and raw-text elements skipped).
     """
-    if html.count("<") <= limit:
+    if (_FAST.count_char(html, "<") if _FAST is not None else html.count("<")) <= limit:
         return html
     # Quick estimate first (tags inside comments and scripts count too, so it is rough; the exact
     # pass below runs only when it says too deep or too costly).
