@@ -67,14 +67,14 @@ def test_segment_html_uses_the_compiled_walk(fast: Any, monkeypatch: pytest.Monk
 
 def test_pure_switch_turns_it_off() -> None:
     code = (
-        "from pagesieve import segment_html, features, tokenize, compiled\n"
-        "print(*(m._FAST for m in (segment_html, features, tokenize, compiled)))"
+        "from pagesieve import segment_html, features, tokenize, compiled, links, script\n"
+        "print(*(m._FAST for m in (segment_html, features, tokenize, compiled, links, script)))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], env={**os.environ, "PAGESIEVE_PURE": "1"},
         capture_output=True, text=True, check=True,
     ).stdout
-    assert out.split() == ["None"] * 4
+    assert out.split() == ["None"] * 6
 
 
 def test_probe_page(fast: Any) -> None:
