@@ -9,6 +9,7 @@ the sidebar. It is a second linear model over the features built here.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -98,7 +99,9 @@ def _group_features(p1: np.ndarray, page: Page) -> tuple[np.ndarray, np.ndarray,
             m = np.array(members)
             total = p1[m].sum(axis=0)
             sib[m] = (total - p1[m]) / (len(members) - 1)
-            sib_n[m] = np.log1p(len(members) - 1) / 5.0
+            # math.log1p is the C library's, as in _fastrevise: numpy's own (SIMD on AVX-512
+            # machines) can differ from it in the last bit
+            sib_n[m] = math.log1p(len(members) - 1) / 5.0
     # The contiguous run of blocks with the block's tag path: one list, as a reader sees it
     # (a teaser list and the comment list below it are two runs, even with the same path).
     run = np.zeros_like(p1)
