@@ -123,6 +123,23 @@ def test_reasons_are_the_strongest_contributions(fitted: PageModel) -> None:
         assert any(len(label.why) >= 3 for label in got)
 
 
+def test_warm_builds_what_why_needs_and_the_kinds_follow_the_names(fitted: PageModel) -> None:
+    model = PageModel(min_df=1, n_folds=3)
+    model._fitted, model._compiled = fitted._fitted, fitted.compiled
+    assert model._groups is None and model._coefs is None
+    model.warm()
+    assert model._coefs is not None and model._groups is not None
+    names = model.feature_names()
+    groups = model._reason_groups(names)
+    # the compiled model's kinds (from its column counts) are the kinds the names spell
+    spelled = [0 if n.startswith("words__") else 1 if n.startswith("layout__") else 2
+               for n in map(str, names)]
+    assert groups.tolist() == spelled and 0 in spelled and 1 in spelled
+    # any other names array is read name by name
+    other = np.asarray(["layout__a", "words__b", "x__c"], dtype=object)
+    assert model._reason_groups(other).tolist() == [1, 0, 2]
+
+
 def _reasons_spelled_out(
     data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, coef: np.ndarray,
     ctx: np.ndarray, ccoef: np.ndarray, chosen: np.ndarray, names: np.ndarray, top: int,
