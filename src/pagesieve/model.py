@@ -504,31 +504,44 @@ class PageModel:
         # only the features that pushed towards the label can be reasons
         pos = np.flatnonzero(contrib > 0)
         group = self._reason_groups(feature_names)[indices[pos]]
-        # per kind (words, layout): values, names and row bounds of the kept candidates
+        # per kind (words, layout): values, shown names and row bounds of the kept candidates.
+        # "word x" / "layout x" sort as "words__x" / "layout__x" do (within a kind the prefix
+        # is common; across kinds "l" < "w" in both), so the names are shown before sorting.
         kinds: list[tuple[list[float], list[str], list[int]]] = []
-        for g in (0, 1):
+        for g, (raw, shown) in enumerate((("words__", "word "), ("layout__", "layout "))):
             kept = pos[group == g]  # row after row (CSR order)
             kept = kept[_at_least_kth(rows[kept], contrib[kept], k)]
+            cut = len(raw)
             kinds.append((
                 contrib[kept].tolist(),
-                [str(name) for name in feature_names[indices[kept]].tolist()],
+                [shown + str(name)[cut:] for name in feature_names[indices[kept]].tolist()],
                 np.searchsorted(rows[kept], np.arange(n + 1)).tolist(),
             ))
+        # the two strongest context facts of each row, kept where they weigh > 0.5 and are not
+        # the block's own first-pass scores
         cc = ctx * ccoef[chosen]
-        best = np.argsort(-cc, axis=1)[:, :2].tolist()
+        best = np.argsort(-cc, axis=1)[:, :2]
+        shows = (np.take_along_axis(cc, best, axis=1) > 0.5) & _CONTEXT_REASON_OK[best]
+        context: dict[int, list[str]] = {}
+        for i, j in zip(*np.nonzero(shows), strict=True):
+            context.setdefault(int(i), []).append(_CONTEXT_REASONS[best[i, j]])
         out: list[tuple[str, ...]] = []
         for i in range(n):
             # The strongest words and the strongest layout facts, half of `top` each, so a
             # moderator sees what the text says as well as where it sits.
             picked: list[tuple[float, str]] = []
             for values, names, bounds in kinds:
-                cands = [(values[t], names[t]) for t in range(bounds[i], bounds[i + 1])]
-                picked.extend(sorted(cands, reverse=True)[:k])
-            reasons = [_pretty(name) for _, name in sorted(picked, reverse=True)]
-            for j in best[i]:
-                name = CONTEXT_FEATURE_NAMES[j]
-                if cc[i, j] > 0.5 and not name.startswith(("self:", "log_self:")):
-                    reasons.append(f"context {name}")
+                lo, hi = bounds[i], bounds[i + 1]
+                if hi - lo <= k:
+                    picked.extend(zip(values[lo:hi], names[lo:hi], strict=True))
+                else:
+                    picked.extend(
+                        sorted(zip(values[lo:hi], names[lo:hi], strict=True), reverse=True)[:k]
+                    )
+            picked.sort(reverse=True)
+            reasons = [name for _, name in picked]
+            if i in context:
+                reasons.extend(context[i])
             out.append(tuple(reasons))
         return out
 
@@ -805,9 +818,12 @@ def _at_least_kth(rows: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
     return values >= threshold[row_of]
 
 
-def _pretty(name: str) -> str:
-    kind, _, value = name.partition("__")
-    return f"word {value}" if kind == "words" else f"layout {value}"
+#: A context column's reason text, and whether it can be one (not the block's own scores).
+_CONTEXT_REASONS = [f"context {name}" for name in CONTEXT_FEATURE_NAMES]
+_CONTEXT_REASON_OK = np.array(
+    [not name.startswith(("self:", "log_self:")) for name in CONTEXT_FEATURE_NAMES]
+)
+
 
 
 @lru_cache(maxsize=4)
