@@ -21,7 +21,7 @@ cdef object _reference = None  # links._href_facts
 cdef object _host_facts = None  # links._host_facts
 cdef frozenset _path_words = frozenset()
 cdef frozenset _script_exts = frozenset()
-cdef frozenset _third_party = frozenset()
+cdef object _majority_of = None  # links._majority_of
 cdef Py_ssize_t _min_word = 0
 cdef Py_ssize_t _max_word = 0
 cdef Py_ssize_t _max_ext = 0
@@ -33,17 +33,18 @@ cdef const unsigned char *_JAVASCRIPT = b"javascript:"
 
 
 def init(int offsite, int ad, reference, host_facts, frozenset path_words,
-         frozenset script_exts, frozenset third_party):
-    """Take links.py's flag bits, its reference `_href_facts`, its `_host_facts` and its word
-    sets (the path words and script extensions must be lower-case ASCII letters)."""
-    global _offsite, _ad, _reference, _host_facts, _path_words, _script_exts, _third_party
+         frozenset script_exts, majority_of):
+    """Take links.py's flag bits, its reference `_href_facts`, its `_host_facts`, its word
+    sets (the path words and script extensions must be lower-case ASCII letters) and its
+    `_majority_of`."""
+    global _offsite, _ad, _reference, _host_facts, _path_words, _script_exts, _majority_of
     global _min_word, _max_word, _max_ext, _word_starts
     for word in path_words | script_exts:
         if not (word.isascii() and word.isalpha() and word.islower()):
             raise ValueError(f"a path word or extension is not lower-case ASCII: {word!r}")
     _offsite, _ad = offsite, ad
     _reference, _host_facts = reference, host_facts
-    _path_words, _script_exts, _third_party = path_words, script_exts, third_party
+    _path_words, _script_exts, _majority_of = path_words, script_exts, majority_of
     _min_word = min(map(len, path_words))
     _max_word = max(map(len, path_words))
     _max_ext = max(map(len, script_exts))
@@ -193,13 +194,7 @@ cdef object _majority(list facts):
             top.insert(k, (n, dom))
             if len(top) > 3:
                 top.pop()
-    for n, dom in top:
-        if dom in _third_party:
-            continue
-        if n >= 3 and n >= 0.3 * total:
-            return dom
-        break
-    return None
+    return _majority_of([(dom, n) for n, dom in top], total)
 
 
 def href_flags(hrefs, site):

@@ -109,8 +109,13 @@ def majority_domain(domains: Iterable[str]) -> str | None:
     """The domain of most of a page's absolute links, if it holds >= 30% of them and >= 3
     (common third-party domains skipped): a page links to its own site more than to any other."""
     counts = Counter(domains)
-    total = sum(counts.values())
-    for dom, n in counts.most_common(3):
+    return _majority_of(counts.most_common(3), sum(counts.values()))
+
+
+def _majority_of(top: Iterable[tuple[str, int]], total: int) -> str | None:
+    """`majority_domain` from the most common domains with their counts (count descending,
+    first met first) and the number of links (the compiled part calls it too)."""
+    for dom, n in top:
         if dom in THIRD_PARTY:
             continue
         if n >= 3 and n >= 0.3 * total:
@@ -300,7 +305,9 @@ def _load_fast() -> Any:
     None when not built or ``PAGESIEVE_PURE=1``."""
     fast = compiled_part("_fastlinks")
     if fast is not None:
-        fast.init(OFFSITE, AD, _href_facts, _host_facts, _AD_PATH_WORDS, _SCRIPT_EXTS, THIRD_PARTY)
+        fast.init(
+            OFFSITE, AD, _href_facts, _host_facts, _AD_PATH_WORDS, _SCRIPT_EXTS, _majority_of
+        )
     return fast
 
 
