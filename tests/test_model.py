@@ -127,6 +127,8 @@ def test_warm_builds_what_why_needs_and_the_kinds_follow_the_names(fitted: PageM
     model = PageModel(min_df=1, n_folds=3)
     model._fitted, model._compiled = fitted._fitted, fitted.compiled
     assert model._groups is None and model._coefs is None
+    model.warm(explain=False)  # what the batch fork server builds: no reasons' tables
+    assert model._groups is None and model._coefs is None
     model.warm()
     assert model._coefs is not None and model._groups is not None
     names = model.feature_names()

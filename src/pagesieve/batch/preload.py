@@ -5,7 +5,7 @@ instead of N, and the model's arrays stay shared between them. Each worker still
 `load_model` itself, which then finds it in its cache; if loading fails here, the worker's own
 call fails the same way and reports it, so nothing is swallowed. `warm` builds the model's
 lazy lookup tables here too (script.py's character table among them), so the workers share
-them.
+them; not the tables of `why`, which batch records never carry.
 """
 
 from __future__ import annotations
@@ -30,4 +30,4 @@ if _path:
     with contextlib.suppress(Exception):
         from ..model import load_model
 
-        load_model(_path).warm()
+        load_model(_path).warm(explain=False)  # batch records carry no `why`
