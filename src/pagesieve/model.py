@@ -473,8 +473,9 @@ class PageModel:
                 groups[:words] = 0
                 self._groups = (feature_names, groups)
                 return groups
+            (words_prefix, _), (layout_prefix, _) = _REASON_KINDS
             groups = np.fromiter(
-                (0 if n.startswith("words__") else 1 if n.startswith("layout__") else 2
+                (0 if n.startswith(words_prefix) else 1 if n.startswith(layout_prefix) else 2
                  for n in map(str, feature_names)),
                 dtype=np.int8, count=len(feature_names),
             )
@@ -510,7 +511,7 @@ class PageModel:
         # "word x" / "layout x" sort as "words__x" / "layout__x" do (within a kind the prefix
         # is common; across kinds "l" < "w" in both), so the names are shown before sorting.
         kinds: list[tuple[list[float], list[str], list[int]]] = []
-        for g, (raw, shown) in enumerate((("words__", "word "), ("layout__", "layout "))):
+        for g, (raw, shown) in enumerate(_REASON_KINDS):
             kept = pos[group == g]  # row after row (CSR order)
             kept = kept[_at_least_kth(rows[kept], contrib[kept], k)]
             cut = len(raw)
@@ -793,7 +794,6 @@ def compiled_cache_path(model_path: Path, digest: str) -> Path:
     return cache_dir() / f"{model_path.stem}-{digest[:24]}-c{COMPILED_FORMAT}.npz"
 
 
-
 def _at_least_kth(rows: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
     """Which `values` are at least the `k`-th largest of their row (counted with repeats; all
     of a row with fewer than `k`). `rows` is non-decreasing. `k` rounds of per-row maxima: no
@@ -825,7 +825,9 @@ _CONTEXT_REASONS = [f"context {name}" for name in CONTEXT_FEATURE_NAMES]
 _CONTEXT_REASON_OK = np.array(
     [not name.startswith(("self:", "log_self:")) for name in CONTEXT_FEATURE_NAMES]
 )
-
+#: The kinds of pass-1 column a reason can be (`_reason_groups` numbers them in this order):
+#: the column-name prefix and how a reason of that kind is spelled.
+_REASON_KINDS = (("words__", "word "), ("layout__", "layout "))
 
 
 @lru_cache(maxsize=4)
