@@ -121,6 +121,13 @@ def test_bad_cache_files_are_ignored(fitted: PageModel, tmp_path: Path) -> None:
     arrays["format"] = np.array(-1)
     np.savez(other, **arrays)
     assert CompiledModel.load(other) is None
+    # terms that are not UTF-8 (read as bytes now, decoded only where needed) are refused too
+    for where in (0, len(arrays["words_terms"]) - 1):  # a unigram's bytes, a bigram's
+        terms = arrays["words_terms"].copy()
+        terms[where] = 0xFF
+        arrays["format"] = np.array(COMPILED_FORMAT)
+        np.savez(other, **{**arrays, "words_terms": terms})
+        assert CompiledModel.load(other) is None
 
 
 def test_tampered_cache_is_not_trusted(fitted: PageModel, tmp_path: Path) -> None:
@@ -215,7 +222,9 @@ def test_warm_builds_the_bigram_index_up_front(fitted: PageModel, tmp_path: Path
     path = tmp_path / "m.joblib"
     fitted.save(path)
     model = PageModel.load(path)
-    assert model.compiled is not None and model.compiled._bigrams is None
+    assert model.compiled is not None and model.compiled._bigram_table is None
+    # the compiled part reads the index with the vocabulary, the Python build waits for a use
+    assert (model.compiled._bigrams is None) == (compiled._FAST is None)
     assert model.warm() is model and model.compiled._bigrams is not None
     # with the compiled part, its hash table too (what the fork server shares with workers)
     assert (model.compiled._bigram_table is not None) == (compiled._FAST is not None)

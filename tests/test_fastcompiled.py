@@ -103,15 +103,42 @@ def test_expit_equals_scipy_bit_for_bit(fast: Any) -> None:
         assert np.array_equal(got, expit(x))
 
 
+def assert_same_index(got: compiled.CompiledModel, want: compiled.CompiledModel) -> None:
+    """The vocabulary and bigram index `words_index` reads from the bytes are the Python
+    build's from the terms."""
+    assert got._n_words == want._n_words and got._words_vocab == want._words_vocab
+    g, w = got._bigram_index(), want._bigram_index()
+    assert np.array_equal(g[0], w[0]) and np.array_equal(g[1], w[1])
+    assert g[0].dtype == w[0].dtype == g[1].dtype == w[1].dtype == np.int64
+    assert g[2] == w[2]
+    assert got.words_terms == want.words_terms
+
+
 def test_bigram_index_equals_the_python_build(fast: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    terms = ["a", "b", "中文", "a b", "b a", "中文 a", "a x", "x y", "b 中文", "a  b", " a"]
+    terms = ["a", "b", "中文", "a b", "b a", "中文 a", "a x", "x y", "b 中文", "a  b", " a",
+             "ab", "b ab", "ab b", "a", "ba b"]  # a repeated unigram: the last column wins
     model = compiled.CompiledModel(terms, ["k:html"], {}, {})
-    got = model._bigram_index()
+    from_bytes = compiled.CompiledModel("\n".join(terms).encode(), ["k:html"], {}, {})
     monkeypatch.setattr(compiled, "_FAST", None)
-    want = compiled.CompiledModel(terms, ["k:html"], {}, {})._bigram_index()
-    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
-    assert got[0].dtype == want[0].dtype == np.int64
-    assert got[2] == want[2] == {"a x": 6, "x y": 7, "a  b": 9, " a": 10}
+    want = compiled.CompiledModel(terms, ["k:html"], {}, {})
+    assert_same_index(model, want)
+    assert_same_index(from_bytes, want)
+    assert want._bigram_index()[2] == {"a x": 6, "x y": 7, "a  b": 9, " a": 10, "ba b": 15}
+    assert want._words_vocab["a"] == 14
+
+
+def test_shipped_model_index_equals_the_python_build(
+    fast: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the fork server reads from the cache's bytes is what the terms give."""
+    from pagesieve.model import load_model
+
+    got = load_model().compiled
+    assert got is not None and got._bigrams is not None  # read with the vocabulary
+    monkeypatch.setattr(compiled, "_FAST", None)
+    want = compiled.CompiledModel(list(got.words_terms), got.layout_terms, got.arrays, got.params)
+    assert_same_index(got, want)
+    assert got.content_sha256() == want.content_sha256()
 
 
 def test_prediction_does_not_import_scipy(fast: Any, tmp_path: Path) -> None:

@@ -2,11 +2,14 @@
 # cython: cdivision=True
 """The compiled model's inner loops in C (`compiled.CompiledModel` is the reference):
 token to column lookups (``np.fromiter(map(vocab.get, flat, repeat(-1)))`` without a Python
-call per token), the bigram index, and the sparse products and sigmoid that would otherwise
-need scipy — importing it costs every batch run a quarter of a second."""
+call per token), the vocabulary and bigram index read from the cached bytes, and the sparse
+products and sigmoid that would otherwise need scipy — importing it costs every batch run a
+quarter of a second."""
 
-from cpython.dict cimport PyDict_GetItem, PyDict_GetItemWithError
+from cpython.dict cimport PyDict_GetItemWithError
 from cpython.object cimport PyObject
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.string cimport memcmp
 from libc.math cimport exp, expf
 
 import numpy as np
@@ -35,40 +38,101 @@ def token_ids(dict vocab, docs):
     return lengths, flat, ids
 
 
-cdef extern from "Python.h":
-    Py_ssize_t PyUnicode_FindChar(object s, Py_UCS4 ch, Py_ssize_t start, Py_ssize_t end,
-                                  int direction) except -2
-    object PyUnicode_Substring(object s, Py_ssize_t start, Py_ssize_t end)
+cdef inline unsigned long long _fnv1a(const unsigned char *p, Py_ssize_t n) noexcept:
+    cdef unsigned long long h = 14695981039346656037ULL
+    cdef Py_ssize_t i
+    for i in range(n):
+        h = (h ^ p[i]) * 1099511628211ULL
+    return h
 
 
-def bigram_index(list terms, dict vocab, long long width):
-    """(keys ``a * width + b``, columns, {term: column} of bigrams with an unknown part), keys
-    in term order: `CompiledModel._bigram_index` before its sort."""
-    cdef Py_ssize_t n = len(terms)
-    keys = np.empty(n, dtype=np.int64)
-    cols = np.empty(n, dtype=np.int64)
+cdef Py_ssize_t _find(const long long[::1] table, const unsigned char *blob,
+                      const long long[::1] starts, const unsigned char *p, Py_ssize_t n,
+                      unsigned long long h) noexcept:
+    """The slot of the line whose bytes are ``p[:n]`` in `table` (columns by `_fnv1a` of their
+    bytes, linear probing, -1 empty), or of the empty slot where it would go."""
+    cdef unsigned long long mask = table.shape[0] - 1
+    cdef unsigned long long s = h & mask
+    cdef long long col
+    while True:
+        col = table[s]
+        if col < 0 or (starts[col + 1] - 1 - starts[col] == n
+                       and memcmp(blob + starts[col], p, n) == 0):
+            return s
+        s = (s + 1) & mask
+
+
+def words_index(const unsigned char[::1] lines):
+    """The words vocabulary's lookups from its UTF-8 lines, one term a line in column order (the
+    cache's ``words_terms``): (number of terms, {unigram: column}, bigram keys ``a * n + b``
+    and their columns in column order, {bigram: column} of the bigrams with a part that is not
+    a unigram). `CompiledModel._bigram_index`'s build, with the parts of a bigram found by their
+    bytes: no string is made for the four fifths of the terms that are bigrams, only for the
+    unigrams (strict UTF-8: invalid bytes raise, as ``bytes.decode`` would)."""
+    cdef Py_ssize_t size = lines.shape[0]
+    if size == 0:
+        return 0, {}, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), {}
+    cdef const unsigned char *blob = &lines[0]
+    cdef Py_ssize_t n = 1, i, col, sp
+    for i in range(size):
+        n += blob[i] == 10
+    # line `col` is blob[starts[col]:starts[col + 1] - 1]; spaces[col] its first space or -1
+    starts_ = np.empty(n + 1, dtype=np.int64)
+    spaces_ = np.full(n, -1, dtype=np.int64)
+    cdef long long[::1] starts = starts_
+    cdef long long[::1] spaces = spaces_
+    starts[0] = 0
+    col = 0
+    for i in range(size):
+        if blob[i] == 10:
+            col += 1
+            starts[col] = i + 1
+        elif blob[i] == 32 and spaces[col] < 0:
+            spaces[col] = i
+    starts[n] = size + 1
+    cdef Py_ssize_t n_uni = 0
+    for col in range(n):
+        n_uni += spaces[col] < 0
+    cdef int bits = 4
+    while (1 << bits) < 2 * n_uni:
+        bits += 1
+    table_ = np.full(1 << bits, -1, dtype=np.int64)
+    cdef long long[::1] table = table_
+    cdef dict vocab = {}
+    cdef Py_ssize_t start, length
+    for col in range(n):
+        if spaces[col] >= 0:
+            continue
+        start = starts[col]
+        length = starts[col + 1] - 1 - start
+        vocab[PyUnicode_DecodeUTF8(<char *> blob + start, length, NULL)] = col
+        # a repeated line: the later column wins, as in the dict
+        table[_find(table, blob, starts, blob + start, length, _fnv1a(blob + start, length))] = col
+    keys = np.empty(n - n_uni, dtype=np.int64)
+    cols = np.empty(n - n_uni, dtype=np.int64)
     cdef long long[::1] kv = keys
     cdef long long[::1] cv = cols
     cdef dict other = {}
-    cdef Py_ssize_t col, pos, size, m = 0
-    cdef object term
-    cdef PyObject *ia
-    cdef PyObject *ib
+    cdef Py_ssize_t m = 0, a_len, b_len
+    cdef long long ia, ib
     for col in range(n):
-        term = terms[col]
-        size = len(term)
-        pos = PyUnicode_FindChar(term, 32, 0, size, 1)
-        if pos < 0:
+        sp = spaces[col]
+        if sp < 0:
             continue
-        ia = PyDict_GetItem(vocab, PyUnicode_Substring(term, 0, pos))
-        ib = PyDict_GetItem(vocab, PyUnicode_Substring(term, pos + 1, size))
-        if ia == NULL or ib == NULL:
-            other[term] = col
+        start = starts[col]
+        a_len = sp - start
+        b_len = starts[col + 1] - 2 - sp
+        ia = table[_find(table, blob, starts, blob + start, a_len, _fnv1a(blob + start, a_len))]
+        ib = table[_find(table, blob, starts, blob + sp + 1, b_len,
+                         _fnv1a(blob + sp + 1, b_len))]
+        if ia < 0 or ib < 0:
+            other[PyUnicode_DecodeUTF8(<char *> blob + start, sp - start + 1 + b_len,
+                                       NULL)] = col
         else:
-            kv[m] = (<long long> (<object> ia)) * width + <long long> (<object> ib)
+            kv[m] = ia * n + ib
             cv[m] = col
             m += 1
-    return keys[:m].copy(), cols[:m].copy(), other
+    return n, vocab, keys[:m].copy(), cols[:m].copy(), other
 
 
 def csr_dot_f32(const float[::1] data, const int[::1] indices, const int[::1] indptr,

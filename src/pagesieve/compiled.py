@@ -112,12 +112,16 @@ def _token_ids(
     return lengths, flat, ids
 
 
-def _terms_blob(terms: Sequence[str]) -> np.ndarray:
-    return np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8)
+def _terms_bytes(terms: Sequence[str]) -> bytes:
+    return "\n".join(terms).encode("utf-8")
 
 
-def _blob_terms(blob: np.ndarray) -> list[str]:
-    return blob.tobytes().decode("utf-8").split("\n") if len(blob) else []
+def _bytes_terms(lines: bytes) -> list[str]:
+    return lines.decode("utf-8").split("\n") if lines else []
+
+
+def _uint8(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype=np.uint8)
 
 
 class CompiledModel:
@@ -128,33 +132,56 @@ class CompiledModel:
         "_bigram_table",
         "_bigrams",
         "_layout_vocab",
+        "_n_words",
+        "_words_lines",
+        "_words_terms",
         "_words_vocab",
         "arrays",
         "layout_terms",
         "params",
-        "words_terms",
     )
 
-    def __init__(self, words_terms: list[str], layout_terms: list[str],
+    def __init__(self, words_terms: Sequence[str] | bytes, layout_terms: list[str],
                  arrays: dict[str, np.ndarray], params: dict[str, Any]) -> None:
+        """`words_terms`: the words vocabulary in column order, or its UTF-8 lines as the
+        cache holds them (then the compiled part builds the lookups from the bytes, and the
+        list of terms, which predictions never need, is decoded on first use)."""
         #: The `PageModel` settings the model was fitted with (max_block_chars matters here).
         self.params = params
-        self.words_terms = words_terms
         self.layout_terms = layout_terms
         self.arrays = arrays
+        if isinstance(words_terms, bytes):
+            self._words_lines, self._words_terms = words_terms, None
+        else:
+            self._words_terms = list(words_terms)
+            self._words_lines = _terms_bytes(self._words_terms)
+        self._layout_vocab = dict(zip(layout_terms, range(len(layout_terms)), strict=True))
+        self._bigrams: tuple[np.ndarray, np.ndarray, dict[str, int]] | None = None
+        self._bigram_table: tuple[np.ndarray, np.ndarray] | None = None
         # Unigrams only: tokens never hold a space (they are regex matches of non-space runs,
         # or jieba's cuts of Han runs), so a bigram term ("a b") is never looked up by text here;
         # `_bigram_index` finds bigrams by their parts. A fifth of the entries: a worker starts
         # ~0.1 s sooner, and the parts' lookups hit a smaller table.
-        self._words_vocab = {t: i for i, t in enumerate(words_terms) if " " not in t}
-        self._layout_vocab = dict(zip(layout_terms, range(len(layout_terms)), strict=True))
-        self._bigrams: tuple[np.ndarray, np.ndarray, dict[str, int]] | None = None
-        self._bigram_table: tuple[np.ndarray, np.ndarray] | None = None
+        if _FAST is not None:  # both from the bytes at once (~0.1 s less per run start)
+            self._n_words, self._words_vocab, k, c, other = _FAST.words_index(self._words_lines)
+            order = np.argsort(k, kind="stable")
+            self._bigrams = (k[order], c[order], other)
+        else:
+            terms = self.words_terms
+            self._n_words = len(terms)
+            self._words_vocab = {t: i for i, t in enumerate(terms) if " " not in t}
 
     # -- pass 1 -----------------------------------------------------------------------------
     @property
+    def words_terms(self) -> list[str]:
+        """The words vocabulary in column order (decoded from the cache's bytes on first use)."""
+        if self._words_terms is None:
+            self._words_terms = _bytes_terms(self._words_lines)
+        return self._words_terms
+
+    @property
     def n_features(self) -> int:
-        return len(self.words_terms) + len(self.layout_terms)
+        return self._n_words + len(self.layout_terms)
 
     def feature_names(self) -> list[str]:
         """The pipeline's `get_feature_names_out()`, built from the vocabularies."""
@@ -172,7 +199,7 @@ class CompiledModel:
         all_rows = np.concatenate([rows, rows[:-1][same]])
         all_cols = np.concatenate([uni, bi[same]])
         keep = all_cols >= 0
-        r, c, counts = _sorted_unique(all_rows[keep], all_cols[keep], len(self.words_terms))
+        r, c, counts = _sorted_unique(all_rows[keep], all_cols[keep], self._n_words)
         data = counts.astype(np.float32)
         np.log(data, data)
         data += 1.0
@@ -202,14 +229,10 @@ class CompiledModel:
 
     def _bigram_index(self) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
         """Bigram columns keyed by their two unigram ids (sorted ``a * V + b``), and the few
-        bigrams with a part outside the unigram vocabulary by their text. Built on first use."""
-        if self._bigrams is None and _FAST is not None:
-            k, c, other_ = _FAST.bigram_index(self.words_terms, self._words_vocab,
-                                              len(self.words_terms))
-            order = np.argsort(k, kind="stable")
-            self._bigrams = (k[order], c[order], other_)
+        bigrams with a part outside the unigram vocabulary by their text. Built on first use
+        (with the compiled part, by `__init__`)."""
         if self._bigrams is None:
-            vocab, width = self._words_vocab, len(self.words_terms)
+            vocab, width = self._words_vocab, self._n_words
             keys: list[int] = []
             cols: list[int] = []
             other: dict[str, int] = {}
@@ -247,10 +270,10 @@ class CompiledModel:
         a, b = uni[:-1], uni[1:]
         if _FAST is not None:
             out = _FAST.bigram_columns(*self._bigram_hash_table(), np.ascontiguousarray(uni),
-                                       len(self.words_terms))
+                                       self._n_words)
         elif len(keys):
             known = (a >= 0) & (b >= 0)
-            pair = a[known] * len(self.words_terms) + b[known]
+            pair = a[known] * self._n_words + b[known]
             pos = np.minimum(np.searchsorted(keys, pair), len(keys) - 1)
             out[known] = np.where(keys[pos] == pair, cols[pos], -1)
         if other:
@@ -273,7 +296,7 @@ class CompiledModel:
         lr, lc, ld = self._layout(layout)
         rows = np.concatenate([wr, lr])
         order = np.argsort(rows, kind="stable")  # per row: its words, then its layout columns
-        cols = np.concatenate([wc, lc + len(self.words_terms)])[order]
+        cols = np.concatenate([wc, lc + self._n_words])[order]
         data = np.concatenate([wd, ld])[order]
         indptr = np.zeros(n + 1, dtype=np.int32)
         np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
@@ -318,12 +341,13 @@ class CompiledModel:
         h = hashlib.sha256()
         h.update(f"format {COMPILED_FORMAT}\n".encode())
         h.update(json.dumps(self.params, sort_keys=True).encode("utf-8"))
-        for terms in (self.words_terms, self.layout_terms):
-            h.update(b"\0terms\0" + "\n".join(terms).encode("utf-8"))
+        for lines in (self._words_lines, _terms_bytes(self.layout_terms)):
+            h.update(b"\0terms\0")
+            h.update(lines)
         for name in sorted(self.arrays):
             a = np.ascontiguousarray(self.arrays[name])
             h.update(f"\0{name} {a.dtype.str} {a.shape}\0".encode())
-            h.update(a.tobytes())
+            h.update(a.data)  # its bytes, without copying them
         return h.hexdigest()
 
     def save(self, path: Path) -> None:
@@ -332,9 +356,9 @@ class CompiledModel:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         arrays: dict[str, Any] = {
             "format": np.array(COMPILED_FORMAT),
-            "words_terms": _terms_blob(self.words_terms),
-            "layout_terms": _terms_blob(self.layout_terms),
-            "params": _terms_blob([json.dumps(self.params, sort_keys=True)]),
+            "words_terms": _uint8(self._words_lines),
+            "layout_terms": _uint8(_terms_bytes(self.layout_terms)),
+            "params": _uint8(json.dumps(self.params, sort_keys=True).encode("utf-8")),
             **self.arrays,
         }
         with open(tmp, "wb") as fh:
@@ -349,16 +373,20 @@ class CompiledModel:
                 if int(z["format"]) != COMPILED_FORMAT:
                     return None
                 arrays = {k: z[k] for k in z.files if k not in _NOT_ARRAYS}
-                words = _blob_terms(z["words_terms"])
-                layout = _blob_terms(z["layout_terms"])
+                words = z["words_terms"].tobytes()
+                layout = _bytes_terms(z["layout_terms"].tobytes())
                 params = json.loads(z["params"].tobytes().decode("utf-8"))
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             return None
-        if set(arrays) != _ARRAY_KEYS or len(arrays["idf"]) != len(words):
+        n_words = words.count(b"\n") + 1 if words else 0
+        if set(arrays) != _ARRAY_KEYS or len(arrays["idf"]) != n_words:
             return None
         if not isinstance(params, dict):
             return None
-        return cls(words, layout, arrays, params)
+        try:
+            return cls(words, layout, arrays, params)
+        except UnicodeDecodeError:
+            return None
 
 
 _NOT_ARRAYS = frozenset({"format", "words_terms", "layout_terms", "params"})
