@@ -468,13 +468,14 @@ def test_declared_korean_is_kept() -> None:
 
 
 def test_utf8_fast_path_skips_the_detector(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The common case is one strict decode: the charset detector is never asked."""
-    import pagesieve.decode as mod
+    """The common case is one strict decode: the charset detector is never asked (nor
+    imported: `_detect` imports it on its first use)."""
+    import charset_normalizer
 
     def boom(*args: object, **kwargs: object) -> None:
         raise AssertionError("detector called on the fast path")
 
-    monkeypatch.setattr(mod, "from_bytes", boom)
+    monkeypatch.setattr(charset_normalizer, "from_bytes", boom)
     data = page("utf-8", (ZH + "Some ASCII words, too. ") * 1400).encode("utf-8")
     d = decode(data)
     assert d.encoding == "utf-8" and d.notes == ("meta: utf-8",)
@@ -654,3 +655,14 @@ def test_declared_gbk_round_trips(text: str, ascii_: str) -> None:
     except UnicodeEncodeError:  # pragma: no cover - gb18030 encodes all of Unicode
         return
     assert decode(data, http_charset="gbk").text == s
+
+
+def test_batch_workers_do_not_import_the_detector() -> None:
+    """The fork server imports decode.py for every `pagesieve clean` run; the charset detector
+    (~10 ms) waits for the rare page that needs it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, pagesieve.batch.process, pagesieve.decode\n"
+            "assert 'charset_normalizer' not in sys.modules\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
