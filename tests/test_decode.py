@@ -660,9 +660,13 @@ def test_declared_gbk_round_trips(text: str, ascii_: str) -> None:
 def test_batch_workers_do_not_import_the_detector() -> None:
     """The fork server imports decode.py for every `pagesieve clean` run; the charset detector
     (~10 ms) waits for the rare page that needs it."""
+    import os
     import subprocess
     import sys
+    from pathlib import Path
 
     code = ("import sys, pagesieve.batch.process, pagesieve.decode\n"
             "assert 'charset_normalizer' not in sys.modules\n")
-    subprocess.run([sys.executable, "-c", code], check=True)
+    src = Path(__file__).resolve().parents[1] / "src"
+    subprocess.run([sys.executable, "-c", code], check=True,
+                   env={**os.environ, "PYTHONPATH": str(src)}, timeout=120)

@@ -11,21 +11,30 @@ from typing import TYPE_CHECKING
 
 from .errors import DecodeError, InputTooLarge, LimitExceeded, ModelError, PagesieveError
 from .lazy import lazy_getattr
-from .limits import Limits
-from .types import LABELS, Block, Label, LabelledBlock, Page, PageResult
 
 if TYPE_CHECKING:
     from .classify import classify_page
+    from .limits import Limits
     from .model import PageModel, load_model
     from .read import read_page
+    from .types import LABELS, Block, Label, LabelledBlock, Page, PageResult
 
-#: Imported on first use: they pull in numpy, scipy and the tokenizer, which processes that only
-#: coordinate (the parent of `pagesieve clean`, `--help`) should not pay for at start-up.
+#: Imported on first use: the first four pull in numpy, scipy and the tokenizer, which processes
+#: that only coordinate (the parent of `pagesieve clean`, `--help`) should not pay for at
+#: start-up; the dataclasses of limits.py and types.py (~8 ms with dataclasses' own import) would
+#: delay the fork server `pagesieve clean` starts first thing (cli.py).
 _LAZY = {
     "classify_page": ".classify",
     "PageModel": ".model",
     "load_model": ".model",
     "read_page": ".read",
+    "Limits": ".limits",
+    "LABELS": ".types",
+    "Block": ".types",
+    "Label": ".types",
+    "LabelledBlock": ".types",
+    "Page": ".types",
+    "PageResult": ".types",
 }
 
 
