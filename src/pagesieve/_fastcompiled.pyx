@@ -114,7 +114,8 @@ def words_index(const unsigned char[::1] lines):
     cdef long long[::1] cv = cols
     cdef dict other = {}
     cdef Py_ssize_t m = 0, a_len, b_len
-    cdef long long ia, ib
+    cdef long long ia, ib, prev_ia = -1
+    cdef Py_ssize_t prev_start = 0, prev_len = -1
     for col in range(n):
         sp = spaces[col]
         if sp < 0:
@@ -122,7 +123,12 @@ def words_index(const unsigned char[::1] lines):
         start = starts[col]
         a_len = sp - start
         b_len = starts[col + 1] - 2 - sp
-        ia = table[_find(table, blob, starts, blob + start, a_len, _fnv1a(blob + start, a_len))]
+        # sorted terms put a word's bigrams together: most share the line before's first part
+        if a_len != prev_len or memcmp(blob + start, blob + prev_start, a_len) != 0:
+            prev_ia = table[_find(table, blob, starts, blob + start, a_len,
+                                  _fnv1a(blob + start, a_len))]
+            prev_start, prev_len = start, a_len
+        ia = prev_ia
         ib = table[_find(table, blob, starts, blob + sp + 1, b_len,
                          _fnv1a(blob + sp + 1, b_len))]
         if ia < 0 or ib < 0:
