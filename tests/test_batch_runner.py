@@ -546,6 +546,25 @@ def test_parent_imports_no_numerics() -> None:
     )
 
 
+def test_fork_server_preload_freezes_what_it_loads(model_path: Path) -> None:
+    """The fork server imports preload.py alone: it imports what the workers run and loads the
+    model with the collector off, then freezes all of it (the workers' collections skip it) and
+    turns the collector back on."""
+    code = (
+        "import gc, sys\n"
+        "import pagesieve.batch.preload as p\n"
+        "from pagesieve.batch.forkserver import _PRELOAD\n"
+        "from pagesieve.model import _load_cached\n"
+        "assert _PRELOAD == ['pagesieve.batch.preload']\n"
+        "assert all(m in sys.modules for m in p._MODULES)\n"
+        "assert _load_cached.cache_info().currsize == 1\n"
+        "assert gc.isenabled() and gc.get_freeze_count() > 10_000\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"),
+           "PAGESIEVE_PRELOAD_MODEL": str(model_path)}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
+
+
 def test_console_entry_point_stays_light() -> None:
     """Every `clean` worker re-imports the console script's module (multiprocessing runs the
     main script as __mp_main__): `pagesieve.cli` must not import typer or the app itself. Nor

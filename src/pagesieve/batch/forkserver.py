@@ -31,17 +31,9 @@ PRELOAD_ENV = "PAGESIEVE_PRELOAD_MODEL"
 #: from the other workers.
 ONE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
-#: Imported once by the fork server, so each worker starts warm. scikit-learn and scipy are
-#: not listed: the model loads from its compiled cache (compiled.py) without them, and
-#: `PageModel.warm` imports whatever prediction needs (scipy, without the compiled parts); a
-#: first run that has to build the cache imports scikit-learn while loading the model.
-_PRELOAD = [
-    "pagesieve.batch.runner",
-    "pagesieve.batch.process",
-    "pagesieve.classify",
-    "rjieba",
-    "pagesieve.batch.preload",  # loads the run's model, see preload.py
-]
+#: Imported once by the fork server: the modules the workers run and the run's model, with the
+#: collector off (see preload.py).
+_PRELOAD = ["pagesieve.batch.preload"]
 
 
 def mp_context() -> Any:

@@ -1,4 +1,5 @@
-"""Imported by the batch fork server before it forks any worker: load the model there once.
+"""Imported by the batch fork server before it forks any worker: import what the workers run
+and load the model there once.
 
 Workers forked afterwards inherit it (copy-on-write), so starting N workers costs one model load
 instead of N, and the model's arrays stay shared between them. Each worker still calls
@@ -10,24 +11,37 @@ them; not the tables of `why`, which batch records never carry.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import gc
 import os
+from importlib import import_module
 
 from .forkserver import PRELOAD_ENV
 
 __all__: list[str] = []
 
-# The fork server exits when the run's parent does, and a reader of the run's stderr (a pipe,
-# `subprocess.run(capture_output=True)`) waits for that: freezing the gc at exit spares the
-# interpreter's last collections over the model and the modules (~0.1 s). Workers end with
-# os._exit, without exit handlers.
-atexit.register(gc.freeze)
+#: What the workers run, imported once here so that each worker starts warm. scikit-learn and
+#: scipy are not listed: the model loads from its compiled cache (compiled.py) without them, and
+#: `PageModel.warm` imports whatever prediction needs (scipy, without the compiled parts); a
+#: first run that has to build the cache imports scikit-learn while loading the model.
+_MODULES = ("pagesieve.batch.runner", "pagesieve.batch.process", "pagesieve.classify", "rjieba")
 
-_path = os.environ.get(PRELOAD_ENV)
-if _path:
-    with contextlib.suppress(Exception):
-        from ..model import load_model
+# The collector would find next to no garbage among the modules and the model (~700 of ~49k
+# objects) yet cost every run's start ~10 ms: it is off while they load, and then they are
+# frozen, so the workers' collections skip them (leaving their pages shared) and so do the
+# fork server's last collections at exit, which a reader of the run's stderr (a pipe,
+# `subprocess.run(capture_output=True)`) would wait for (~0.1 s). Workers end with os._exit.
+gc.disable()
+try:
+    for _name in _MODULES:
+        with contextlib.suppress(ImportError):  # as the fork server's own preload loop does
+            import_module(_name)
+    _path = os.environ.get(PRELOAD_ENV)
+    if _path:
+        with contextlib.suppress(Exception):
+            from ..model import load_model
 
-        load_model(_path).warm(explain=False)  # batch records carry no `why`
+            load_model(_path).warm(explain=False)  # batch records carry no `why`
+finally:
+    gc.freeze()
+    gc.enable()
