@@ -65,8 +65,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="synthetic training pages per fold (default: the evaluation's 1600)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--blocks", type=Path,
-                    help="write each annotated page's (gold, predicted) block labels here, as "
-                         "JSON lines (page key, site, fold seed, fold, pairs), for error analysis")
+                    help="write each annotated page's (gold, predicted, scores) block labels here, "
+                         "as JSON lines (page key, site, fold seed, fold, pairs; scores in "
+                         "LABELS order), for error analysis")
     args = ap.parse_args(argv)
     data = SHARED / "data"
     if not data.is_dir():
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             for key, entry in held["pages"].items():
                 run = entry["extractors"].get(HELDOUT, {})
                 if "labelled" in run:
-                    pairs = [[g, p] for g, p, *_ in run["labelled"]]
+                    pairs = [[g, p, *rest] for g, p, *rest in run["labelled"]]
                     block_lines.append(json.dumps({"page": key, "site": entry["site"], "seed": seed,
                                                    "fold": entry.get("fold"), "pairs": pairs}))
         if len(rows) > 1:

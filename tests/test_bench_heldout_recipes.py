@@ -65,7 +65,7 @@ def test_fold_seeds_are_run_and_averaged(
     report = json.loads(out_json.read_text())
     assert set(report["seeds"]) == {"0", "2"} and report["mean"]["macro_f1"] == pytest.approx(0.7)
     lines = [json.loads(x) for x in out_blocks.read_text().splitlines()]
-    assert [x["seed"] for x in lines] == [0, 2] and lines[0]["pairs"] == [["ad", "ad"]]
+    assert [x["seed"] for x in lines] == [0, 2] and lines[0]["pairs"] == [["ad", "ad", [0.0]]]
     # the run's training-annotation wrapper is undone: later callers get the real build_dataset
     import pagesieve.training.dataset as ds
 
