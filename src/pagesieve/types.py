@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .native import compiled_part
+
 __all__ = [
     "JUNK_LABELS",
     "LABELS",
@@ -157,5 +159,21 @@ class PageResult:
         if self.page.limits:
             out["limits"] = list(self.page.limits)
         if blocks:
-            out["blocks"] = [lb.to_dict(why=why) for lb in self.blocks]
+            if _FAST is not None:
+                out["blocks"] = _FAST.block_dicts(self.blocks, why)
+            else:
+                out["blocks"] = [lb.to_dict(why=why) for lb in self.blocks]
         return out
+
+
+def _load_fast() -> Any:
+    """The compiled block records (`_fasttypes`), handed the classes it reads, or None: not
+    built, or ``PAGESIEVE_PURE=1`` (then `LabelledBlock.to_dict`, the reference, builds them)."""
+    fast = compiled_part("_fasttypes")
+    if fast is not None:
+        fast.init(LabelledBlock, Label, Block, JUNK_LABELS)
+    return fast
+
+
+#: The compiled `PageResult.to_dict` block loop when built, else None; see `_load_fast`.
+_FAST: Any = _load_fast()
