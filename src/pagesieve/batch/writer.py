@@ -26,6 +26,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from ..native import compiled_part
+
 __all__ = [
     "AtomicFile",
     "ShardStore",
@@ -41,12 +43,25 @@ TMP_SUFFIX = ".tmp"
 
 def dumps_record(record: Mapping[str, Any]) -> str:
     """One compact JSON line (no newline). Lone surrogates from input fall back to escapes."""
+    if _FAST is not None:
+        line: str | None = _FAST.dumps_record(record)
+        if line is not None:
+            return line
+    return _dumps_record(record)
+
+
+def _dumps_record(record: Mapping[str, Any]) -> str:
+    """`dumps_record` through json (the reference; _fastwriter.pyx writes plain records)."""
     try:
         line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         line.encode("utf-8")
         return line
     except UnicodeEncodeError:
         return json.dumps(record, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+
+
+#: The compiled `dumps_record` when built, else None (json writes every record).
+_FAST: Any = compiled_part("_fastwriter")
 
 
 def encode_lines(lines: Iterable[str], *, gzip: bool = False) -> bytes:

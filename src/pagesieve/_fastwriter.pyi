@@ -1,0 +1,5 @@
+"""Types of the compiled record writer (_fastwriter.pyx); see writer._FAST."""
+
+from typing import Any
+
+def dumps_record(record: Any) -> str | None: ...
