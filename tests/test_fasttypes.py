@@ -184,3 +184,66 @@ def test_the_shared_pages(shared_data: Path, pattern: str, fast: Any) -> None:
     for f in shared_files(shared_data, pattern):
         for explain in (True, False):
             assert_same(classify_page(f.read_bytes(), model=model, explain=explain).blocks, fast)
+
+
+def _pure_labels(rows: list[list[float]], chosen: list[int], why: Any) -> tuple[Label, ...]:
+    return tuple(
+        Label(name=LABELS[k], score=row[k], scores=dict(zip(LABELS, row, strict=True)),
+              why=reasons)
+        for row, k, reasons in zip(rows, chosen, why, strict=True)
+    )
+
+
+def _same_instances(got: Sequence[Any], want: Sequence[Any], cls: type) -> None:
+    assert type(got) is tuple and len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        assert type(g) is cls
+        assert g == w and repr(g) == repr(w)
+
+
+def test_labels_are_label_page_s(fast: Any) -> None:
+    """`make_labels` (compiled) builds the same frozen `Label`s as the reference loop: equal,
+    same repr (floats to the last bit), the scores dict in `LABELS` order, and still frozen."""
+    rng = np.random.default_rng(0)
+    p = rng.random((50, len(LABELS)))
+    p[3] = p[3, 0]  # ties: the first maximum
+    p[4] = [0.0, -0.0, 1e-300, math.inf, math.nan]
+    rows = p.tolist()
+    chosen = p.argmax(axis=1).tolist()
+    for why in ([()] * len(rows), [(f"word w{i}", "layout x") for i in range(len(rows))]):
+        got = types.make_labels(rows, chosen, why)
+        want = _pure_labels(rows, chosen, why)
+        _same_instances(got, want, Label)
+        for g, w in zip(got, want, strict=True):
+            assert list(g.scores.items()) == list(w.scores.items())
+            assert g.score is w.score and g.why is w.why
+    assert types.make_labels([], [], []) == ()
+    with pytest.raises(AttributeError):
+        got[0].name = "ad"  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        types.make_labels(rows, chosen[:-1], [()] * len(rows))
+    with pytest.raises(ValueError):
+        types.make_labels([[0.5, 0.5]], [0], [()])
+
+
+def test_labelled_blocks_are_the_zip(fast: Any) -> None:
+    blocks = [Block(index=i, text=f"t{i}", start=i, end=i + 2) for i in range(7)]
+    labs = _pure_labels([[0.2, 0.2, 0.2, 0.2, 0.2]] * 7, [0] * 7, [()] * 7)
+    got = types.make_labelled_blocks(blocks, labs)
+    want = tuple(LabelledBlock(b, lab) for b, lab in zip(blocks, labs, strict=True))
+    _same_instances(got, want, LabelledBlock)
+    assert all(g.block is b and g.label is lab
+               for g, b, lab in zip(got, blocks, labs, strict=True))
+    with pytest.raises(ValueError):
+        types.make_labelled_blocks(blocks, labs[:-1])
+    with pytest.raises(AttributeError):
+        got[0].block = blocks[1]  # type: ignore[misc]
+
+
+def test_classify_page_uses_them(fast: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """classify_page's result with the compiled builders equals the reference loops'."""
+    html = (REPO / "data" / "demo-page.html").read_bytes()
+    with_fast = classify_page(html, explain=True)
+    monkeypatch.setattr(types, "_FAST", None)
+    pure = classify_page(html, explain=True)
+    assert with_fast == pure and repr(with_fast) == repr(pure)

@@ -10,6 +10,7 @@ from libc.math cimport fabs, floor, rint
 
 cdef extern from "Python.h":
     double PyFloat_AS_DOUBLE(object x)
+    int PyObject_GenericSetAttr(object o, object name, object value) except -1
 
 cdef object _py_round = round
 cdef type _LabelledBlock = None
@@ -91,3 +92,53 @@ def block_dicts(blocks, bint why):
             d["why"] = list(lab.why)
         out.append(d)
     return out
+
+
+# The frozen dataclasses' generated __init__ sets each field with ``object.__setattr__`` (their
+# own __setattr__ refuses); `labels` and `labelled_blocks` do the same from C, with no frame
+# and no keyword parsing. Neither class has a __post_init__.
+cdef object _new = object.__new__
+
+
+def labels(list rows, list chosen, why, tuple names):
+    """model.label_page's loop: per row of scores, ``Label(name=names[k], score=row[k],
+    scores=dict(zip(names, row, strict=True)), why=why[i])`` with ``k = chosen[i]``; a
+    tuple of them. Lengths must agree, as ``zip(..., strict=True)`` requires."""
+    cdef Py_ssize_t n = len(rows)
+    cdef Py_ssize_t m = len(names)
+    cdef Py_ssize_t i, j
+    cdef list row
+    cdef dict scores
+    cdef list out = []
+    if len(chosen) != n or len(why) != n:
+        raise ValueError("labels: rows, chosen and why differ in length")
+    for i in range(n):
+        row = rows[i]
+        if len(row) != m:
+            raise ValueError("labels: a row's length is not the number of labels")
+        k = chosen[i]
+        scores = {}
+        for j in range(m):
+            scores[names[j]] = row[j]
+        lab = _new(_Label)
+        PyObject_GenericSetAttr(lab, "name", names[k])
+        PyObject_GenericSetAttr(lab, "score", row[k])
+        PyObject_GenericSetAttr(lab, "scores", scores)
+        PyObject_GenericSetAttr(lab, "why", why[i])
+        out.append(lab)
+    return tuple(out)
+
+
+def labelled_blocks(blocks, labels):
+    """``tuple(LabelledBlock(b, lab) for b, lab in zip(blocks, labels, strict=True))``."""
+    cdef Py_ssize_t n = len(blocks)
+    cdef Py_ssize_t i
+    cdef list out = []
+    if len(labels) != n:
+        raise ValueError("labelled_blocks: blocks and labels differ in length")
+    for i in range(n):
+        lb = _new(_LabelledBlock)
+        PyObject_GenericSetAttr(lb, "block", blocks[i])
+        PyObject_GenericSetAttr(lb, "label", labels[i])
+        out.append(lb)
+    return tuple(out)

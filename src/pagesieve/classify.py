@@ -15,7 +15,7 @@ from .errors import LimitExceeded
 from .limits import Limits
 from .model import PageModel, load_model
 from .read import read_page
-from .types import LabelledBlock, PageResult
+from .types import PageResult, make_labelled_blocks
 from .verdict import kept_text, normalize_keep, page_quality, page_spam
 
 __all__ = ["classify_page"]
@@ -50,7 +50,7 @@ def classify_page(
     _check_time(started, lim, "read")
     labels = pm.label_page(page, explain=explain, max_block_chars=lim.max_block_chars)
     _check_time(started, lim, "label")
-    blocks = tuple(LabelledBlock(b, lab) for b, lab in zip(page.blocks, labels, strict=True))
+    blocks = make_labelled_blocks(page.blocks, labels)
     return PageResult(
         page=page,
         blocks=blocks,

@@ -35,7 +35,7 @@ from .modelfile import (
 )
 from .revise import CONTEXT_FEATURE_NAMES, context_matrix
 from .script import warm as script_warm
-from .types import LABELS, Label, LabelName, Page
+from .types import LABELS, Label, Page, make_labels
 
 __all__ = [
     "DEFAULT_MODEL_PATH",
@@ -442,13 +442,8 @@ class PageModel:
             ctx, p2 = self._both_passes(page, feats)
             if explain:
                 why = self._explain(feats, ctx, p2.argmax(axis=1))
-        out = []
         # Python floats in one go (tolist), each row's first maximum as its label
-        for row, k, reasons in zip(p2.tolist(), p2.argmax(axis=1).tolist(), why, strict=True):
-            name: LabelName = LABELS[k]
-            scores: dict[str, float] = dict(zip(LABELS, row, strict=True))
-            out.append(Label(name=name, score=row[k], scores=scores, why=reasons))
-        return tuple(out)
+        return make_labels(p2.tolist(), p2.argmax(axis=1).tolist(), why)
 
     # -- explaining -----------------------------------------------------------------------
     def _explain(

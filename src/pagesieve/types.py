@@ -6,7 +6,7 @@ values instead.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -164,6 +164,33 @@ class PageResult:
             else:
                 out["blocks"] = [lb.to_dict(why=why) for lb in self.blocks]
         return out
+
+
+def make_labels(
+    rows: list[list[float]], chosen: list[int], why: Sequence[tuple[str, ...]]
+) -> tuple[Label, ...]:
+    """Per row of the five scores (in `LABELS` order): its `Label`, named by ``chosen[i]``
+    (the row's first maximum), with ``why[i]``. The loop below is the reference; the compiled
+    part (`_fasttypes.labels`) builds the same frozen instances without their __init__."""
+    if _FAST is not None:
+        made: tuple[Label, ...] = _FAST.labels(rows, chosen, why, LABELS)
+        return made
+    out = []
+    for row, k, reasons in zip(rows, chosen, why, strict=True):
+        name: LabelName = LABELS[k]
+        scores: dict[str, float] = dict(zip(LABELS, row, strict=True))
+        out.append(Label(name=name, score=row[k], scores=scores, why=reasons))
+    return tuple(out)
+
+
+def make_labelled_blocks(
+    blocks: Sequence[Block], labels: Sequence[Label]
+) -> tuple[LabelledBlock, ...]:
+    """``LabelledBlock(b, lab)`` for each pair (compiled: `_fasttypes.labelled_blocks`)."""
+    if _FAST is not None:
+        made: tuple[LabelledBlock, ...] = _FAST.labelled_blocks(blocks, labels)
+        return made
+    return tuple(LabelledBlock(b, lab) for b, lab in zip(blocks, labels, strict=True))
 
 
 def _load_fast() -> Any:
