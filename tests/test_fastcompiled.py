@@ -184,3 +184,86 @@ def test_bigram_table_equals_the_sorted_search(keys: set[int], uni: list[int]) -
             hit = np.flatnonzero(k == u[i] * width + u[i + 1])
             want[i] = cols[hit[0]] if len(hit) else -1
     assert np.array_equal(got, want)
+
+
+def _both(c: Any, words: list[list[str]], layout: list[list[str]]) -> tuple[Any, Any]:
+    """`pass1_matrix` with the compiled CSR build and with the numpy reference."""
+    got = c.pass1_matrix(words, layout)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(compiled.CompiledModel, "_pass1_fast", lambda self, w, lay: None)
+        want = c.pass1_matrix(words, layout)
+    return got, want
+
+
+def assert_same_csr(c: Any, words: list[list[str]], layout: list[list[str]]) -> None:
+    got, want = _both(c, words, layout)
+    assert got.shape == want.shape
+    for name in ("data", "indices", "indptr"):
+        g, w = getattr(got, name), getattr(want, name)
+        assert g.dtype == w.dtype and g.shape == w.shape, name
+        assert np.array_equal(g, w), name
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Any:
+    from pagesieve.model import PageModel, default_model_path
+
+    c = PageModel.load(default_model_path()).compiled
+    assert c is not None
+    return c
+
+
+def test_pass1_csr_equals_numpy_on_token_lists(fast: Any, shipped: Any) -> None:
+    """Empty page, empty rows, unknown tokens only, repeated tokens and bigrams, long rows."""
+    c = shipped
+    words_vocab = [t for t in c.words_terms if " " not in t][::7][:300]
+    bigram_parts = [t.split(" ") for t in c.words_terms if " " in t][:100]
+    layout_vocab = c.layout_terms
+    assert_same_csr(c, [], [])
+    assert_same_csr(c, [[]], [[]])
+    assert_same_csr(c, [[], [], []], [[], [], []])
+    assert_same_csr(c, [["未知词x", "zzqqxx"]], [["no-such-layout"]])
+    w = words_vocab[0]
+    assert_same_csr(c, [[w] * 5000, [w, w], []], [layout_vocab[:1] * 9, [], layout_vocab])
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        n = int(rng.integers(0, 8))
+        words, layout = [], []
+        for _ in range(n):
+            row: list[str] = []
+            for _ in range(int(rng.integers(0, 60))):
+                r = rng.random()
+                if r < 0.3:
+                    row.extend(bigram_parts[int(rng.integers(len(bigram_parts)))])
+                elif r < 0.9:
+                    row.append(words_vocab[int(rng.integers(20 if r < 0.5 else len(words_vocab)))])
+                else:
+                    row.append("未知" + str(int(rng.integers(3))))
+            words.append(row)
+            layout.append([layout_vocab[int(rng.integers(len(layout_vocab)))]
+                           if rng.random() < 0.9 else "?" for _ in range(int(rng.integers(6)))])
+        assert_same_csr(c, words, layout)
+
+
+@pytest.mark.shared
+def test_pass1_csr_equals_numpy_on_real_pages(fast: Any, shipped: Any, shared_data: Path) -> None:
+    from pagesieve.features import page_tokens
+    from pagesieve.read import read_page
+
+    pages = sorted((shared_data / "gne-testpages").rglob("*.html"))[:25]
+    pages += sorted((shared_data / "cwced-zh" / "pages_raw").glob("*.html"))[:15]
+    pages += sorted((shared_data / "gerapy-samples").rglob("*.html"))
+    assert len(pages) > 30
+    for p in pages:
+        words, layout = page_tokens(read_page(p.read_bytes()))
+        assert_same_csr(shipped, words, layout)
+
+
+def test_pass1_csr_counts_beyond_the_log_table(fast: Any, shipped: Any) -> None:
+    """A column counted more often than `_LOG_COUNTS` reaches: the numpy path, same matrix."""
+    w = next(t for t in shipped.words_terms if " " not in t)
+    n = len(compiled._LOG_COUNTS) + 1
+    one, none = np.ones(1, np.int64), np.zeros(0, np.int64)
+    assert fast.pass1_csr(one, one, none, shipped.arrays["idf"], compiled._LOG_COUNTS[:0],
+                          one, none, 1) is None
+    assert_same_csr(shipped, [[w] * n], [[]])

@@ -10,7 +10,8 @@ from cpython.dict cimport PyDict_GetItemWithError
 from cpython.object cimport PyObject
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.string cimport memcmp
-from libc.math cimport exp, expf
+from libc.math cimport exp, expf, sqrt
+from libc.stdlib cimport malloc, free, qsort
 
 import numpy as np
 
@@ -253,3 +254,111 @@ def bigram_columns(const long long[::1] tkeys, const long long[::1] tcols,
                 break
             s = (s + 1) & mask
     return out
+
+
+cdef int _cmp_ll(const void *a, const void *b) noexcept nogil:
+    cdef long long x = (<const long long *> a)[0]
+    cdef long long y = (<const long long *> b)[0]
+    return (x > y) - (x < y)
+
+
+cdef inline void _sort(long long *v, Py_ssize_t n) noexcept:
+    """Ascending, in place: insertion sort for the usual few columns, qsort beyond."""
+    cdef Py_ssize_t i, j
+    cdef long long x
+    if n > 24:
+        qsort(v, n, sizeof(long long), _cmp_ll)
+        return
+    for i in range(1, n):
+        x = v[i]
+        j = i - 1
+        while j >= 0 and v[j] > x:
+            v[j + 1] = v[j]
+            j -= 1
+        v[j + 1] = x
+
+
+def pass1_csr(const long long[::1] wlen, const long long[::1] uni, const long long[::1] bi,
+              const float[::1] idf, const float[::1] logtab, const long long[::1] llen,
+              const long long[::1] lids, long long n_words):
+    """`CompiledModel.pass1_matrix` after the lookups, in one pass over the rows: each row's
+    distinct word columns (its unigram ids, and the bigram ids of its adjacent pairs; -1
+    dropped) in ascending order with float32 ``(log(count) + 1) * idf`` (`logtab[k - 1]` is
+    numpy's float32 ``log(k)``), divided in float64 by the square root of the float32
+    squares added left to right into a float64 sum (when it is not zero), then its distinct
+    layout columns + `n_words`, ascending, with 1.0. Returns (float32 data, int32 indices,
+    int32 indptr), or None when a count exceeds `logtab` (the caller extends it and retries)."""
+    cdef Py_ssize_t n_rows = wlen.shape[0]
+    cdef Py_ssize_t n_tok = uni.shape[0]
+    cdef Py_ssize_t n_lay = lids.shape[0]
+    cdef Py_ssize_t n_log = logtab.shape[0]
+    cdef Py_ssize_t cap = n_tok + bi.shape[0] + n_lay
+    data_ = np.empty(cap, dtype=np.float32)
+    indices_ = np.empty(cap, dtype=np.int32)
+    indptr_ = np.empty(n_rows + 1, dtype=np.int32)
+    cdef float[::1] data = data_
+    cdef int[::1] indices = indices_
+    cdef int[::1] indptr = indptr_
+    cdef long long *buf = <long long *> malloc((cap if cap > 0 else 1) * sizeof(long long))
+    if buf == NULL:
+        raise MemoryError()
+    cdef Py_ssize_t row, i, m, k, start, count, nnz = 0, ws = 0, ls = 0, we, le, first
+    cdef long long col
+    cdef float v
+    cdef double s, norm
+    try:
+        indptr[0] = 0
+        for row in range(n_rows):
+            we = ws + wlen[row]
+            m = 0
+            for i in range(ws, we):
+                if uni[i] >= 0:
+                    buf[m] = uni[i]
+                    m += 1
+            for i in range(ws, we - 1):
+                if bi[i] >= 0:
+                    buf[m] = bi[i]
+                    m += 1
+            _sort(buf, m)
+            first = nnz
+            s = 0.0
+            i = 0
+            while i < m:
+                col = buf[i]
+                start = i
+                while i < m and buf[i] == col:
+                    i += 1
+                count = i - start
+                if count > n_log:
+                    return None
+                v = logtab[count - 1] + <float> 1.0
+                v = v * idf[col]
+                data[nnz] = v
+                indices[nnz] = <int> col
+                nnz += 1
+                s += <double> (v * v)
+            norm = sqrt(s)
+            if norm != 0.0:
+                for k in range(first, nnz):
+                    data[k] = <float> (<double> data[k] / norm)
+            ws = we
+            le = ls + llen[row]
+            m = 0
+            for i in range(ls, le):
+                if lids[i] >= 0:
+                    buf[m] = lids[i]
+                    m += 1
+            _sort(buf, m)
+            i = 0
+            while i < m:
+                col = buf[i]
+                while i < m and buf[i] == col:
+                    i += 1
+                data[nnz] = 1.0
+                indices[nnz] = <int> (col + n_words)
+                nnz += 1
+            ls = le
+            indptr[row + 1] = <int> nnz
+    finally:
+        free(buf)
+    return data_[:nnz].copy(), indices_[:nnz].copy(), indptr_
