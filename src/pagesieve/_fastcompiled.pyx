@@ -278,6 +278,17 @@ cdef inline void _sort(long long *v, Py_ssize_t n) noexcept:
         v[j + 1] = x
 
 
+cdef inline Py_ssize_t _gather(const long long[::1] ids, Py_ssize_t a, Py_ssize_t b,
+                               long long *buf, Py_ssize_t m) noexcept:
+    """Append ``ids[a:b]``'s known (>= 0) columns to ``buf[m:]``; the new length."""
+    cdef Py_ssize_t i
+    for i in range(a, b):
+        if ids[i] >= 0:
+            buf[m] = ids[i]
+            m += 1
+    return m
+
+
 def pass1_csr(const long long[::1] wlen, const long long[::1] uni, const long long[::1] bi,
               const float[::1] idf, const float[::1] logtab, const long long[::1] llen,
               const long long[::1] lids, long long n_words):
@@ -287,7 +298,7 @@ def pass1_csr(const long long[::1] wlen, const long long[::1] uni, const long lo
     numpy's float32 ``log(k)``), divided in float64 by the square root of the float32
     squares added left to right into a float64 sum (when it is not zero), then its distinct
     layout columns + `n_words`, ascending, with 1.0. Returns (float32 data, int32 indices,
-    int32 indptr), or None when a count exceeds `logtab` (the caller extends it and retries)."""
+    int32 indptr), or None when a count exceeds `logtab` (the caller then takes the numpy path)."""
     cdef Py_ssize_t n_rows = wlen.shape[0]
     cdef Py_ssize_t n_tok = uni.shape[0]
     cdef Py_ssize_t n_lay = lids.shape[0]
@@ -310,15 +321,8 @@ def pass1_csr(const long long[::1] wlen, const long long[::1] uni, const long lo
         indptr[0] = 0
         for row in range(n_rows):
             we = ws + wlen[row]
-            m = 0
-            for i in range(ws, we):
-                if uni[i] >= 0:
-                    buf[m] = uni[i]
-                    m += 1
-            for i in range(ws, we - 1):
-                if bi[i] >= 0:
-                    buf[m] = bi[i]
-                    m += 1
+            m = _gather(uni, ws, we, buf, 0)
+            m = _gather(bi, ws, we - 1, buf, m)  # the row's own adjacent pairs only
             _sort(buf, m)
             first = nnz
             s = 0.0
@@ -343,11 +347,7 @@ def pass1_csr(const long long[::1] wlen, const long long[::1] uni, const long lo
                     data[k] = <float> (<double> data[k] / norm)
             ws = we
             le = ls + llen[row]
-            m = 0
-            for i in range(ls, le):
-                if lids[i] >= 0:
-                    buf[m] = lids[i]
-                    m += 1
+            m = _gather(lids, ls, le, buf, 0)
             _sort(buf, m)
             i = 0
             while i < m:

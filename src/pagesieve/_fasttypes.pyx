@@ -52,12 +52,8 @@ def round6(x):
 
 cdef dict _scores(object scores):
     cdef dict out = {}
-    if type(scores) is dict:
-        for k, v in (<dict>scores).items():
-            out[k] = _round6(v if type(v) is float else float(v))
-    else:
-        for k, v in scores.items():
-            out[k] = _round6(v if type(v) is float else float(v))
+    for k, v in scores.items():
+        out[k] = _round6(v if type(v) is float else float(v))
     return out
 
 

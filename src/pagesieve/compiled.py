@@ -194,12 +194,17 @@ class CompiledModel:
             f"layout__{t}" for t in self.layout_terms
         ]
 
+    def _word_ids(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
+        """(tokens per doc, each token's unigram column, each adjacent pair's bigram column;
+        -1 where unknown). Bigrams over the whole page at once: the caller drops the pairs
+        across a block boundary."""
+        lengths, flat, uni = _token_ids(self._words_vocab, docs)
+        return lengths, uni, self._bigram_columns(flat, uni)
+
     def _words(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
         """Rows, columns and float32 TF-IDF values (unigrams + bigrams, sublinear tf, L2)."""
-        lengths, flat, uni = _token_ids(self._words_vocab, docs)
+        lengths, uni, bi = self._word_ids(docs)
         rows = _rows_of(lengths)
-        # Bigrams over the whole page at once; pairs across a block boundary are dropped.
-        bi = self._bigram_columns(flat, uni)
         same = rows[:-1] == rows[1:]
         all_rows = np.concatenate([rows, rows[:-1][same]])
         all_cols = np.concatenate([uni, bi[same]])
@@ -319,12 +324,11 @@ class CompiledModel:
         numpy's unique/argsort/concatenate on a page's few hundred entries. None (the numpy
         path) in the unlikely case that a column occurs more often in a block than the table
         of float32 logs reaches."""
-        lengths, flat, uni = _token_ids(self._words_vocab, words)
-        bi = self._bigram_columns(flat, uni)
-        llen, _, lids = _token_ids(self._layout_vocab, layout)
         idf = self.arrays["idf"]
         if idf.dtype != np.float32 or not idf.flags.c_contiguous:
             return None
+        lengths, uni, bi = self._word_ids(words)
+        llen, _, lids = _token_ids(self._layout_vocab, layout)
         got = _FAST.pass1_csr(lengths, uni, bi, idf, _LOG_COUNTS, llen, lids, self._n_words)
         if got is None:
             return None

@@ -433,17 +433,19 @@ class PageModel:
         c = self._compiled
         if c is not None:
             X, ctx, p2 = self._compiled_passes(c, page, max_block_chars)
+            chosen = p2.argmax(axis=1)  # each row's first maximum is its label
             if explain:
                 coef, ccoef, names = self._explain_weights()
                 why = self._explain_rows(X.data, X.indices, X.indptr, coef, ctx, ccoef,
-                                         p2.argmax(axis=1), names)
+                                         chosen, names)
         else:
             feats = self.featurize(page, max_block_chars=max_block_chars)
             ctx, p2 = self._both_passes(page, feats)
+            chosen = p2.argmax(axis=1)
             if explain:
-                why = self._explain(feats, ctx, p2.argmax(axis=1))
-        # Python floats in one go (tolist), each row's first maximum as its label
-        return make_labels(p2.tolist(), p2.argmax(axis=1).tolist(), why)
+                why = self._explain(feats, ctx, chosen)
+        # Python floats in one go (tolist)
+        return make_labels(p2.tolist(), chosen.tolist(), why)
 
     # -- explaining -----------------------------------------------------------------------
     def _explain(
