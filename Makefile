@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 EXTRAS := batch,spark,serve,export,peers,dev
 
-.PHONY: install demo test lint typecheck model evaluate bench clean-venv help
+.PHONY: install bytecode demo test lint typecheck model evaluate bench clean-venv help
 
 help:
 	@echo "make demo      install and classify the demo page with the shipped model"
@@ -20,7 +20,14 @@ $(STAMP): pyproject.toml setup.py $(wildcard src/pagesieve/*.pyx)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip setuptools wheel
 	$(BIN)/pip install -q -e ".[$(EXTRAS)]"
+	$(MAKE) --no-print-directory bytecode
 	touch $(STAMP)
+
+# An editable install writes no bytecode, and with PYTHONDONTWRITEBYTECODE=1 (set on our
+# machines) neither does any run: every process would compile the sources again (~70 ms of each
+# `pagesieve clean` start-up). Incremental: only new or edited modules are compiled.
+bytecode:
+	$(BIN)/python -m compileall -q src/pagesieve
 
 install: $(STAMP)
 
@@ -45,7 +52,7 @@ model: $(STAMP)
 evaluate: $(STAMP)
 	$(BIN)/pagesieve evaluate $(SHARED)/data --report reports/evaluation.json
 
-bench: $(STAMP)
+bench: $(STAMP) bytecode
 	$(BIN)/python bench/bench_classify.py
 	$(BIN)/python bench/bench_clean.py
 	$(BIN)/python bench/bench_service.py
