@@ -135,6 +135,13 @@ FACT_TEXTS = [
     # `_ICP` only where two characters in a row may start it (or ©)
     "xic", "iC", "İc", "ıC", "(c", "( c", "Co", "cO", "c o", "备x案", "版 权", "公\n网", "许可",
     "案备", "i", "c", "icp" + "中" * 50, "中" * 50 + "©",
+    # `_CONTACT`'s Chinese alternatives only as pairs (电影, 热门, 微博 start none), and its
+    # phone numbers only with eleven digits in a row or three, ``-`` and seven
+    "电影", "热门", "微博", "加油", "信微", "话电", "线热", "微 信", "电\n话", "加微信", "V微信",
+    "12345678901", "1234567890", "1234567890a1", "123-4567890", "12-4567890", "123-456789",
+    "123-456789 0", "123--4567890", "1234-5678901", "12-345-6789012", "٠١٢-٣٤٥٦٧٨٩",
+    "139１２３45678", "139 12345678", "1-2-3-4-5-6-7-8-9-0-1", "２０２４-１２３４５６７",
+    "x" * 40 + "13912345678",
 ]
 
 
@@ -159,7 +166,7 @@ def test_text_facts_on_real_blocks(shared_data: Path, fast: Any) -> None:
 _FACT_ALPHABET = list(
     "httpswwwcomncqvxiIİıkKKsSſ@.:：-()（）©1234567890１２３"
     "微信加电话热线备案版权所有公网安备许可证年月日…。！？!?；;|｜ \n\t今天的新闻"
-    "广告推注册送vVxXqQpPsS/前秒分钟小时天•★…\u3000oO案权网可"
+    "广告推注册送vVxXqQpPsS/前秒分钟小时天•★…\u3000oO案权网可影门博"
 )
 
 
@@ -195,3 +202,27 @@ def test_text_facts_with_cues_the_prefilter_cannot_read(pattern: str, fast: Any)
     finally:
         assert f._load_fast() is fast  # the real patterns again
     assert fast.text_facts("加V", 2) == ("sent:0", "cjk:1", "dig:0", "adcue:1")
+
+
+#: The patterns the compiled prefilters of `_fastfeatures.text_facts` were written for (their
+#: docstrings give the proofs): a change to one must revisit its prefilter.
+_PREFILTERED = {
+    "_CONTACT": (
+        r"(?:https?://|www\.|\.com|\.cn|@\w+\.|qq[:：\s]*\d{5,}|微信|加微|vx|v信|电话|热线|"
+        r"1[3-9]\d{9}|\d{3,4}-\d{7,8})"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_PREFILTERED))
+def test_prefiltered_patterns_are_the_proven_ones(name: str) -> None:
+    assert getattr(features, name).pattern == _PREFILTERED[name]
+
+
+def test_contact_hint_characters_fold_to_no_others() -> None:
+    """`_contact_hint` and `_phone_run` name the characters of `_CONTACT`'s pairs and phone
+    numbers with their ASCII case only: re.I lets no other BMP character match them."""
+    for ch in "/:wWc.qQvVxX@微信加电话热线-0123456789":
+        same = re.compile(re.escape(ch), re.I).fullmatch
+        alike = {chr(x) for x in range(0x10000) if same(chr(x))}
+        assert alike == {ch, ch.swapcase()}, (ch, alike)

@@ -113,9 +113,11 @@ cdef void _init_cue_filter(ad_cues) except *:
 
 cdef inline bint _contact_hint(Py_UCS4 a, Py_UCS4 b) noexcept:
     """Whether `b`, after `a`, is where a match of `_CONTACT` may end: each alternative holds
-    ``://``, ``ww``, ``.c``, ``qq``, ``vx``, ``v信``, ``@``, 微, 电 or 热 (re.I folds no other
-    character to these letters), but for the two phone numbers, which hold ten digits."""
-    if b == 0x40 or b == 0x5FAE or b == 0x7535 or b == 0x70ED:  # @ 微 电 热
+    ``://``, ``ww``, ``.c``, ``qq``, ``vx``, ``v信``, ``@``, 微信, 加微, 电话 or 热线 (re.I folds
+    no other character to these: tests/test_fastfeatures.py checks every BMP character), but
+    for the two phone numbers, which hold eleven digits in a row or three, ``-`` and seven
+    (`_phone_run`)."""
+    if b == 0x40:  # @
         return True
     if b == 0x2F:  # /
         return a == 0x3A  # :
@@ -125,8 +127,34 @@ cdef inline bint _contact_hint(Py_UCS4 a, Py_UCS4 b) noexcept:
         return a == 0x2E  # .
     if b == 0x71 or b == 0x51:  # q Q
         return a == 0x71 or a == 0x51
-    if b == 0x78 or b == 0x58 or b == 0x4FE1:  # x X 信
+    if b == 0x78 or b == 0x58:  # x X
         return a == 0x76 or a == 0x56  # v V
+    if b == 0x4FE1:  # 信
+        return a == 0x76 or a == 0x56 or a == 0x5FAE  # v V 微
+    if b == 0x5FAE:  # 微
+        return a == 0x52A0  # 加
+    if b == 0x8BDD:  # 话
+        return a == 0x7535  # 电
+    if b == 0x7EBF:  # 线
+        return a == 0x70ED  # 热
+    return False
+
+
+cdef bint _phone_run(str text):
+    """Whether `text` holds eleven decimal digits in a row, or three, ``-`` and seven: what
+    `_CONTACT`'s phone numbers (``1[3-9]\\d{9}``, ``\\d{3,4}-\\d{7,8}``) need (``\\d`` is
+    `Py_UNICODE_ISDECIMAL` in `re`; re.I folds nothing to a digit or ``-``)."""
+    cdef Py_ssize_t run = 0  # decimal digits in a row, up to this character
+    cdef Py_ssize_t before_dash = 0  # the run just before the ``-`` that started this run
+    cdef Py_UCS4 c
+    for c in text:
+        if Py_UNICODE_ISDECIMAL(c):
+            run += 1
+            if run >= 11 or (before_dash >= 3 and run >= 7):
+                return True
+        else:
+            before_dash = run if c == 0x2D else 0
+            run = 0
     return False
 
 
@@ -230,7 +258,7 @@ def text_facts(str text, Py_ssize_t size):
         out.append("stamp")
     if digits and who_hint and _who_line(text):
         out.append("who")
-    if (contact_hint or digits >= 10) and _CONTACT.search(text):
+    if (contact_hint or (digits >= 10 and _phone_run(text))) and _CONTACT.search(text):
         out.append("contact")
     if icp_hint and _ICP.search(text):
         out.append("icp")
