@@ -158,6 +158,27 @@ cdef bint _phone_run(str text):
     return False
 
 
+cdef bint _date_between_digits(str text):
+    """Whether one of ``-/年.月:`` in `text` has a decimal digit as the nearest character
+    before it and after it that is not a space (``\\d`` is `Py_UNICODE_ISDECIMAL`, ``\\s``
+    `Py_UNICODE_ISSPACE` in `re`): what every match of `_DATE` holds, the first alternative
+    ``\\d{2}\\s*[-/年.]\\s*\\d``, the others ``\\d月\\d`` and ``\\d:\\d`` (no re.I)."""
+    cdef bint digit_before = False  # the last character not a space is a digit
+    cdef bint armed = False  # ... is a separator after a digit (spaces between)
+    cdef Py_UCS4 c
+    for c in text:
+        if Py_UNICODE_ISDECIMAL(c):
+            if armed:
+                return True
+            digit_before = True
+        elif c == 0x2D or c == 0x2F or c == 0x5E74 or c == 0x2E or c == 0x6708 or c == 0x3A:
+            armed = digit_before  # - / 年 . 月 :
+            digit_before = False
+        elif not Py_UNICODE_ISSPACE(c):
+            armed = digit_before = False
+    return False
+
+
 cdef inline bint _icp_hint(Py_UCS4 a, Py_UCS4 b) noexcept:
     """Whether `a` then `b` may start a match of `_ICP`: each alternative starts with ``ic``,
     ``co``, ``(c``, 备案, 版权, 公网 or 许可 (re.I folds İ and ı to i, no other character to
@@ -248,7 +269,7 @@ def text_facts(str text, Py_ssize_t size):
     if (end and (text[end - 1] == 0x2E or text[end - 1] == 0x2026 or text[end - 1] == 0x3002)
             and _TRUNC.search(text, max(0, end - 3))):  # . … 。
         out.append("trunc")
-    if digits and date_hint and _DATE.search(text):
+    if digits and date_hint and _date_between_digits(text) and _DATE.search(text):
         out.append("date")
     if digits and _DATE_ONLY.match(text):
         out.append("dateonly")
