@@ -147,6 +147,11 @@ FACT_TEXTS = [
     "1:2", "a1-", "-1",
     "1-a1", "1-", "1 - x 1", "1x- 1", "1--1", "1-/1", "v1.0", "1.5", "1年", "年1", "第1/2页",
     "2024年-3-5", "19 99-1-1", "2024- 03 -05", "12\n:\n30", "١٢:٣٠", "１２：３０", "１２:３０",
+    # `_DATE_ONLY` and `_NUM_ONLY` only on texts of the characters they can match
+    "【2024-03-05 12:30】", "(2024/3/5)", "[3月5日]", "2024年3月5日 12:30:59\n", "（2024-3-5）",
+    "【12:30】\n\n", "2024.3.5x", "x12:30", "12:30 ", "(1,234.5万)", "（1,234万）", "[12k]",
+    "1.2w", "12K ", "12K", "12M", "12 k", "1,2,3", "（12）", "【12】", "12万.", "١٢٣", "１２万",
+    "12年", "3:5万", "\u3000(12)\u3000", "12\x1c", "12日", "12月", "12-", "-12", "12/", "k12",
 ]
 
 
@@ -171,7 +176,7 @@ def test_text_facts_on_real_blocks(shared_data: Path, fast: Any) -> None:
 _FACT_ALPHABET = list(
     "httpswwwcomncqvxiIİıkKKsSſ@.:：-()（）©1234567890１２３"
     "微信加电话热线备案版权所有公网安备许可证年月日…。！？!?；;|｜ \n\t今天的新闻"
-    "广告推注册送vVxXqQpPsS/前秒分钟小时天•★…\u3000oO案权网可影门博"
+    "广告推注册送vVxXqQpPsS/前秒分钟小时天•★…\u3000oO案权网可影门博【】[],万"
 )
 
 
@@ -215,6 +220,11 @@ _PREFILTERED = {
     "_DATE": (
         r"(?:19|20)\d{2}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}:\d{2}"
     ),
+    "_DATE_ONLY": (
+        r"^[\s\[\(【(]*(?:(?:19|20)\d{2}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}日?"
+        r"|\d{1,2}月\d{1,2}日)?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?[\s\]\))】]*$"
+    ),
+    "_NUM_ONLY": r"^[\s(（\[]*\d[\d,.]*[万wkK]?[\s)）\]]*$",
     "_CONTACT": (
         r"(?:https?://|www\.|\.com|\.cn|@\w+\.|qq[:：\s]*\d{5,}|微信|加微|vx|v信|电话|热线|"
         r"1[3-9]\d{9}|\d{3,4}-\d{7,8})"
@@ -234,3 +244,13 @@ def test_contact_hint_characters_fold_to_no_others() -> None:
         same = re.compile(re.escape(ch), re.I).fullmatch
         alike = {chr(x) for x in range(0x10000) if same(chr(x))}
         assert alike == {ch, ch.swapcase()}, (ch, alike)
+
+
+def test_text_facts_with_every_bmp_character(fast: Any) -> None:
+    """Each BMP character next to a date, a time and a number: the compiled prefilters name
+    the characters their patterns may hold, and must miss none."""
+    for x in range(0x10000):
+        c = chr(x)
+        for text in (f"1{c}", f"{c}1", f"2024-3-5{c}12:30", f"{c}12:30{c}", f"12{c}3", f"1{c}2"):
+            size = len(text) - text.count(" ")
+            assert fast.text_facts(text, size) == features._text_facts(text, size), repr(text)

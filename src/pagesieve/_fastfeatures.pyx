@@ -179,6 +179,30 @@ cdef bint _date_between_digits(str text):
     return False
 
 
+cdef int _only_kinds(str text):
+    """Which of `_DATE_ONLY` (1) and `_NUM_ONLY` (2) may match `text`, from the characters a
+    match can hold (both are anchored at both ends and have no re.I, so every character of
+    `text` is one): for `_DATE_ONLY` spaces, digits and ``[(【])】-/年.月日:``, for `_NUM_ONLY`
+    spaces, digits and ``(（[,.万wkK)）]`` (``\\s`` is `Py_UNICODE_ISSPACE`, ``\\d``
+    `Py_UNICODE_ISDECIMAL` in `re`; ``$`` may stand before a last ``\\n``, a space)."""
+    cdef int kinds = 3
+    cdef Py_UCS4 c
+    for c in text:
+        if Py_UNICODE_ISDECIMAL(c) or Py_UNICODE_ISSPACE(c):
+            continue
+        if c == 0x2E or c == 0x28 or c == 0x29 or c == 0x5B or c == 0x5D:  # . ( ) [ ]
+            continue
+        if not (c == 0x3010 or c == 0x3011 or c == 0x2D or c == 0x2F or c == 0x5E74  # 【】-/年
+                or c == 0x6708 or c == 0x65E5 or c == 0x3A):  # 月日:
+            kinds &= ~1
+        if not (c == 0xFF08 or c == 0xFF09 or c == 0x2C or c == 0x4E07  # （）,万
+                or c == 0x77 or c == 0x6B or c == 0x4B):  # w k K
+            kinds &= ~2
+        if not kinds:
+            return 0
+    return kinds
+
+
 cdef inline bint _icp_hint(Py_UCS4 a, Py_UCS4 b) noexcept:
     """Whether `a` then `b` may start a match of `_ICP`: each alternative starts with ``ic``,
     ``co``, ``(c``, 备案, 版权, 公网 or 许可 (re.I folds İ and ı to i, no other character to
@@ -271,9 +295,10 @@ def text_facts(str text, Py_ssize_t size):
         out.append("trunc")
     if digits and date_hint and _date_between_digits(text) and _DATE.search(text):
         out.append("date")
-    if digits and _DATE_ONLY.match(text):
+    cdef int only = _only_kinds(text) if digits else 0
+    if only & 1 and _DATE_ONLY.match(text):
         out.append("dateonly")
-    if digits and _NUM_ONLY.match(text):
+    if only & 2 and _NUM_ONLY.match(text):
         out.append("numonly")
     if digits and "\n" in text and _stamp_line(text):
         out.append("stamp")
