@@ -152,6 +152,12 @@ FACT_TEXTS = [
     "【12:30】\n\n", "2024.3.5x", "x12:30", "12:30 ", "(1,234.5万)", "（1,234万）", "[12k]",
     "1.2w", "12K ", "12K", "12M", "12 k", "1,2,3", "（12）", "【12】", "12万.", "١٢٣", "１２万",
     "12年", "3:5万", "\u3000(12)\u3000", "12\x1c", "12日", "12月", "12-", "-12", "12/", "k12",
+    # `_AD_CUES` matched at the pairs that may start a cue: pairs inside a match, seven, eight
+    # and nine pairs (the most matched one by one, then `findall`), cues at the 2,000th character
+    "加vx", "vxvx", "加v加v", "qq1qq", "注册就送注册送", "sponsoredsponsored", "ſponſored",
+    "免费" * 7 + "广告", "免费" * 8 + "广告", "免费" * 9 + "广告", "广告" + "免费" * 9 + "推广",
+    "注册" * 5 + "加v" * 5, "x" * 1998 + "广告", "x" * 1999 + "广告", "x" * 1997 + "咨询热线",
+    "免费" * 999 + "广告", "注册" * 1000 + "加v", "x" * 1996 + "qq:1", "x" * 1996 + "qq1",
 ]
 
 

@@ -111,6 +111,35 @@ cdef void _init_cue_filter(ad_cues) except *:
     _cue_filter = True
 
 
+cdef Py_ssize_t _count_cues(str text, Py_ssize_t first) except -1:
+    """``len(_AD_CUES.findall(text[:2000]))`` when the prefilter is on (`_cue_filter`) and
+    `first` is the first position where two characters in a row can start an alternative.
+
+    Every match starts at such a position (a candidate), so `findall` finds none before
+    `first` and, after a match, none before the next candidate at or past its end. The pattern
+    has no anchor, lookaround or ``\\b`` (`_init_cue_filter` only reads flat alternations of
+    plain characters, classes and counts) and matches two characters at least, so `match` at a
+    candidate, up to the same end, is what `findall` tries there: with few candidates the
+    matches are counted at them alone; with many, `findall` starts at the first."""
+    cdef Py_ssize_t end = min(len(text), 2000)
+    cdef Py_ssize_t p
+    cdef list starts = []
+    for p in range(first, end - 1):
+        if _bit(_cue_first, text[p]) and _bit(_cue_second, text[p + 1]):
+            if len(starts) == 8:
+                return len(_AD_CUES.findall(text, first, end))
+            starts.append(p)
+    cdef Py_ssize_t count = 0
+    cdef Py_ssize_t resume = 0
+    for start in starts:
+        if start >= resume:
+            m = _AD_CUES.match(text, start, end)
+            if m is not None:
+                count += 1
+                resume = m.end()
+    return count
+
+
 cdef inline bint _contact_hint(Py_UCS4 a, Py_UCS4 b) noexcept:
     """Whether `b`, after `a`, is where a match of `_CONTACT` may end: each alternative holds
     ``://``, ``ww``, ``.c``, ``qq``, ``vx``, ``v信``, ``@``, 微信, 加微, 电话 or 热线 (re.I folds
@@ -229,7 +258,8 @@ def text_facts(str text, Py_ssize_t size):
     findall) are one loop over the characters (``\\d`` is `Py_UNICODE_ISDECIMAL` in `re`); the
     date and number patterns, which all need a digit, are skipped when there is none,
     `_CONTACT` and `_ICP` without the characters or pairs they need, and `_AD_CUES` when no two
-    characters in a row can start one of its alternatives. `_DATE` needs one of ``-/年.月:``
+    characters in a row can start one of its alternatives (and then it is matched at those
+    pairs alone, `_count_cues`). `_DATE` needs one of ``-/年.月:``
     (each alternative holds one), `_who_line` one of ``-/月.:前`` (`_WHO`'s times do); and a
     `_TRUNC` match is its mark (``...``, ``…``, ``。。。``: three characters at most, the last
     ``.``, ``…`` or ``。``) then only spaces (``\\s`` is `Py_UNICODE_ISSPACE`), so it is
@@ -251,9 +281,13 @@ def text_facts(str text, Py_ssize_t size):
     cdef bint who_hint = False
     cdef Py_UCS4 prev = 0
     cdef Py_ssize_t end
+    cdef Py_ssize_t at = -1  # the index of `c`
+    cdef Py_ssize_t cue_at = 0  # where the first two characters that may start a cue are
     for c in text:
+        at += 1
         if not cue_hint:
             cue_hint = after_first and _bit(_cue_second, c)
+            cue_at = at - 1
             after_first = _bit(_cue_first, c)
         if not contact_hint:
             contact_hint = _contact_hint(prev, c)
@@ -308,7 +342,9 @@ def text_facts(str text, Py_ssize_t size):
         out.append("contact")
     if icp_hint and _ICP.search(text):
         out.append("icp")
-    cdef Py_ssize_t cues = len(_AD_CUES.findall(text[:2000])) if cue_hint else 0
+    cdef Py_ssize_t cues = 0
+    if cue_hint:
+        cues = _count_cues(text, cue_at) if _cue_filter else len(_AD_CUES.findall(text[:2000]))
     if cues:
         out.append(_CUES[min(cues, 3)])
     if "|" in text or "\uff5c" in text:
