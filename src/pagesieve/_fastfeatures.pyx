@@ -140,6 +140,44 @@ cdef Py_ssize_t _count_cues(str text, Py_ssize_t first) except -1:
     return count
 
 
+cdef bint _may_be_bullet(str text):
+    """Whether the first character of `text` that is not a space (``str.lstrip`` strips the
+    `Py_UNICODE_ISSPACE` ones) may start a `_BULLET` match: the pattern is one class, of
+    ``-*+``, ``·`` and characters from U+2022 to U+2606 (no re.I)."""
+    cdef Py_UCS4 c
+    for c in text:
+        if not Py_UNICODE_ISSPACE(c):
+            return (0x2022 <= c <= 0x2606 or c == 0xB7 or c == 0x2D or c == 0x2A
+                    or c == 0x2B)  # · - * +
+    return False
+
+
+cdef bint _may_sign(str text):
+    """Whether one of the first three lines of `text` may match `_WHO` (what `_who_line`
+    asks): forty characters at most and, last but for spaces, a decimal digit, 日 or 前 (each
+    alternative of `_WHO`'s time ends with one, then ``\\s*$``; ``\\s`` is
+    `Py_UNICODE_ISSPACE`, ``\\d`` `Py_UNICODE_ISDECIMAL` in `re`, no re.I; the lines hold no
+    ``\\n``, so ``$`` is their end)."""
+    cdef Py_ssize_t length = 0  # of the line so far
+    cdef Py_UCS4 last = 0  # its last character not a space
+    cdef int line = 0
+    cdef Py_UCS4 c
+    for c in text:
+        if c == 0x0A:
+            if length <= 40 and (Py_UNICODE_ISDECIMAL(last) or last == 0x65E5 or last == 0x524D):
+                return True
+            line += 1
+            if line == 3:
+                return False
+            length = 0
+            last = 0
+        else:
+            length += 1
+            if not Py_UNICODE_ISSPACE(c):
+                last = c
+    return length <= 40 and (Py_UNICODE_ISDECIMAL(last) or last == 0x65E5 or last == 0x524D)
+
+
 cdef inline bint _contact_hint(Py_UCS4 a, Py_UCS4 b) noexcept:
     """Whether `b`, after `a`, is where a match of `_CONTACT` may end: each alternative holds
     ``://``, ``ww``, ``.c``, ``qq``, ``vx``, ``v信``, ``@``, 微信, 加微, 电话 or 热线 (re.I folds
@@ -319,7 +357,7 @@ def text_facts(str text, Py_ssize_t size):
         k = 0 if share <= 0.0 else 1 if share <= 0.1 else 2 if share <= 0.3 else (
             3 if share <= 0.6 else 4)
         out.append(_DIGS[k])
-    if _BULLET.match(text.lstrip()):
+    if _may_be_bullet(text) and _BULLET.match(text.lstrip()):
         out.append("bullet")
     end = len(text)
     while end > 0 and Py_UNICODE_ISSPACE(text[end - 1]):
@@ -336,7 +374,7 @@ def text_facts(str text, Py_ssize_t size):
         out.append("numonly")
     if digits and "\n" in text and _stamp_line(text):
         out.append("stamp")
-    if digits and who_hint and _who_line(text):
+    if digits and who_hint and _may_sign(text) and _who_line(text):
         out.append("who")
     if (contact_hint or (digits >= 10 and _phone_run(text))) and _CONTACT.search(text):
         out.append("contact")
