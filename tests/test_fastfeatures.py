@@ -274,3 +274,23 @@ def test_text_facts_with_every_bmp_character(fast: Any) -> None:
         for text in (f"1{c}", f"{c}1", f"2024-3-5{c}12:30", f"{c}12:30{c}", f"12{c}3", f"1{c}2"):
             size = len(text) - text.count(" ")
             assert fast.text_facts(text, size) == features._text_facts(text, size), repr(text)
+
+
+def test_layout_tokens_with_small_memos(fast: Any) -> None:
+    """The compiled memos (path, class/id, link and text-fact words), emptied every second key,
+    give the Python tokens, read twice (hits) and across pages."""
+    f = features
+    page = read_page((REPO / "data" / "demo-page.html").read_bytes())
+    corp = tiny_corpora()
+    families = make_families(3, n_html=6, n_text=4)
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(f, "_MEMO_SIZE", 2)
+            assert f._load_fast() is fast  # initialised with the small memos
+            for _ in range(2):
+                assert_same(page, fast)
+            for i in range(6):
+                assert_same(compose_page(families[i % 3], corp, random.Random(i)).page, fast)
+    finally:
+        assert f._load_fast() is fast  # the real size again
+    assert_same(page, fast)

@@ -9,8 +9,7 @@ def init(
     path_tokens: Callable[[str], tuple[str, ...]],
     attr_tokens: Callable[[tuple[str, ...]], tuple[str, ...]],
     link_tokens: Callable[[tuple[str, ...]], tuple[str, ...]],
-    text_facts: Callable[[str, int], tuple[str, ...]],
-    memo_facts: Callable[[str, int], tuple[str, ...]],
+    memo_size: int,
     block_words: Callable[..., list[str]],
     memo_chars: int,
     ld: tuple[str, ...],
@@ -37,6 +36,7 @@ def init_facts(
     icp: re.Pattern[str],
     ad_cues: re.Pattern[str],
     stamp_line: Callable[[str], bool],
+    who_line: Callable[[str], bool],
 ) -> None: ...
 def text_facts(text: str, size: int) -> tuple[str, ...]: ...
 def layout_tokens(

@@ -3,8 +3,10 @@
 bookkeeping (bins, neighbour tests, list building) in C instead of bytecode.
 
 The words themselves still come from the Python helpers (`_path_tokens`, `_attr_tokens`,
-`_text_facts` and their memos), handed over by `init`, so the rules live in one place
-(features.py); this module only mirrors `layout_tokens` / `_block_layout` step for step.
+`_link_tokens`), handed over by `init` without their `lru_cache`, so the rules live in one place
+(features.py); this module only mirrors `layout_tokens` / `_block_layout` step for step, and
+keeps its own memos of them and of `text_facts` (`_memo`: plain dicts, emptied when full, read
+without a Python call).
 tests/test_features.py checks both give equal tokens on every page we have.
 """
 
@@ -15,8 +17,11 @@ from libc.string cimport memset
 cdef object _path_tokens = None
 cdef object _attr_tokens = None
 cdef object _link_tokens = None
-cdef object _text_facts = None
-cdef object _memo_facts = None
+cdef Py_ssize_t _memo_size = 0
+cdef dict _paths = {}
+cdef dict _attrs = {}
+cdef dict _links = {}
+cdef dict _facts = {}
 cdef object _block_words = None
 cdef Py_ssize_t _memo_chars = 0
 cdef tuple _LD = ()
@@ -292,6 +297,11 @@ cdef inline bint _icp_hint(Py_UCS4 a, Py_UCS4 b) noexcept:
 
 
 def text_facts(str text, Py_ssize_t size):
+    """`features._text_facts(text, size)` (`_text_facts`)."""
+    return _text_facts(text, size)
+
+
+cdef tuple _text_facts(str text, Py_ssize_t size):
     """`features._text_facts(text, size)`. The three counts (`_SENT_END`, `_CJK`, `_DIGIT`
     findall) are one loop over the characters (``\\d`` is `Py_UNICODE_ISDECIMAL` in `re`); the
     date and number patterns, which all need a digit, are skipped when there is none,
@@ -398,19 +408,21 @@ cdef int _fill(double *dst, tuple edges) except -1:
     return len(edges)
 
 
-def init(path_tokens, attr_tokens, link_tokens, text_facts, memo_facts, block_words,
+def init(path_tokens, attr_tokens, link_tokens, Py_ssize_t memo_size, block_words,
          Py_ssize_t memo_chars,
          tuple ld, tuple len_tokens, tuple len_edges, tuple lines_tokens, tuple lines_edges,
          tuple pos_tokens, tuple share_tokens, tuple share_edges, tuple rel_tokens,
          tuple rel_edges, tuple run_tokens, tuple run_edges, tuple ld_edges):
-    """Take features.py's helpers, bin words and bin edges."""
-    global _path_tokens, _attr_tokens, _link_tokens, _text_facts, _memo_facts, _block_words
+    """Take features.py's helpers (unmemoised), the size of the memos, bin words and bin
+    edges."""
+    global _path_tokens, _attr_tokens, _link_tokens, _memo_size, _block_words
     global _memo_chars
     global _LD, _LEN, _LINES, _POS, _SHARE, _REL, _RUNS
     global _n_len, _n_lines, _n_share, _n_rel, _n_run, _n_ld
-    _path_tokens, _attr_tokens, _text_facts = path_tokens, attr_tokens, text_facts
-    _link_tokens = link_tokens
-    _memo_facts, _block_words, _memo_chars = memo_facts, block_words, memo_chars
+    _path_tokens, _attr_tokens, _link_tokens = path_tokens, attr_tokens, link_tokens
+    _memo_size, _block_words, _memo_chars = memo_size, block_words, memo_chars
+    for memo in (_paths, _attrs, _links, _facts):
+        memo.clear()
     _LD, _LEN, _LINES, _POS = ld, len_tokens, lines_tokens, pos_tokens
     _SHARE, _REL, _RUNS = share_tokens, rel_tokens, run_tokens
     _n_len = _fill(_len_edges, len_edges)
@@ -428,6 +440,18 @@ cdef inline int _bisect(const double *edges, int n, double value) noexcept:
     while i < n and edges[i] < value:
         i += 1
     return i
+
+
+cdef inline object _memo(dict memo, object key, object make):
+    """``make(key)``, kept in `memo` (emptied when it holds `_memo_size` keys): what the
+    `lru_cache` of features.py's helpers gives, without its Python call per block."""
+    cdef object got = memo.get(key)
+    if got is None:
+        got = make(key)
+        if len(memo) >= _memo_size:
+            memo.clear()
+        memo[key] = got
+    return got
 
 
 cdef inline str _pw_token(str w):
@@ -474,10 +498,10 @@ def layout_tokens(page, words):
         text = <str> texts[i]
         size = sizes[i]
         toks = [kind]
-        toks.extend(_path_tokens(b.tag_path))
-        toks.extend(_attr_tokens(b.attr_words))
+        toks.extend(<tuple> _memo(_paths, b.tag_path, _path_tokens))
+        toks.extend(<tuple> _memo(_attrs, b.attr_words, _attr_tokens))
         if b.link_kinds:
-            toks.extend(_link_tokens(b.link_kinds))
+            toks.extend(<tuple> _memo(_links, b.link_kinds, _link_tokens))
         # Block.link_density
         text_len = len(text)
         link_chars = b.link_chars
@@ -503,8 +527,14 @@ def layout_tokens(page, words):
             toks.append("sameprev")
         if i < n - 1 and paths[i + 1] == paths[i]:
             toks.append("samenext")
-        if text_len <= _memo_chars:
-            toks.extend(_memo_facts(text, size))
+        if text_len <= _memo_chars:  # keyed on the text alone: `size` is read from it
+            facts = _facts.get(text)
+            if facts is None:
+                facts = _text_facts(text, size)
+                if len(_facts) >= _memo_size:
+                    _facts.clear()
+                _facts[text] = facts
+            toks.extend(<tuple> facts)
         else:
             toks.extend(_text_facts(text, size))
         for j in (i - 1, i - 2):  # words of a short heading just above

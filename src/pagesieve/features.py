@@ -383,10 +383,9 @@ def _load_fast() -> Any:
         _BULLET, _TRUNC, _DATE, _DATE_ONLY, _NUM_ONLY, _CONTACT, _ICP, _AD_CUES, _stamp_line,
         _who_line,
     )
-    facts = _fastfeatures.text_facts
-    _fastfeatures.init(
-        _path_tokens, _attr_tokens, _link_tokens, facts, lru_cache(maxsize=_MEMO_SIZE)(facts),
-        block_words, _MEMO_CHARS,
+    _fastfeatures.init(  # unmemoised: the compiled code keeps its own memos
+        _path_tokens.__wrapped__, _attr_tokens.__wrapped__, _link_tokens.__wrapped__,
+        _MEMO_SIZE, block_words, _MEMO_CHARS,
         _LD, _LEN, _LEN_EDGES, _LINES, _LINES_EDGES, _POS, _SHARE, _SHARE_EDGES, _REL,
         _REL_EDGES, _RUNS, _RUN_EDGES, _LD_EDGES,
     )
