@@ -308,7 +308,8 @@ cdef tuple _text_facts(str text, Py_ssize_t size):
     `_CONTACT` and `_ICP` without the characters or pairs they need, and `_AD_CUES` when no two
     characters in a row can start one of its alternatives (and then it is matched at those
     pairs alone, `_count_cues`). `_DATE` needs one of ``-/年.月:``
-    (each alternative holds one), `_who_line` one of ``-/月.:前`` (`_WHO`'s times do); and a
+    (each alternative holds one) and is searched from the first digit (each starts with one),
+    `_ICP` from its first pair (or the character before ©), `_who_line` one of ``-/月.:前`` (`_WHO`'s times do); and a
     `_TRUNC` match is its mark (``...``, ``…``, ``。。。``: three characters at most, the last
     ``.``, ``…`` or ``。``) then only spaces (``\\s`` is `Py_UNICODE_ISSPACE`), so it is
     searched for only from three characters before the trailing spaces, when the last other
@@ -323,6 +324,8 @@ cdef tuple _text_facts(str text, Py_ssize_t size):
     # skips that search, most Chinese prose blocks among them.
     cdef bint contact_hint = False
     cdef bint icp_hint = False
+    cdef Py_ssize_t icp_at = 0  # where the first pair that may start `_ICP` is (or before ©)
+    cdef Py_ssize_t first_digit = 0
     cdef bint cue_hint = not _cue_filter
     cdef bint after_first = False
     cdef bint date_hint = False
@@ -341,10 +344,13 @@ cdef tuple _text_facts(str text, Py_ssize_t size):
             contact_hint = _contact_hint(prev, c)
         if not icp_hint:
             icp_hint = _icp_hint(prev, c)
+            icp_at = at - 1
         prev = c
         if 0x3400 <= c <= 0x9FFF:
             cjk += 1
         elif Py_UNICODE_ISDECIMAL(c):
+            if not digits:
+                first_digit = at
             digits += 1
         elif (c == 0x3002 or c == 0xFF01 or c == 0xFF1F or c == 0x21 or c == 0x3F
               or c == 0xFF1B or c == 0x3B):  # 。！？!?；;
@@ -375,7 +381,7 @@ cdef tuple _text_facts(str text, Py_ssize_t size):
     if (end and (text[end - 1] == 0x2E or text[end - 1] == 0x2026 or text[end - 1] == 0x3002)
             and _TRUNC.search(text, max(0, end - 3))):  # . … 。
         out.append("trunc")
-    if digits and date_hint and _date_between_digits(text) and _DATE.search(text):
+    if digits and date_hint and _date_between_digits(text) and _DATE.search(text, first_digit):
         out.append("date")
     cdef int only = _only_kinds(text) if digits else 0
     if only & 1 and _DATE_ONLY.match(text):
@@ -388,7 +394,7 @@ cdef tuple _text_facts(str text, Py_ssize_t size):
         out.append("who")
     if (contact_hint or (digits >= 10 and _phone_run(text))) and _CONTACT.search(text):
         out.append("contact")
-    if icp_hint and _ICP.search(text):
+    if icp_hint and _ICP.search(text, max(0, icp_at)):
         out.append("icp")
     cdef Py_ssize_t cues = 0
     if cue_hint:
