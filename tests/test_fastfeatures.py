@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from conftest import compiled_or_skip, shared_files
 from pagesieve import features
 from pagesieve.errors import PagesieveError
+from pagesieve.limits import DEFAULT_LIMITS
 from pagesieve.read import read_page
 from pagesieve.training.compose import compose_page, make_families
 from pagesieve.types import Block, Page
@@ -33,6 +34,10 @@ def fast() -> Any:
 
 
 def assert_same(page: Page, fast: Any) -> None:
+    for cap in (DEFAULT_LIMITS.max_block_chars, 16):  # the compiled words, memo miss and hit
+        want = [features.block_words(b.text, max_chars=cap) for b in page.blocks]
+        assert fast.page_words(page.blocks, cap) == want
+        assert fast.page_words(page.blocks, cap) == want
     words, _ = features.page_tokens(page)
     for w in (words, None):
         want = features._layout_tokens(page, w)
@@ -297,3 +302,21 @@ def test_layout_tokens_with_small_memos(fast: Any) -> None:
     finally:
         assert f._load_fast() is fast  # the real size again
     assert_same(page, fast)
+
+
+def test_page_words_follow_the_segmenter(fast: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`page_words` reads features' segmenter, tokenizer and shape rule on each call, as
+    `block_words` does, and never serves words memoised with another segmenter."""
+    page = read_page("<p>今天天气很好</p><p>今天天气很好</p><p>" + "长文本" * 200 + "</p>")
+    real = fast.page_words(page.blocks, 4000)
+    assert real[0] == real[1] == features.block_words("今天天气很好")
+
+    def chars(s: str) -> list[str]:
+        return list(s)
+
+    monkeypatch.setattr(features, "get_segmenter", lambda: chars)
+    got = fast.page_words(page.blocks, 4000)
+    assert got == [features.block_words(b.text) for b in page.blocks] != real
+    assert got[0] == list("今天天气很好")
+    monkeypatch.undo()
+    assert fast.page_words(page.blocks, 4000) == real

@@ -2,8 +2,9 @@
 
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from .types import Page
+from .types import Block, Page
 
 def init(
     path_tokens: Callable[[str], tuple[str, ...]],
@@ -38,6 +39,8 @@ def init_facts(
     stamp_line: Callable[[str], bool],
     who_line: Callable[[str], bool],
 ) -> None: ...
+def init_words(namespace: dict[str, Any]) -> None: ...
+def page_words(blocks: tuple[Block, ...], max_chars: int) -> list[list[str]]: ...
 def text_facts(text: str, size: int) -> tuple[str, ...]: ...
 def layout_tokens(
     page: Page, words: Sequence[Sequence[str]] | None

@@ -22,6 +22,13 @@ cdef dict _paths = {}
 cdef dict _attrs = {}
 cdef dict _links = {}
 cdef dict _facts = {}
+# `page_words`: features.py's namespace (its `get_segmenter`, `tokenize_shaped` and
+# `shape_word`, read there on each call as its `block_words` does), and the memo of short texts'
+# words with the segmenter and cap it was filled with
+cdef dict _features = {}
+cdef dict _words = {}
+cdef object _words_cut = None
+cdef Py_ssize_t _words_cap = -1
 cdef object _block_words = None
 cdef Py_ssize_t _memo_chars = 0
 cdef tuple _LD = ()
@@ -467,6 +474,42 @@ cdef inline str _pw_token(str w):
         if len(_pw) < 65536:
             _pw[w] = got
     return <str> got
+
+
+def init_words(dict namespace):
+    """Take features.py's namespace (``globals()``)."""
+    global _features, _words_cut
+    _features = namespace
+    _words.clear()
+    _words_cut = None
+
+
+def page_words(tuple blocks, Py_ssize_t max_chars):
+    """``[features.block_words(b.text, max_chars=max_chars) for b in blocks]``: the words of
+    texts of `_memo_chars` characters at most are memoised here (per segmenter and cap, as
+    `features._memo_words` is), without a Python call per block."""
+    global _words_cut, _words_cap
+    tokenize_shaped = _features["tokenize_shaped"]
+    shape_word = _features["shape_word"]
+    cut = _features["get_segmenter"]()
+    if cut is not _words_cut or max_chars != _words_cap:
+        _words.clear()
+        _words_cut, _words_cap = cut, max_chars
+    cdef list out = []
+    cdef str text
+    for b in blocks:
+        text = b.text
+        if len(text) <= _memo_chars:
+            got = _words.get(text)
+            if got is None:
+                got = tuple(tokenize_shaped(text, shape_word, max_chars=max_chars, cut=cut))
+                if len(_words) >= _memo_size:
+                    _words.clear()
+                _words[text] = got
+            out.append(list(<tuple> got))
+        else:
+            out.append(tokenize_shaped(text, shape_word, max_chars=max_chars, cut=cut))
+    return out
 
 
 def layout_tokens(page, words):

@@ -354,7 +354,10 @@ def page_tokens(
 
     A Traditional Chinese page is read in Simplified characters (script.py)."""
     page = simplified(page)
-    words = [block_words(b.text, max_chars=max_block_chars) for b in page.blocks]
+    if _FAST is not None:
+        words: list[list[str]] = _FAST.page_words(page.blocks, max_block_chars)
+    else:
+        words = [block_words(b.text, max_chars=max_block_chars) for b in page.blocks]
     return words, layout_tokens(page, words)
 
 
@@ -379,6 +382,7 @@ def _load_fast() -> Any:
     _fastfeatures = compiled_part("_fastfeatures")
     if _fastfeatures is None:
         return None
+    _fastfeatures.init_words(globals())  # `page_words` reads block_words' helpers here
     _fastfeatures.init_facts(
         _BULLET, _TRUNC, _DATE, _DATE_ONLY, _NUM_ONLY, _CONTACT, _ICP, _AD_CUES, _stamp_line,
         _who_line,
