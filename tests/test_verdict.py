@@ -3,7 +3,14 @@ from __future__ import annotations
 import pytest
 
 from pagesieve.types import Block, Label, LabelledBlock
-from pagesieve.verdict import kept_text, normalize_keep, page_quality, page_spam
+from pagesieve.verdict import (
+    SPAM_MIN_AD_CHARS,
+    kept_text,
+    normalize_keep,
+    page_quality,
+    page_spam,
+    page_verdict,
+)
 
 
 def lb(text: str, name: str) -> LabelledBlock:
@@ -40,3 +47,27 @@ def test_spam_when_the_main_text_is_an_ad() -> None:
     # A stray ad line on an article page is not a spam page.
     article = [lb("正文" * 100, "content"), lb("加微信开挂", "ad")]
     assert not page_spam(article)
+
+
+def test_page_verdict_is_quality_and_spam() -> None:
+    """The one-pass `page_verdict` gives `page_quality` and `page_spam`, by their definitions:
+    junk characters over all, and ads of at least SPAM_MIN_AD_CHARS outweighing content."""
+    import random
+
+    rng = random.Random(3)
+    names = ["content", "comment", "related", "ad", "boilerplate"]
+    cases = [[], [lb("", "ad")], [lb("x" * SPAM_MIN_AD_CHARS, "ad")],
+             [lb("x" * SPAM_MIN_AD_CHARS, "ad"), lb("y" * SPAM_MIN_AD_CHARS, "content")],
+             [lb("x" * (SPAM_MIN_AD_CHARS - 1), "ad")]]
+    cases += [[lb("字" * rng.randint(0, 90), rng.choice(names)) for _ in range(rng.randint(0, 9))]
+              for _ in range(300)]
+    for blocks in cases:
+        total = sum(len(b.block.text) for b in blocks)
+        junk = sum(len(b.block.text) for b in blocks if b.label.junk)
+        ad = sum(len(b.block.text) for b in blocks if b.label.name == "ad")
+        content = sum(len(b.block.text) for b in blocks if b.label.name == "content")
+        spam = ad >= SPAM_MIN_AD_CHARS and ad > content
+        quality = 0.0 if total == 0 else round(min(1.0 - junk / total, 0.1) if spam
+                                               else 1.0 - junk / total, 6)
+        assert page_verdict(blocks) == (quality, spam)
+        assert (page_quality(blocks), page_spam(blocks)) == (quality, spam)

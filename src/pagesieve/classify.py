@@ -16,7 +16,7 @@ from .limits import Limits
 from .model import PageModel, load_model
 from .read import read_page
 from .types import PageResult, make_labelled_blocks
-from .verdict import kept_text, normalize_keep, page_quality, page_spam
+from .verdict import kept_text, normalize_keep, page_verdict
 
 __all__ = ["classify_page"]
 
@@ -51,13 +51,14 @@ def classify_page(
     labels = pm.label_page(page, explain=explain, max_block_chars=lim.max_block_chars)
     _check_time(started, lim, "label")
     blocks = make_labelled_blocks(page.blocks, labels)
+    quality, spam = page_verdict(blocks)
     return PageResult(
         page=page,
         blocks=blocks,
         keep=keep_labels,
         text=kept_text(blocks, keep_labels),
-        quality=page_quality(blocks),
-        spam=page_spam(blocks),
+        quality=quality,
+        spam=spam,
         extra=dict(extra or {}),
     )
 

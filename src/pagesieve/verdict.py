@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from .types import LABELS, LabelledBlock
 
-__all__ = ["kept_text", "normalize_keep", "page_quality", "page_spam"]
+__all__ = ["kept_text", "normalize_keep", "page_quality", "page_spam", "page_verdict"]
 
 #: Minimum ad characters for a page to be called spam.
 SPAM_MIN_AD_CHARS = 60
@@ -31,21 +31,42 @@ def kept_text(blocks: Sequence[LabelledBlock], keep: Sequence[str]) -> str:
     return "\n".join(lb.block.text for lb in blocks if lb.label.name in keep and lb.block.text)
 
 
-def _chars(blocks: Sequence[LabelledBlock], label: str) -> int:
-    return sum(len(lb.block.text) for lb in blocks if lb.label.name == label)
+def _chars(blocks: Sequence[LabelledBlock]) -> tuple[int, int, int, int]:
+    """The characters of all the blocks, of the junk ones, of the ad and the content ones."""
+    total = junk = ad = content = 0
+    for lb in blocks:
+        n = len(lb.block.text)
+        label = lb.label
+        total += n
+        if label.junk:
+            junk += n
+        if label.name == "ad":
+            ad += n
+        elif label.name == "content":
+            content += n
+    return total, junk, ad, content
+
+
+def _spam(ad: int, content: int) -> bool:
+    return ad >= SPAM_MIN_AD_CHARS and ad > content
 
 
 def page_spam(blocks: Sequence[LabelledBlock]) -> bool:
-    ad = _chars(blocks, "ad")
-    return ad >= SPAM_MIN_AD_CHARS and ad > _chars(blocks, "content")
+    _total, _junk, ad, content = _chars(blocks)
+    return _spam(ad, content)
 
 
 def page_quality(blocks: Sequence[LabelledBlock]) -> float:
-    total = sum(len(lb.block.text) for lb in blocks)
+    return page_verdict(blocks)[0]
+
+
+def page_verdict(blocks: Sequence[LabelledBlock]) -> tuple[float, bool]:
+    """(`page_quality`, `page_spam`) of the blocks, counted in one pass."""
+    total, junk, ad, content = _chars(blocks)
+    spam = _spam(ad, content)
     if total == 0:
-        return 0.0
-    junk = sum(len(lb.block.text) for lb in blocks if lb.label.junk)
+        return 0.0, spam
     quality = 1.0 - junk / total
-    if page_spam(blocks):
+    if spam:
         quality = min(quality, 0.1)
-    return round(quality, 6)
+    return round(quality, 6), spam
