@@ -20,6 +20,7 @@ def bigram_table(keys: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.nda
 def bigram_columns(
     tkeys: np.ndarray, tcols: np.ndarray, uni: np.ndarray, width: int
 ) -> np.ndarray: ...
+def sort_ids(v: np.ndarray, depth: int = -1) -> None: ...
 def pass1_csr(
     wlen: np.ndarray, uni: np.ndarray, bi: np.ndarray, idf: np.ndarray, logtab: np.ndarray,
     llen: np.ndarray, lids: np.ndarray, n_words: int,

@@ -11,7 +11,7 @@ from cpython.object cimport PyObject
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.string cimport memcmp
 from libc.math cimport exp, expf, sqrt
-from libc.stdlib cimport malloc, free, qsort
+from libc.stdlib cimport malloc, free
 
 import numpy as np
 
@@ -256,19 +256,9 @@ def bigram_columns(const long long[::1] tkeys, const long long[::1] tcols,
     return out
 
 
-cdef int _cmp_ll(const void *a, const void *b) noexcept nogil:
-    cdef long long x = (<const long long *> a)[0]
-    cdef long long y = (<const long long *> b)[0]
-    return (x > y) - (x < y)
-
-
-cdef inline void _sort(long long *v, Py_ssize_t n) noexcept:
-    """Ascending, in place: insertion sort for the usual few columns, qsort beyond."""
+cdef inline void _insertion(long long *v, Py_ssize_t n) noexcept nogil:
     cdef Py_ssize_t i, j
     cdef long long x
-    if n > 24:
-        qsort(v, n, sizeof(long long), _cmp_ll)
-        return
     for i in range(1, n):
         x = v[i]
         j = i - 1
@@ -276,6 +266,98 @@ cdef inline void _sort(long long *v, Py_ssize_t n) noexcept:
             v[j + 1] = v[j]
             j -= 1
         v[j + 1] = x
+
+
+cdef void _heapsort(long long *v, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t start, end, root, child
+    cdef long long x
+    start = n // 2
+    end = n
+    while end > 1:
+        if start > 0:  # building the max-heap
+            start -= 1
+        else:  # the largest to the end
+            end -= 1
+            x = v[end]
+            v[end] = v[0]
+            v[0] = x
+        root = start
+        x = v[root]
+        while 2 * root + 1 < end:  # sift `x` down
+            child = 2 * root + 1
+            if child + 1 < end and v[child] < v[child + 1]:
+                child += 1
+            if v[child] <= x:
+                break
+            v[root] = v[child]
+            root = child
+        v[root] = x
+
+
+cdef void _quick(long long *v, Py_ssize_t n, int depth) noexcept nogil:
+    """Leave `v[:n]` in runs of 16 or fewer, each run's values between its neighbours':
+    quicksort (Hoare's partition around the median of three), heapsort past `depth`."""
+    cdef Py_ssize_t i, j, mid
+    cdef long long pivot, x
+    while n > 16:
+        if depth == 0:
+            _heapsort(v, n)
+            return
+        depth -= 1
+        mid = (n - 1) // 2
+        if v[mid] < v[0]:
+            v[mid], v[0] = v[0], v[mid]
+        if v[n - 1] < v[0]:
+            v[n - 1], v[0] = v[0], v[n - 1]
+        if v[n - 1] < v[mid]:
+            v[n - 1], v[mid] = v[mid], v[n - 1]
+        pivot = v[mid]
+        i = -1
+        j = n
+        while True:  # v[:j + 1] <= pivot <= v[j + 1:], 0 <= j < n - 1
+            i += 1
+            while v[i] < pivot:
+                i += 1
+            j -= 1
+            while v[j] > pivot:
+                j -= 1
+            if i >= j:
+                break
+            x = v[i]
+            v[i] = v[j]
+            v[j] = x
+        if j + 1 < n - j - 1:  # the smaller side by recursion, the larger by the loop
+            _quick(v, j + 1, depth)
+            v += j + 1
+            n -= j + 1
+        else:
+            _quick(v + j + 1, n - j - 1, depth)
+            n = j + 1
+
+
+cdef inline void _sort(long long *v, Py_ssize_t n) noexcept nogil:
+    """Ascending, in place: insertion sort for the usual few columns, beyond that an
+    introsort (`_quick`, then insertion sort over its short runs). Integers in ascending order
+    are one array whatever the method (qsort gave it before)."""
+    cdef int depth = 0
+    cdef Py_ssize_t k = n
+    if n > 24:
+        while k > 1:
+            k >>= 1
+            depth += 2
+        _quick(v, n, depth)
+    _insertion(v, n)
+
+
+def sort_ids(long long[::1] v, int depth=-1):
+    """`_sort` of `v` in place, or with `depth` (>= 0) its introsort held to that depth (0:
+    heapsort), then its insertion sort (for the tests)."""
+    cdef long long *p = &v[0] if v.shape[0] else NULL
+    if depth < 0:
+        _sort(p, v.shape[0])
+    else:
+        _quick(p, v.shape[0], depth)
+        _insertion(p, v.shape[0])
 
 
 cdef inline Py_ssize_t _gather(const long long[::1] ids, Py_ssize_t a, Py_ssize_t b,
