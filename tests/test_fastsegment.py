@@ -299,3 +299,19 @@ def test_unchecked_selectolax_runs_the_python_walk(
     assert mod._load_fast() is fast
     monkeypatch.setattr(mod, "_CHECKED_SELECTOLAX", ("99.",))
     assert mod._load_fast() is None
+
+
+def test_memos_across_walks(fast: Any) -> None:
+    """The walk's memos of `_merged_words`, `_xpath_step` and `kinds_of_flags` live across
+    walks (and `init` empties them): pages read again, in another order and after a re-init,
+    give the Python walk's blocks, and the same words and kinds objects for the same inputs."""
+    pages = [*SYNTHETIC[:20], (REPO / "data" / "demo-page.html").read_text("utf-8")]
+    for html in [*pages, *reversed(pages)]:
+        assert_same(html, fast)
+    first = mod._segment(pages[-1], 5000, fast)
+    again = mod._segment(pages[-1], 5000, fast)
+    assert [b.attr_words for b in again] == [b.attr_words for b in first]
+    assert all(a.link_kinds is b.link_kinds for a, b in zip(first, again, strict=True))
+    assert mod._load_fast() is not None  # a fresh init, memos emptied
+    for html in pages:
+        assert_same(html, fast)

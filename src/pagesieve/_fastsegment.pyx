@@ -100,6 +100,13 @@ cdef object _block_type = None
 # The slot descriptors of `_block_type`'s fields, in order (kept alive for their PyMemberDefs).
 cdef tuple _block_slots = ()
 cdef object _kinds_of_flags = None
+# Memos of the caller's pure helpers, kept across walks (emptied by `init`, and when full):
+# `_merged_words` by (class, id, inherited words), `_xpath_step` by tag, `_kinds_of_flags` by
+# flags. A dict lookup instead of a Python call (and of the lru_cache around `_xpath_step`).
+cdef dict _merges = {}
+cdef dict _steps = {}
+cdef dict _kinds = {}
+cdef Py_ssize_t _MEMO_MAX = 8192
 cdef object _hides = None
 cdef dict _depth_step = {}
 cdef Py_ssize_t _depth_name_max = 0
@@ -132,6 +139,8 @@ def init(size_t element_name, size_t first_attr, size_t next_attr, size_t attr_n
     _kinds_of_flags = kinds_of_flags
     _hides = hides
     _categories.clear()
+    for memo in (_merges, _steps, _kinds):
+        memo.clear()
 
 
 cdef extern from "Python.h":
@@ -453,7 +462,12 @@ cdef tuple _paths(Frame frame):
     for g in reversed(chain):
         tag = g.tag
         up = g.parent
-        step = _xpath_step(tag)
+        step = _steps.get(tag)
+        if step is None:
+            step = _xpath_step(tag)
+            if len(_steps) >= _MEMO_MAX:
+                _steps.clear()
+            _steps[tag] = step
         if up is not None and up.counts.get(tag, 1) > 1:
             segs.append(f"{step}[{g.ord}]")
         else:
@@ -475,9 +489,18 @@ cdef tuple _paths(Frame frame):
     return path, tpath
 
 
+cdef inline object _kinds_for(long flags):
+    """`_kinds_of_flags(flags)`, memoised in `_kinds`."""
+    got = _kinds.get(flags)
+    if got is None:
+        got = _kinds[flags] = _kinds_of_flags(flags)
+    return got
+
+
 cdef tuple _attr_words(Frame frame, dict merges):
-    """`merges` memoises `segment_html._merged_words` for the walk: sibling list items and
-    table cells repeat the same class under the same ancestors (so it stays in Python)."""
+    """`merges` (`_merges`) memoises `segment_html._merged_words` across walks: sibling list
+    items and table cells repeat the same class under the same ancestors, and a site's pages
+    the same classes (it stays in Python)."""
     cdef list chain = []
     cdef Frame f = frame
     cdef Frame g
@@ -633,7 +656,8 @@ def walk(size_t root, str root_tag, Py_ssize_t max_blocks, link_flags):
     run.flush(container)
 
     cdef list flags = link_flags(hrefs) if hrefs else []
-    cdef dict merges = {}
+    if len(_merges) >= _MEMO_MAX:
+        _merges.clear()
     out = []
     cdef Py_ssize_t i = 0
     cdef list entry
@@ -650,9 +674,8 @@ def walk(size_t root, str root_tag, Py_ssize_t max_blocks, link_flags):
             block_flags |= <long> flags[index]
         out.append(
             _new_block((
-                i, text, None, None, xpath, tag_path, _attr_words(<Frame> entry[1], merges),
-                min(link_chars, len(text)), max(1, <Py_ssize_t> entry[3]),
-                _kinds_of_flags(block_flags),
+                i, text, None, None, xpath, tag_path, _attr_words(<Frame> entry[1], _merges),
+                min(link_chars, len(text)), max(1, <Py_ssize_t> entry[3]), _kinds_for(block_flags),
             ))
         )
         i += 1
