@@ -315,3 +315,50 @@ def test_memos_across_walks(fast: Any) -> None:
     assert mod._load_fast() is not None  # a fresh init, memos emptied
     for html in pages:
         assert_same(html, fast)
+
+
+BLANKS = [
+    # whitespace-only text nodes: ASCII blanks (skipped undecoded, or kept as one " " once the
+    # run has text), other whitespace (decoded), before, inside and after text, links and <br>
+    "<div>\n  <p>\t甲 \n</p>\r\n <p> \x0b\x0c 乙<b> </b>丙</p>  </div>\n",
+    "<p>甲<span>\n\t</span>乙<span>\x0b</span>丙<span>\x0c\x0c</span>丁 <i> \r </i> 戊</p>",
+    "<p>a<span>\x1c</span>b<span>\x1d\x1e\x1f</span>c</p><p>\x1c\x1f</p><p> \x1c </p>",
+    "<p>a<span>\u00a0</span>b<span>\u3000 </span>c<span>\u2028\u0085</span>d</p>"
+    "<p>\u00a0</p><p>\u3000\n</p><p> \u2003 </p><p>\u200b</p>",
+    "<a href=1> </a><a href=2>\n甲\n</a> <a href=3> 乙 <b> </b> 丙 </a><a href=4>\t</a>尾",
+    "<p>  <br> \n <br>甲<br>  <br>\n<br>乙 <br> </p>\n<p>\n<br>\n</p>",
+    "<ul>\n<li> 一 </li>\n<li>\n</li>\n<li> 二\n<ul>\n <li> 三 </li>\n</ul>\n</li>\n</ul>",
+    "<table>\n <tr>\n  <td> 甲 </td>\n  <td>\n</td>\n <td>乙</td>\n </tr>\n</table>",
+    "  \n\t 前 <div> </div> 后 \n",
+    "<pre>\n  代码\n\n  行\n</pre><textarea> 文 </textarea><p>\ufffd \ufffd</p>",
+]
+
+
+@pytest.mark.parametrize("html", BLANKS, ids=range(len(BLANKS)))
+@pytest.mark.parametrize("max_blocks", [5000, 2, 1])
+def test_blank_text_nodes(html: str, max_blocks: int, fast: Any) -> None:
+    """Text nodes of nothing but ASCII whitespace take the walk's shortcut; other whitespace
+    (\\x1c-\\x1f, no-break and ideographic spaces, U+2028, U+0085) and zero-width characters
+    do not: both give the Python walk's blocks, with runs capped by `max_blocks` too."""
+    assert_same(html, fast, max_blocks)
+
+
+def _nest(depth: int, tags: list[str], text: str) -> str:
+    opened = [tags[i % len(tags)] for i in range(depth)]
+    return "".join(f"<{t}>" for t in opened) + text + "".join(f"</{t}>" for t in reversed(opened))
+
+
+@pytest.mark.parametrize("depth", [1, 2, 31, 32, 33, 63, 64, 65, 66, 128, 129, 200])
+def test_paths_around_the_memo_depths(depth: int, fast: Any) -> None:
+    """xpaths and tag_paths of blocks at and around `_MEMO_SHALLOW` and `_MEMO_EVERY`, under
+    repeated (indexed) and single siblings, odd tag names (``name()`` steps) included, the
+    same frames reached again by later blocks of the page."""
+    parts = []
+    for tags in (["div"], ["div", "section"], ["span", "o:p", "div"], ["x-y", "p", "my-el"]):
+        parts.append(_nest(depth, tags, "甲"))
+        parts.append(_nest(depth, tags, "<p>乙</p><p>丙</p>丁"))
+        parts.append("<div>" + _nest(depth, tags, "戊") + "<div>己</div></div>")
+    html = "<body>" + "".join(parts) + "</body>"
+    assert_same(html, fast)
+    blocks = mod._segment(html, 5000, fast)
+    assert any("[" in b.xpath for b in blocks)

@@ -270,6 +270,29 @@ cdef int _category(str tag):
     return cat
 
 
+cdef inline bint _ascii_blank(const unsigned char *data, size_t length) noexcept:
+    """Whether the UTF-8 text is nothing but ASCII whitespace (space, \\t, \\n, \\v, \\f,
+    \\r, all `str.isspace`); False for anything else, other whitespace included."""
+    cdef size_t i
+    cdef unsigned char c
+    for i in range(length):
+        c = data[i]
+        if c != 0x20 and not (0x09 <= c <= 0x0D):
+            return False
+    return True
+
+
+cdef inline bint _isspace(str s) noexcept:
+    """``s.isspace()`` without the method call."""
+    cdef Py_UCS4 c
+    if len(s) == 0:
+        return False
+    for c in s:
+        if not Py_UNICODE_ISSPACE(c):
+            return False
+    return True
+
+
 cdef inline str _decode(const unsigned char *data, size_t length):
     # as selectolax decodes every name, value and text
     return PyUnicode_DecodeUTF8(<const char *> data, length, "replace")
@@ -574,8 +597,15 @@ def walk(size_t root, str root_tag, Py_ssize_t max_blocks, link_flags):
                 cd = <ps_chardata *> ch
                 if cd.data == NULL or cd.length == 0:
                     continue
+                if _ascii_blank(cd.data, cd.length):
+                    # all ASCII whitespace (most text nodes: the indentation between tags),
+                    # so ``s.isspace()``: nothing to keep before the run has text, and after it
+                    # only a separator, which " " is to flush's ``split`` as much as `s` is.
+                    if run.has_text:
+                        run.pieces.append(" ")
+                    continue
                 s = _decode(cd.data, cd.length)
-                if not s.isspace():
+                if not _isspace(s):
                     run.pieces.append(s)
                     run.has_text = run.line_has_text = True
                     run.brs = 0
