@@ -467,12 +467,16 @@ cdef class Run:
 
 
 cdef tuple _paths(Frame frame):
+    """`segment_html._paths`. A frame whose prefix is stored right after its parent's (a
+    block's element under its memoised parent, nearly every call) gets its xpath and tag_path
+    each built in one piece, without the lists of segments and the two concatenations."""
     cdef list chain = []
     cdef Frame f = frame
     cdef Frame g
     cdef Frame up
     cdef Frame parent = frame.parent
     cdef Py_ssize_t d
+    cdef bint indexed
     while f is not None and f.path is None:
         chain.append(f)
         f = f.parent
@@ -480,8 +484,8 @@ cdef tuple _paths(Frame frame):
         path, tpath = f.path, f.tpath
     else:
         path, tpath = "", ""
-    cdef list segs = []
-    cdef list tsegs = []
+    cdef list segs = None  # the segments since the last stored prefix, None for none
+    cdef list tsegs = None
     for g in reversed(chain):
         tag = g.tag
         up = g.parent
@@ -491,11 +495,7 @@ cdef tuple _paths(Frame frame):
             if len(_steps) >= _MEMO_MAX:
                 _steps.clear()
             _steps[tag] = step
-        if up is not None and up.counts.get(tag, 1) > 1:
-            segs.append(f"{step}[{g.ord}]")
-        else:
-            segs.append(step)
-        tsegs.append(tag)
+        indexed = up is not None and up.counts.get(tag, 1) > 1
         d = g.depth
         if (
             d <= _MEMO_SHALLOW
@@ -503,12 +503,23 @@ cdef tuple _paths(Frame frame):
             or g is parent
             or (d % _MEMO_EVERY == 0 and d <= _MEMO_DEEPEST)
         ):
-            path = path + "/" + "/".join(segs)
-            tpath = (tpath + "/" if tpath else "") + "/".join(tsegs)
-            segs.clear()
-            tsegs.clear()
+            if segs is None:
+                path = f"{path}/{step}[{g.ord}]" if indexed else f"{path}/{step}"
+                tpath = f"{tpath}/{tag}" if tpath else tag
+            else:
+                segs.append(f"{step}[{g.ord}]" if indexed else step)
+                tsegs.append(tag)
+                path = path + "/" + "/".join(segs)
+                tpath = (tpath + "/" if tpath else "") + "/".join(tsegs)
+                segs = tsegs = None
             g.path = path
             g.tpath = tpath
+        else:
+            if segs is None:
+                segs = []
+                tsegs = []
+            segs.append(f"{step}[{g.ord}]" if indexed else step)
+            tsegs.append(tag)
     return path, tpath
 
 
