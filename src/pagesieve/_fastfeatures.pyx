@@ -314,9 +314,9 @@ cdef tuple _text_facts(str text, Py_ssize_t size):
     date and number patterns, which all need a digit, are skipped when there is none,
     `_CONTACT` and `_ICP` without the characters or pairs they need, and `_AD_CUES` when no two
     characters in a row can start one of its alternatives (and then it is matched at those
-    pairs alone, `_count_cues`). `_DATE` needs one of ``-/年.月:``
-    (each alternative holds one) and is searched from the first digit (each starts with one),
-    `_ICP` from its first pair (or the character before ©), `_who_line` one of ``-/月.:前`` (`_WHO`'s times do); and a
+    pairs alone, `_count_cues`). `_DATE` needs one of ``-/年.月:`` (each alternative holds one)
+    and is searched from the first digit (each starts with one), `_ICP` from its first pair (or
+    the character before ©), `_who_line` needs one of ``-/月.:前`` (`_WHO`'s times do); and a
     `_TRUNC` match is its mark (``...``, ``…``, ``。。。``: three characters at most, the last
     ``.``, ``…`` or ``。``) then only spaces (``\\s`` is `Py_UNICODE_ISSPACE`), so it is
     searched for only from three characters before the trailing spaces, when the last other
@@ -455,15 +455,20 @@ cdef inline int _bisect(const double *edges, int n, double value) noexcept:
     return i
 
 
+cdef inline void _keep(dict memo, object key, object value) except *:
+    """Store `value` under `key` in `memo`, emptying it first when it holds `_memo_size` keys:
+    the bound every memo of this module keeps (what features.py's `lru_cache`s give)."""
+    if len(memo) >= _memo_size:
+        memo.clear()
+    memo[key] = value
+
+
 cdef inline object _memo(dict memo, object key, object make):
-    """``make(key)``, kept in `memo` (emptied when it holds `_memo_size` keys): what the
-    `lru_cache` of features.py's helpers gives, without its Python call per block."""
+    """``make(key)``, kept in `memo` (`_keep`), without a Python call per block."""
     cdef object got = memo.get(key)
     if got is None:
         got = make(key)
-        if len(memo) >= _memo_size:
-            memo.clear()
-        memo[key] = got
+        _keep(memo, key, got)
     return got
 
 
@@ -503,9 +508,7 @@ def page_words(tuple blocks, Py_ssize_t max_chars):
             got = _words.get(text)
             if got is None:
                 got = tuple(tokenize_shaped(text, shape_word, max_chars=max_chars, cut=cut))
-                if len(_words) >= _memo_size:
-                    _words.clear()
-                _words[text] = got
+                _keep(_words, text, got)
             out.append(list(<tuple> got))
         else:
             out.append(tokenize_shaped(text, shape_word, max_chars=max_chars, cut=cut))
@@ -580,9 +583,7 @@ def layout_tokens(page, words):
             facts = _facts.get(text)
             if facts is None:
                 facts = _text_facts(text, size)
-                if len(_facts) >= _memo_size:
-                    _facts.clear()
-                _facts[text] = facts
+                _keep(_facts, text, facts)
             toks.extend(<tuple> facts)
         else:
             toks.extend(_text_facts(text, size))

@@ -466,6 +466,17 @@ cdef class Run:
         self.brs = 0
 
 
+cdef inline object _memo(dict memo, object key, object make):
+    """``make(key)``, kept in `memo` (emptied first when it holds `_MEMO_MAX` keys)."""
+    cdef object got = memo.get(key)
+    if got is None:
+        got = make(key)
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        memo[key] = got
+    return got
+
+
 cdef tuple _paths(Frame frame):
     """`segment_html._paths`. A frame whose prefix is stored right after its parent's (a
     block's element under its memoised parent, nearly every call) gets its xpath and tag_path
@@ -489,12 +500,7 @@ cdef tuple _paths(Frame frame):
     for g in reversed(chain):
         tag = g.tag
         up = g.parent
-        step = _steps.get(tag)
-        if step is None:
-            step = _xpath_step(tag)
-            if len(_steps) >= _MEMO_MAX:
-                _steps.clear()
-            _steps[tag] = step
+        step = _memo(_steps, tag, _xpath_step)
         indexed = up is not None and up.counts.get(tag, 1) > 1
         d = g.depth
         if (
@@ -521,14 +527,6 @@ cdef tuple _paths(Frame frame):
             segs.append(f"{step}[{g.ord}]" if indexed else step)
             tsegs.append(tag)
     return path, tpath
-
-
-cdef inline object _kinds_for(long flags):
-    """`_kinds_of_flags(flags)`, memoised in `_kinds`."""
-    got = _kinds.get(flags)
-    if got is None:
-        got = _kinds[flags] = _kinds_of_flags(flags)
-    return got
 
 
 cdef tuple _attr_words(Frame frame, dict merges):
@@ -716,7 +714,8 @@ def walk(size_t root, str root_tag, Py_ssize_t max_blocks, link_flags):
         out.append(
             _new_block((
                 i, text, None, None, xpath, tag_path, _attr_words(<Frame> entry[1], _merges),
-                min(link_chars, len(text)), max(1, <Py_ssize_t> entry[3]), _kinds_for(block_flags),
+                min(link_chars, len(text)), max(1, <Py_ssize_t> entry[3]),
+                _memo(_kinds, block_flags, _kinds_of_flags),
             ))
         )
         i += 1
