@@ -10,6 +10,7 @@ key that is not a str, an int beyond 64 bits, NaN or an infinity, a lone surroga
 deeper than 64) and the caller writes the whole record with json."""
 
 from cpython.mem cimport PyMem_Free, PyMem_Realloc
+from cpython.object cimport PyObject
 from libc.math cimport fabs, isfinite, rint, signbit
 
 cdef extern from "Python.h":
@@ -20,7 +21,7 @@ cdef extern from "Python.h":
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
     double PyFloat_AS_DOUBLE(object x)
     long long PyLong_AsLongLongAndOverflow(object x, int *overflow) except? -1
-    bint PyDict_Next(object d, Py_ssize_t *pos, void **key, void **value)
+    bint PyDict_Next(object d, Py_ssize_t *pos, PyObject **key, PyObject **value)
     Py_ssize_t PyList_GET_SIZE(object l)
     void *PyList_GET_ITEM(object l, Py_ssize_t i)
     Py_ssize_t PyTuple_GET_SIZE(object t)
@@ -206,8 +207,8 @@ cdef int _value(Out *o, object x, int depth) except -1:
     """Write `x`; 0: not a plain value (see the module doc)."""
     cdef type t = type(x)
     cdef Py_ssize_t pos, i, n
-    cdef void *k
-    cdef void *v
+    cdef PyObject *k
+    cdef PyObject *v
     cdef bint first
     if t is str:
         return _str(o, x)
