@@ -127,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
             _print_row(row, len(eval_ann))
             for label, m in ann["per_label"].items():
                 print(f"  {label:12s} P {f(m['precision'])} R {f(m['recall'])} F1 {f(m['f1'])}")
-            results[seed] = {"gold": gold, "annotations": ann, "folds": held["folds"]}
+            results[seed] = {"gold": gold, "annotations": ann, "folds": held["folds"],
+                             "pages": _page_rows(held["pages"])}
             for key, entry in held["pages"].items():
                 run = entry["extractors"].get(HELDOUT, {})
                 if "labelled" in run:
@@ -146,6 +147,20 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         ds.build_dataset = build
     return 0
+
+
+def _page_rows(pages: dict[str, Any]) -> dict[str, Any]:
+    """Per held-out page with gold text: site, type, fold and ROUGE-1 F1 (for finding which
+    pages move a figure such as forums, a mean over a handful of threads)."""
+    from pagesieve.evaluation.extractors import HELDOUT
+
+    out: dict[str, Any] = {}
+    for key, entry in pages.items():
+        fig = entry["extractors"].get(HELDOUT, {})
+        if "rouge1" in fig:
+            out[key] = {"site": entry["site"], "type": entry.get("type"),
+                        "fold": entry.get("fold"), "rouge1_f1": fig["rouge1"]["f1"]}
+    return out
 
 
 def _mean_row(rows: list[dict[str, Any]]) -> dict[str, Any]:

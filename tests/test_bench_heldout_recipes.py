@@ -40,7 +40,10 @@ def test_fold_seeds_are_run_and_averaged(
     def heldout(data: Path, *, seed: int, dataset_kwargs: dict[str, int], **kw: Any) -> Any:
         seen.append((seed, dataset_kwargs["n_synthetic"]))
         return {"pages": {"p1": {"site": "a.com", "fold": 0, "extractors": {
-            HELDOUT: {"labelled": [["ad", "ad", [0.0]]]}}}}, "folds": [seed], "seed": seed}
+            HELDOUT: {"labelled": [["ad", "ad", [0.0]]]}}},
+            "g1": {"site": "b.com", "type": "forum", "fold": 1, "extractors": {
+                HELDOUT: {"rouge1": {"p": 1.0, "r": 0.5, "f1": 0.5 + seed / 10}}}}},
+            "folds": [seed], "seed": seed}
 
     def summarize(pages: Any, names: Any) -> Any:
         k = seen[-1][0]
@@ -64,6 +67,9 @@ def test_fold_seeds_are_run_and_averaged(
     assert "forums -" in mean and "ads kept 1.0" in mean
     report = json.loads(out_json.read_text())
     assert set(report["seeds"]) == {"0", "2"} and report["mean"]["macro_f1"] == pytest.approx(0.7)
+    # per page with gold text (annotated-only pages have no ROUGE): which pages move a figure
+    assert report["seeds"]["2"]["pages"] == {
+        "g1": {"site": "b.com", "type": "forum", "fold": 1, "rouge1_f1": pytest.approx(0.7)}}
     lines = [json.loads(x) for x in out_blocks.read_text().splitlines()]
     assert [x["seed"] for x in lines] == [0, 2] and lines[0]["pairs"] == [["ad", "ad", [0.0]]]
     # the run's training-annotation wrapper is undone: later callers get the real build_dataset
