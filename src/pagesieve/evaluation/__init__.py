@@ -6,6 +6,8 @@
 - `summary`: per-page figures aggregated per data set, type and site.
 - `goldpages`: block labels on the seed page and our seed-like pages (``data/seedlike``).
 - `heldout`: models trained with the evaluated sites held out (the honest figures).
+- `heldback`: pages composed from corpus text and site templates that training never saw
+  (`bench/heldback_corpora.py`; optimistic, the layouts are our composer's).
 - `report`: the targets, the JSON and Markdown files, the figures, the terminal summary.
 """
 

@@ -112,12 +112,15 @@ def build_dataset(
     annotations: Mapping[str, Any] | None = None,
     text_share: float = 0.3,
     caps: Caps | None = None,
+    corpora: Corpora | None = None,
 ) -> list[TrainingPage]:
-    """Synthetic and real training pages (see the module docstring)."""
+    """Synthetic and real training pages (see the module docstring). `corpora` replaces the
+    corpora the synthetic pages are composed from (the held-back-corpus evaluation trains on a
+    part of them)."""
     shared_data = Path(shared_data)
     out: list[TrainingPage] = []
     if n_synthetic > 0:
-        corp = _corpora(str(shared_data), seed, caps)
+        corp = corpora if corpora is not None else _corpora(str(shared_data), seed, caps)
         fams = make_families(seed)
         html_f = [f for f in fams if f.kind == "html"]
         text_f = [f for f in fams if f.kind == "text"]
