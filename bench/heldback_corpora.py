@@ -21,17 +21,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pagesieve.evaluation.recipes import model_settings, parse_setting
+
 SHARED = Path(os.environ.get("PAGESIEVE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-
-
-def _setting(text: str) -> tuple[str, Any]:
-    name, sep, value = text.partition("=")
-    if not sep:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
-    try:
-        return name, json.loads(value)
-    except json.JSONDecodeError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number or true/false") from None
 
 
 def _row(name: str, fig: dict[str, Any]) -> str:
@@ -48,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, default=400, help="held-back pages composed per seed")
     ap.add_argument("--synthetic", type=int, default=1600,
                     help="synthetic training pages (before the held-back families are dropped)")
-    ap.add_argument("--set", type=_setting, action="append", default=[], dest="settings",
+    ap.add_argument("--set", type=parse_setting, action="append", default=[], dest="settings",
                     help="override a PageModel setting, e.g. sgd_average=true")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
@@ -57,16 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"no shared data at {data}; set PAGESIEVE_SHARED")
 
     from pagesieve.evaluation.heldback import evaluate_heldback
-    from pagesieve.model import PageModel
 
-    defaults = PageModel.__init__.__kwdefaults__ or {}
-    saved = dict(defaults)
-    for name, _ in args.settings:
-        if name not in defaults:
-            raise SystemExit(f"PageModel has no setting {name!r}")
     results: dict[str, Any] = {}
-    try:
-        defaults.update(args.settings)
+    with model_settings(args.settings):
         for seed in args.seeds:
             res = evaluate_heldback(data, seed=seed, n_synthetic=args.synthetic,
                                     n_pages=args.pages,
@@ -77,9 +62,6 @@ def main(argv: list[str] | None = None) -> int:
             print(_row("seed-like", res["seedlike"]))
             for t, fig in res["by_type"].items():
                 print(_row(t, fig))
-    finally:  # the module is shared (tests call main in-process)
-        defaults.clear()
-        defaults.update(saved)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 0

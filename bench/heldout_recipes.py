@@ -28,6 +28,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from pagesieve.evaluation.recipes import model_settings, parse_setting
+
 SHARED = Path(os.environ.get("PAGESIEVE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 
 
@@ -43,16 +45,6 @@ def merged_annotations(folders: list[Path]) -> dict[str, Any]:
     return out
 
 
-def _setting(text: str) -> tuple[str, Any]:
-    name, sep, value = text.partition("=")
-    if not sep:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
-    try:
-        return name, json.loads(value)
-    except json.JSONDecodeError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number or true/false") from None
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--eval-annotations", type=Path, nargs="+", required=True)
@@ -60,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
                     default=[Path("data/annotations")])
     ap.add_argument("--fold-seed", type=int, nargs="+", default=[0], dest="fold_seeds")
     ap.add_argument("--folds", type=int, default=3)
-    ap.add_argument("--set", type=_setting, action="append", default=[], dest="settings")
+    ap.add_argument("--set", type=parse_setting, action="append", default=[], dest="settings")
     ap.add_argument("--synthetic", type=int, default=None,
                     help="synthetic training pages per fold (default: the evaluation's 1600)")
     ap.add_argument("--json", type=Path)
@@ -69,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
                          "as JSON lines (page key, site, fold seed, fold, pairs; scores in "
                          "LABELS order), for error analysis")
     args = ap.parse_args(argv)
+    with model_settings(args.settings):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     data = SHARED / "data"
     if not data.is_dir():
         raise SystemExit(f"no shared data at {data}; set PAGESIEVE_SHARED")
@@ -78,13 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     from pagesieve.evaluation import pages as eval_pages
     from pagesieve.evaluation.extractors import HELDOUT
     from pagesieve.evaluation.report import _f as f
-    from pagesieve.model import PageModel
 
-    defaults = PageModel.__init__.__kwdefaults__ or {}
-    for name, value in args.settings:
-        if name not in defaults:
-            raise SystemExit(f"PageModel has no setting {name!r}")
-        defaults[name] = value
     eval_ann = merged_annotations(args.eval_annotations)
     train_ann = merged_annotations(args.train_annotations)
     n_synthetic = args.synthetic or heldout.DEFAULT_HELDOUT_SYNTHETIC

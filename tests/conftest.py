@@ -22,6 +22,17 @@ def shared_files(folder: Path, pattern: str) -> list[Path]:
     return files
 
 
+def load_bench(name: str) -> Any:
+    """The bench script ``bench/<name>.py`` as a module, to call its `main` in-process."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, REPO / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def _need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"needs {path} (the shared data beside the repo); absent in this clone")

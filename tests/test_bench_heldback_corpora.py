@@ -3,7 +3,6 @@ run only (the evaluation itself is stubbed: a real run trains a model a seed).""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -11,24 +10,15 @@ from typing import Any
 import pytest
 
 import pagesieve.evaluation.heldback as heldback_module
+from conftest import load_bench
 from pagesieve.evaluation.metrics import label_figures
 from pagesieve.model import PageModel
-
-SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "heldback_corpora.py"
-
-
-def _load() -> Any:
-    spec = importlib.util.spec_from_file_location("heldback_corpora", SCRIPT)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def test_seeds_settings_and_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    mod = _load()
+    mod = load_bench("heldback_corpora")
     (tmp_path / "shared" / "data").mkdir(parents=True)
     monkeypatch.setattr(mod, "SHARED", tmp_path / "shared")
     seen: list[tuple[int, int, float]] = []

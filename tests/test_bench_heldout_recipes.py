@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
 import json
 from pathlib import Path
@@ -14,23 +13,14 @@ import pytest
 import pagesieve.evaluation.heldout as heldout_module
 import pagesieve.evaluation.pages as pages_module
 import pagesieve.evaluation.summary as summary_module
+from conftest import load_bench
 from pagesieve.evaluation.extractors import HELDOUT
-
-SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "heldout_recipes.py"
-
-
-def _load() -> Any:
-    spec = importlib.util.spec_from_file_location("heldout_recipes", SCRIPT)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def test_fold_seeds_are_run_and_averaged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    mod = _load()
+    mod = load_bench("heldout_recipes")
     (tmp_path / "shared" / "data").mkdir(parents=True)
     monkeypatch.setattr(mod, "SHARED", tmp_path / "shared")
     monkeypatch.setattr(mod, "merged_annotations", lambda folders: {"p1": None, "p2": None})

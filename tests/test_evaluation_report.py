@@ -1,9 +1,12 @@
-"""The report: the targets it is held against."""
+"""The report: the targets it is held against, and its held-back-corpus section."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pagesieve.evaluation.extractors import PAGESIEVE
-from pagesieve.evaluation.report import targets
+from pagesieve.evaluation.metrics import label_figures
+from pagesieve.evaluation.report import HELDBACK, HELDBACK_ROWS, _heldback_markdown, targets
 
 
 def test_targets_hold_the_seedlike_figures() -> None:
@@ -14,3 +17,31 @@ def test_targets_hold_the_seedlike_figures() -> None:
     assert rows["seed-like pages ad recall"]["value"] == 0.5
     assert rows["seed-like pages ad recall"]["model"] == PAGESIEVE
     assert {r["met"] for r in targets({}) if "seed-like" in r["what"]} == {None}
+
+
+def _heldback() -> dict[str, Any]:
+    fig = label_figures(["ad", "ad", "content", "comment"], ["ad", "related", "content", "comment"])
+    return {"seed": 0, "share": 0.2, "pages": 4, "page_types": {"news": 3, "list": 1},
+            "families_held_back": ["html-04", "text-04"],
+            "corpus_items": {"ad_gamble": {"training": 80, "held_back": 20}},
+            "all": fig, "seedlike": fig, "by_type": {"news": fig}}
+
+
+def test_targets_hold_the_heldback_figures() -> None:
+    rows = {r["what"]: r for r in targets({"heldback": _heldback()})}
+    macro, precision, recall = (rows[w] for w in HELDBACK_ROWS)
+    assert precision["value"] == 1.0 and precision["met"] is True
+    assert recall["value"] == 0.5 and recall["met"] is False
+    assert macro["met"] is False and {r["model"] for r in (macro, precision, recall)} == {HELDBACK}
+    assert {rows[w]["met"] for w in HELDBACK_ROWS} != {None}
+    assert {r["met"] for r in targets({}) if r["what"] in HELDBACK_ROWS} == {None}
+
+
+def test_markdown_has_the_heldback_section() -> None:
+    md = "\n".join(_heldback_markdown(_heldback()))
+    assert "## Held-back corpora (composed pages)" in md
+    assert "without 20 of 100 corpus items" in md and "2 of the composer's site families" in md
+    assert "| seed-like | 4 | 0.667 |" in md and "| news | 4 |" in md
+    assert "bench/heldback_corpora.py --seed 0" in md
+    assert _heldback_markdown(None) == []
+    assert "Not run: no builder" in "\n".join(_heldback_markdown({"error": "no builder"}))

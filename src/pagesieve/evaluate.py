@@ -23,6 +23,9 @@ What is measured (every figure per site too, and the mean over sites):
 - **Held out by site** (`evaluation.heldout.evaluate_heldout`) - the honest figure: the sites of
   the evaluation pages are split into folds; for each fold a model is trained without those sites
   (``build_dataset(..., exclude_hosts=...)``) and evaluated on their pages only.
+- **Held-back corpora** (`evaluation.heldback.evaluate_heldback`, with the folds): block labels
+  on pages composed from corpus text and site templates a model was trained without; the issue's
+  seed-like targets on text the model never saw (optimistic: the layouts are our composer's).
 - **Speed** - pages per second of every extractor, in this process, on the same pages.
 
 Data (``../shared/data``): ``cwced-zh`` (gold), ``gne-testpages`` (GNE's own 2019 output for 20
@@ -34,7 +37,7 @@ figures only, never page text.
 This module runs the whole evaluation (`run_evaluation`; `evaluate_command` for the CLI;
 `quick_metrics` for the model manifest). Each part has its own module in `pagesieve.evaluation`:
 the metrics, the pages, running the extractors, the summaries, the gold pages (seed page and
-seed-like pages), the held-out folds and the report.
+seed-like pages), the held-out folds, the held-back corpora and the report.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from typing import Any
 
 from .evaluation.extractors import HELDOUT, PAGESIEVE, run_pages
 from .evaluation.goldpages import DEFAULT_SEEDLIKE, seed_page_metrics, seedlike_metrics
+from .evaluation.heldback import evaluate_heldback
 from .evaluation.heldout import (
     DEFAULT_HELDOUT_FOLDS,
     DEFAULT_HELDOUT_SYNTHETIC,
@@ -149,6 +153,15 @@ def run_evaluation(
                 per_page[key]["fold"] = entry["fold"]
             names = [HELDOUT, *names]
             heldout_info = {k: v for k, v in ho.items() if k != "pages"}
+    heldback = None
+    if heldout_folds and heldout_folds > 0 and is_shared_root(data_path):
+        n_synth = int((heldout_kwargs or {}).get("n_synthetic", DEFAULT_HELDOUT_SYNTHETIC))
+        if log:
+            log("held-back corpora: training without them, labelling pages composed from them")
+        try:
+            heldback = evaluate_heldback(data_path, seed=seed, n_synthetic=n_synth, log=log)
+        except ImportError as exc:
+            heldback = {"error": f"training data builder unavailable: {exc}"}
     summary = summarize(per_page, names)
     shared_root = data_path.parent if is_shared_root(data_path) else DEFAULT_SHARED
     seed_fig = seed_page_metrics(model, shared_root)
@@ -196,6 +209,7 @@ def run_evaluation(
         **summary,
         "seed_page": seed_fig,
         "seedlike": seedlike,
+        "heldback": heldback,
     }
     report["targets"] = targets(report)
     report["meta"]["seconds"] = round(time.perf_counter() - t_start, 1)
