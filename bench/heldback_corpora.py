@@ -38,8 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seed", type=int, nargs="+", default=[0], dest="seeds")
     ap.add_argument("--pages", type=int, default=400, help="held-back pages composed per seed")
-    ap.add_argument("--synthetic", type=int, default=1600,
-                    help="synthetic training pages (before the held-back families are dropped)")
+    ap.add_argument("--synthetic", type=int, default=None,
+                    help="synthetic training pages, before the held-back families are dropped "
+                         "(default: as make model trains)")
     ap.add_argument("--set", type=parse_setting, action="append", default=[], dest="settings",
                     help="override a PageModel setting, e.g. sgd_average=true")
     ap.add_argument("--json", type=Path)
@@ -53,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {}
     with model_settings(args.settings):
         for seed in args.seeds:
-            res = evaluate_heldback(data, seed=seed, n_synthetic=args.synthetic,
-                                    n_pages=args.pages,
+            res = evaluate_heldback(data, seed=seed, n_pages=args.pages,
+                                    **({"n_synthetic": args.synthetic} if args.synthetic else {}),
                                     log=lambda m: print(m, file=sys.stderr, flush=True))
             results[str(seed)] = res
             print(f"seed {seed}: {res['pages']} pages {res['page_types']}")

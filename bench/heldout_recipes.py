@@ -12,7 +12,8 @@ annotations. No peers, no report file: the README's recipe table came from this 
 
 `--set NAME=VALUE` overrides a `PageModel` setting; `--synthetic N` is the number of synthetic
 pages each fold's model trains with (`evaluation.heldout.DEFAULT_HELDOUT_SYNTHETIC`, 1,600 by
-default, as `make model` trains; README rows that say 400 used 400). Several `--fold-seed`s run
+default, as `make model` trains; beyond 1,600 their blocks weigh 1,600 / N each; README rows say
+how many they used). Several `--fold-seed`s run
 one after the other and end with a row of means: one draw of folds moves macro-F1 by several
 hundredths between recipes that are level, so decide on the means. Takes 10-20 minutes a seed
 on 2 cores.

@@ -155,3 +155,21 @@ def test_build_dataset_small(shared_data: Path) -> None:
         tp.labels for tp in kept
     ]
     assert len(rest) < len(ds)
+
+
+def test_synthetic_pages_beyond_the_mass_weigh_less(
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More synthetic pages than SYNTHETIC_MASS share its weight (n / mass pages' worth each
+    weigh mass / n), so they cannot crowd out the real pages; up to it they weigh 1 as before."""
+    import pagesieve.training.dataset as ds_module
+
+    full = build_dataset(shared_data, seed=0, n_synthetic=30)
+    monkeypatch.setattr(ds_module, "SYNTHETIC_MASS", 10)
+    shared = build_dataset(shared_data, seed=0, n_synthetic=30)
+    assert [tp.page_id for tp in full] == [tp.page_id for tp in shared]
+    for a, b in zip(full, shared, strict=True):
+        assert a.labels == b.labels
+        k = 1 / 3 if a.origin.startswith("synthetic") else 1.0
+        assert b.weights == pytest.approx(tuple(w * k for w in a.weights))
+    assert any(w > 0 for tp in full if tp.origin.startswith("synthetic") for w in tp.weights)

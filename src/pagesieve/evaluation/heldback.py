@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..training.corpora import Article, Corpora
+from .heldout import DEFAULT_HELDOUT_SYNTHETIC
 
 __all__ = ["HELD_BACK_SHARE", "SEEDLIKE_TYPES", "evaluate_heldback", "held_back", "split_corpora"]
 
@@ -74,7 +75,7 @@ def evaluate_heldback(
     shared_data: Path,
     *,
     seed: int = 0,
-    n_synthetic: int = 1600,
+    n_synthetic: int = DEFAULT_HELDOUT_SYNTHETIC,
     n_pages: int = 400,
     share: float = HELD_BACK_SHARE,
     text_share: float = 0.3,

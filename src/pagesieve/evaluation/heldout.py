@@ -21,7 +21,7 @@ __all__ = ["DEFAULT_HELDOUT_FOLDS", "DEFAULT_HELDOUT_SYNTHETIC", "evaluate_heldo
 
 #: Held-out folds of `pagesieve evaluate` (`evaluate.evaluate_command`), and synthetic training
 #: pages per fold: build_dataset's default, which `make model` trains the shipped model with, so
-#: the held-out figures are those of the shipped recipe (~3 minutes a fold on two shared cores;
+#: the held-out figures are those of the shipped recipe (~1-3 minutes a fold on two shared cores;
 #: `PAGESIEVE_EVAL_SYNTHETIC=400` for a quicker, noisier run).
 DEFAULT_HELDOUT_FOLDS = 3
 DEFAULT_HELDOUT_SYNTHETIC = 1600
