@@ -33,6 +33,20 @@ def load_bench(name: str) -> Any:
     return mod
 
 
+@pytest.fixture
+def bench_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """`load_bench`, with the script's shared folder an empty one under `tmp_path` (the tests
+    stub the evaluation it would run)."""
+
+    def load(name: str) -> Any:
+        mod = load_bench(name)
+        (tmp_path / "shared" / "data").mkdir(parents=True, exist_ok=True)
+        monkeypatch.setattr(mod, "SHARED", tmp_path / "shared")
+        return mod
+
+    return load
+
+
 def _need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"needs {path} (the shared data beside the repo); absent in this clone")

@@ -10,17 +10,15 @@ from typing import Any
 import pytest
 
 import pagesieve.evaluation.heldback as heldback_module
-from conftest import load_bench
 from pagesieve.evaluation.metrics import label_figures
 from pagesieve.model import PageModel
 
 
 def test_seeds_settings_and_report(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    bench_script: Any,
 ) -> None:
-    mod = load_bench("heldback_corpora")
-    (tmp_path / "shared" / "data").mkdir(parents=True)
-    monkeypatch.setattr(mod, "SHARED", tmp_path / "shared")
+    mod = bench_script("heldback_corpora")
     seen: list[tuple[int, int, float, Any]] = []
 
     def fake(data: Path, *, seed: int, n_pages: int, **kw: Any) -> Any:

@@ -13,16 +13,14 @@ import pytest
 import pagesieve.evaluation.heldout as heldout_module
 import pagesieve.evaluation.pages as pages_module
 import pagesieve.evaluation.summary as summary_module
-from conftest import load_bench
 from pagesieve.evaluation.extractors import HELDOUT
 
 
 def test_fold_seeds_are_run_and_averaged(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    bench_script: Any,
 ) -> None:
-    mod = load_bench("heldout_recipes")
-    (tmp_path / "shared" / "data").mkdir(parents=True)
-    monkeypatch.setattr(mod, "SHARED", tmp_path / "shared")
+    mod = bench_script("heldout_recipes")
     monkeypatch.setattr(mod, "merged_annotations", lambda folders: {"p1": None, "p2": None})
     monkeypatch.setattr(pages_module, "load_eval_pages", lambda data, annotations: [])
     seen: list[tuple[int, int]] = []
