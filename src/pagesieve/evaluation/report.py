@@ -153,7 +153,6 @@ def targets(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-
 def _md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     out += ["| " + " | ".join(r) + " |" for r in rows]
