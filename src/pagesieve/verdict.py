@@ -47,13 +47,8 @@ def _chars(blocks: Sequence[LabelledBlock]) -> tuple[int, int, int, int]:
     return total, junk, ad, content
 
 
-def _spam(ad: int, content: int) -> bool:
-    return ad >= SPAM_MIN_AD_CHARS and ad > content
-
-
 def page_spam(blocks: Sequence[LabelledBlock]) -> bool:
-    _total, _junk, ad, content = _chars(blocks)
-    return _spam(ad, content)
+    return page_verdict(blocks)[1]
 
 
 def page_quality(blocks: Sequence[LabelledBlock]) -> float:
@@ -63,7 +58,7 @@ def page_quality(blocks: Sequence[LabelledBlock]) -> float:
 def page_verdict(blocks: Sequence[LabelledBlock]) -> tuple[float, bool]:
     """(`page_quality`, `page_spam`) of the blocks, counted in one pass."""
     total, junk, ad, content = _chars(blocks)
-    spam = _spam(ad, content)
+    spam = ad >= SPAM_MIN_AD_CHARS and ad > content
     if total == 0:
         return 0.0, spam
     quality = 1.0 - junk / total
