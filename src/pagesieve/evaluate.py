@@ -139,7 +139,7 @@ def run_evaluation(
     per_page = run_pages(pages, model=model, peer_names=peer_names, annotations=annotations,
                          progress=progress)
     names = [PAGESIEVE, *peer_names]
-    heldout_info = None
+    heldout_info = heldback = None
     if heldout_folds and heldout_folds > 0 and is_shared_root(data_path):
         try:
             ho = evaluate_heldout(data_path, folds=heldout_folds, seed=seed, pages=pages,
@@ -153,8 +153,6 @@ def run_evaluation(
                 per_page[key]["fold"] = entry["fold"]
             names = [HELDOUT, *names]
             heldout_info = {k: v for k, v in ho.items() if k != "pages"}
-    heldback = None
-    if heldout_folds and heldout_folds > 0 and is_shared_root(data_path):
         n_synth = int((heldout_kwargs or {}).get("n_synthetic", DEFAULT_HELDOUT_SYNTHETIC))
         if log:
             log("held-back corpora: training without them, labelling pages composed from them")
