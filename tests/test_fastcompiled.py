@@ -16,6 +16,9 @@ from hypothesis import strategies as st
 from conftest import compiled_or_skip
 from pagesieve import compiled
 
+#: The compiled part as imported (tests set `compiled._FAST` to None to build the reference).
+_BUILT: Any = compiled._FAST
+
 
 @pytest.fixture(scope="module")
 def fast() -> Any:
@@ -104,10 +107,34 @@ def test_expit_equals_scipy_bit_for_bit(fast: Any) -> None:
         assert np.array_equal(got, expit(x))
 
 
+def table_lookup(model: compiled.CompiledModel, docs: list[list[str]]) -> Any:
+    """`table_ids` over the compiled part's table of `model`'s unigrams."""
+    assert model._words_table is not None and _BUILT is not None
+    return _BUILT.table_ids(*model._words_table, model._words_lines, docs)
+
+
+def probes(terms: list[str]) -> list[str]:
+    """The terms' unigrams and bigram parts, and near misses of them: one character more,
+    one less, one changed (short words sit in the table's slot, long ones are checked against
+    their bytes)."""
+    words = sorted({w for t in terms for w in t.split(" ")})
+    out = list(words)
+    for w in words[:20_000]:
+        out += [w + "的", w[:-1], w[1:], w[:-1] + chr(ord(w[-1]) + 1) if w else "x"]
+    return out
+
+
 def assert_same_index(got: compiled.CompiledModel, want: compiled.CompiledModel) -> None:
     """The vocabulary and bigram index `words_index` reads from the bytes are the Python
-    build's from the terms."""
-    assert got._n_words == want._n_words and got._words_vocab == want._words_vocab
+    build's from the terms, and its table finds every word as the Python dict does."""
+    assert got._n_words == want._n_words and got.words_vocab == want.words_vocab
+    assert want._words_table is None
+    docs = [probes(want.words_terms), []]
+    have = table_lookup(got, docs)
+    ref = reference(want.words_vocab, docs)
+    assert have[1] == ref[1]
+    for g, w in ((have[0], ref[0]), (have[2], ref[2])):
+        assert g.dtype == w.dtype == np.int64 and np.array_equal(g, w)
     g, w = got._bigram_index(), want._bigram_index()
     assert np.array_equal(g[0], w[0]) and np.array_equal(g[1], w[1])
     assert g[0].dtype == w[0].dtype == g[1].dtype == w[1].dtype == np.int64
@@ -125,7 +152,37 @@ def test_bigram_index_equals_the_python_build(fast: Any, monkeypatch: pytest.Mon
     assert_same_index(model, want)
     assert_same_index(from_bytes, want)
     assert want._bigram_index()[2] == {"a x": 6, "x y": 7, "a  b": 9, " a": 10, "ba b": 15}
-    assert want._words_vocab["a"] == 14
+    assert want.words_vocab["a"] == 14
+
+
+_WORD = st.text(st.sampled_from("ab中文字𠀀é\x00"), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_WORD, st.tuples(_WORD, _WORD).map(" ".join)), max_size=40),
+       st.lists(st.lists(_WORD, max_size=9), max_size=5))
+def test_table_lookups_equal_the_dict(terms: list[str], docs: list[list[str]]) -> None:
+    """Any vocabulary (repeated, empty, long, non-BMP terms) and any tokens: `table_ids` gives
+    ``vocab.get(token, -1)`` of the dict of unigrams, in which a repeated term's last column
+    wins."""
+    if compiled._FAST is None:
+        pytest.skip("compiled lookups not available")
+    if terms == [""]:  # one empty line is no line: the cache's format cannot hold this one
+        terms = []
+    model = compiled.CompiledModel(terms, [], {}, {})
+    vocab = {t: i for i, t in enumerate(terms) if " " not in t}
+    queries = [*docs, probes(terms)]
+    have, want = table_lookup(model, queries), reference(vocab, queries)
+    assert have[1] == want[1]
+    assert np.array_equal(have[0], want[0]) and np.array_equal(have[2], want[2])
+
+
+def test_table_refuses_invalid_utf8(fast: Any) -> None:
+    """A unigram that is not UTF-8 is an error, as ``bytes.decode`` makes it (a cache file
+    with it is rebuilt, see `CompiledModel.load`); overlong forms and surrogates too."""
+    for bad in (b"\xff", b"\xc0\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xe4\xb8"):
+        with pytest.raises(UnicodeDecodeError):
+            fast.words_index(b"a\n" + bad + b"\nb")
 
 
 def test_shipped_model_index_equals_the_python_build(

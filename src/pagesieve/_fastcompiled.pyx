@@ -2,7 +2,8 @@
 # cython: cdivision=True
 """The compiled model's inner loops in C (`compiled.CompiledModel` is the reference):
 token to column lookups (``np.fromiter(map(vocab.get, flat, repeat(-1)))`` without a Python
-call per token), the vocabulary and bigram index read from the cached bytes, and the sparse
+call per token; the words vocabulary as a table of code points instead of a dict), the
+vocabulary and bigram index read from the cached bytes, and the sparse
 products and sigmoid that would otherwise need scipy — importing it costs every batch run a
 quarter of a second."""
 
@@ -39,40 +40,168 @@ def token_ids(dict vocab, docs):
     return lengths, flat, ids
 
 
-cdef inline unsigned long long _fnv1a(const unsigned char *p, Py_ssize_t n) noexcept:
-    cdef unsigned long long h = 14695981039346656037ULL
-    cdef Py_ssize_t i
-    for i in range(n):
-        h = (h ^ p[i]) * 1099511628211ULL
-    return h
+# -- the words vocabulary as a table of code points ------------------------------------------
+#
+# A dict of the ~50k unigram strings cost every worker ~60 ms to build and every token lookup
+# three cache misses (index, entry, key object). This table holds up to three code points of a
+# term in the slot itself, so a lookup of a short word (nearly all of them) reads one slot;
+# longer terms are keyed by a hash and checked against their bytes in the vocabulary's lines.
+# Slot i is ``table[2 * i]`` (the key) and ``table[2 * i + 1]`` (``(column + 1) << 32 | length``,
+# 0 when empty).
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object)
+    void *PyUnicode_DATA(object)
+    Py_ssize_t PyUnicode_GET_LENGTH(object)
+    Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index) nogil
+
+cdef enum:
+    _PACKED = 3  # terms of at most this many code points are their own key
 
 
-cdef Py_ssize_t _find(const long long[::1] table, const unsigned char *blob,
-                      const long long[::1] starts, const unsigned char *p, Py_ssize_t n,
-                      unsigned long long h) noexcept:
-    """The slot of the line whose bytes are ``p[:n]`` in `table` (columns by `_fnv1a` of their
-    bytes, linear probing, -1 empty), or of the empty slot where it would go."""
-    cdef unsigned long long mask = table.shape[0] - 1
-    cdef unsigned long long s = h & mask
+cdef inline unsigned long long _mix(unsigned long long key, Py_ssize_t length) noexcept nogil:
+    """The slot hash of a key and length (splitmix64's finaliser: every bit reaches the low
+    ones, which pick the slot)."""
+    cdef unsigned long long x = key + <unsigned long long> length * 0x9E3779B97F4A7C15ULL
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL
+    return x ^ (x >> 31)
+
+
+cdef inline unsigned long long _step(unsigned long long key, Py_ssize_t i,
+                                     Py_UCS4 c) noexcept nogil:
+    """The key after code point `i` is `c`: packed 21 bits a code point, then FNV-1a."""
+    if i < _PACKED:
+        return key | ((<unsigned long long> c) << (21 * i))
+    if i == _PACKED:  # from the fourth code point on, hash the packed prefix on
+        key = (14695981039346656037ULL ^ key) * 1099511628211ULL
+    return (key ^ <unsigned long long> c) * 1099511628211ULL
+
+
+cdef inline Py_ssize_t _utf8_next(const unsigned char *p, Py_ssize_t n, Py_UCS4 *c) noexcept nogil:
+    """The length of the strict UTF-8 sequence at `p` (at most `n` bytes), its code point in
+    `c`; -1 when invalid (as CPython's decoder: no overlong forms, surrogates or > U+10FFFF)."""
+    cdef unsigned char b = p[0]
+    cdef Py_ssize_t k, i
+    cdef unsigned int v
+    if b < 0x80:
+        c[0] = b
+        return 1
+    if 0xC2 <= b <= 0xDF:
+        k = 2
+        v = b & 0x1F
+    elif 0xE0 <= b <= 0xEF:
+        k = 3
+        v = b & 0x0F
+    elif 0xF0 <= b <= 0xF4:
+        k = 4
+        v = b & 0x07
+    else:
+        return -1
+    if n < k:
+        return -1
+    for i in range(1, k):
+        if p[i] & 0xC0 != 0x80:
+            return -1
+        v = (v << 6) | (p[i] & 0x3F)
+    if (k == 3 and (v < 0x800 or 0xD800 <= v <= 0xDFFF)) or (k == 4 and (v < 0x10000
+                                                                          or v > 0x10FFFF)):
+        return -1
+    c[0] = <Py_UCS4> v
+    return k
+
+
+cdef inline Py_ssize_t _bytes_key(const unsigned char *p, Py_ssize_t n,
+                                  unsigned long long *key) noexcept nogil:
+    """The key of the UTF-8 bytes ``p[:n]``, and their number of code points; -1 if invalid."""
+    cdef unsigned long long k = 0
+    cdef Py_ssize_t pos = 0, i = 0, step
+    cdef Py_UCS4 c
+    while pos < n:
+        step = _utf8_next(p + pos, n - pos, &c)
+        if step < 0:
+            return -1
+        k = _step(k, i, c)
+        pos += step
+        i += 1
+    key[0] = k
+    return i
+
+
+cdef inline bint _same_str(const unsigned char *p, Py_ssize_t n, int kind, void *data,
+                           Py_ssize_t length) noexcept nogil:
+    """Whether the valid UTF-8 bytes ``p[:n]`` spell the `length` code points of `data`."""
+    cdef Py_ssize_t pos = 0, i = 0, step
+    cdef Py_UCS4 c
+    while pos < n and i < length:
+        step = _utf8_next(p + pos, n - pos, &c)
+        if step < 0 or c != PyUnicode_READ(kind, data, i):
+            return False
+        pos += step
+        i += 1
+    return pos == n and i == length
+
+
+cdef inline long long _table_find_bytes(const unsigned long long[::1] table,
+                                        const unsigned char *blob, const long long[::1] starts,
+                                        const unsigned char *p, Py_ssize_t n,
+                                        unsigned long long key, Py_ssize_t length) noexcept:
+    """The column of the term whose UTF-8 bytes are ``p[:n]`` (`length` code points, `key`),
+    or -1."""
+    cdef unsigned long long mask = (table.shape[0] >> 1) - 1
+    cdef unsigned long long s = _mix(key, length) & mask
+    cdef unsigned long long meta
     cdef long long col
     while True:
-        col = table[s]
-        if col < 0 or (starts[col + 1] - 1 - starts[col] == n
-                       and memcmp(blob + starts[col], p, n) == 0):
-            return s
+        meta = table[2 * s + 1]
+        if meta == 0:
+            return -1
+        if table[2 * s] == key and <Py_ssize_t> (meta & 0xFFFFFFFFULL) == length:
+            col = <long long> (meta >> 32) - 1
+            if length <= _PACKED or (starts[col + 1] - 1 - starts[col] == n
+                                     and memcmp(blob + starts[col], p, n) == 0):
+                return col
+        s = (s + 1) & mask
+
+
+cdef inline long long _table_find_str(const unsigned long long[::1] table,
+                                      const unsigned char *blob, const long long[::1] starts,
+                                      str word) noexcept:
+    """The column of the term `word`, or -1."""
+    cdef int kind = PyUnicode_KIND(word)
+    cdef void *data = PyUnicode_DATA(word)
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(word), i
+    cdef unsigned long long key = 0
+    for i in range(length):
+        key = _step(key, i, PyUnicode_READ(kind, data, i))
+    cdef unsigned long long mask = (table.shape[0] >> 1) - 1
+    cdef unsigned long long s = _mix(key, length) & mask
+    cdef unsigned long long meta
+    cdef long long col
+    while True:
+        meta = table[2 * s + 1]
+        if meta == 0:
+            return -1
+        if table[2 * s] == key and <Py_ssize_t> (meta & 0xFFFFFFFFULL) == length:
+            col = <long long> (meta >> 32) - 1
+            if length <= _PACKED or _same_str(blob + starts[col],
+                                              starts[col + 1] - 1 - starts[col],
+                                              kind, data, length):
+                return col
         s = (s + 1) & mask
 
 
 def words_index(const unsigned char[::1] lines):
     """The words vocabulary's lookups from its UTF-8 lines, one term a line in column order (the
-    cache's ``words_terms``): (number of terms, {unigram: column}, bigram keys ``a * n + b``
-    and their columns in column order, {bigram: column} of the bigrams with a part that is not
-    a unigram). `CompiledModel._bigram_index`'s build, with the parts of a bigram found by their
-    bytes: no string is made for the four fifths of the terms that are bigrams, only for the
-    unigrams (strict UTF-8: invalid bytes raise, as ``bytes.decode`` would)."""
+    cache's ``words_terms``): (number of terms, the unigrams' table and the lines' start
+    offsets for `table_ids`, bigram keys ``a * n + b`` and their columns in column order,
+    {bigram: column} of the bigrams with a part that is not a unigram). `CompiledModel`'s
+    `{unigram: column}` and `_bigram_index` in one pass over the bytes, without a string for
+    any term (invalid UTF-8 in a unigram raises UnicodeDecodeError, as ``bytes.decode``)."""
     cdef Py_ssize_t size = lines.shape[0]
     if size == 0:
-        return 0, {}, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), {}
+        return (0, np.zeros(2, dtype=np.uint64), np.zeros(2, dtype=np.int64),
+                np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), {})
     cdef const unsigned char *blob = &lines[0]
     cdef Py_ssize_t n = 1, i, col, sp
     for i in range(size):
@@ -97,18 +226,35 @@ def words_index(const unsigned char[::1] lines):
     cdef int bits = 4
     while (1 << bits) < 2 * n_uni:
         bits += 1
-    table_ = np.full(1 << bits, -1, dtype=np.int64)
-    cdef long long[::1] table = table_
-    cdef dict vocab = {}
-    cdef Py_ssize_t start, length
+    table_ = np.zeros(2 << bits, dtype=np.uint64)
+    cdef unsigned long long[::1] table = table_
+    cdef unsigned long long mask = (1 << bits) - 1
+    cdef unsigned long long key, s, meta
+    cdef Py_ssize_t start, length, n_cp
     for col in range(n):
         if spaces[col] >= 0:
             continue
         start = starts[col]
         length = starts[col + 1] - 1 - start
-        vocab[PyUnicode_DecodeUTF8(<char *> blob + start, length, NULL)] = col
-        # a repeated line: the later column wins, as in the dict
-        table[_find(table, blob, starts, blob + start, length, _fnv1a(blob + start, length))] = col
+        n_cp = _bytes_key(blob + start, length, &key)
+        if n_cp < 0:
+            PyUnicode_DecodeUTF8(<char *> blob + start, length, NULL)  # raises the error
+            raise UnicodeDecodeError("utf-8", bytes(lines[start:start + length]), 0, length,
+                                     "invalid UTF-8")  # pragma: no cover - decode raised
+        s = _mix(key, n_cp) & mask
+        while True:  # a repeated line: the later column wins, as in a dict
+            meta = table[2 * s + 1]
+            if meta == 0 or (table[2 * s] == key
+                             and <Py_ssize_t> (meta & 0xFFFFFFFFULL) == n_cp
+                             and (n_cp <= _PACKED
+                                  or (starts[(meta >> 32)] - 1 - starts[(meta >> 32) - 1]
+                                      == length
+                                      and memcmp(blob + starts[(meta >> 32) - 1], blob + start,
+                                                 length) == 0))):
+                break
+            s = (s + 1) & mask
+        table[2 * s] = key
+        table[2 * s + 1] = (<unsigned long long> (col + 1) << 32) | <unsigned long long> n_cp
     keys = np.empty(n - n_uni, dtype=np.int64)
     cols = np.empty(n - n_uni, dtype=np.int64)
     cdef long long[::1] kv = keys
@@ -126,12 +272,16 @@ def words_index(const unsigned char[::1] lines):
         b_len = starts[col + 1] - 2 - sp
         # sorted terms put a word's bigrams together: most share the line before's first part
         if a_len != prev_len or memcmp(blob + start, blob + prev_start, a_len) != 0:
-            prev_ia = table[_find(table, blob, starts, blob + start, a_len,
-                                  _fnv1a(blob + start, a_len))]
+            n_cp = _bytes_key(blob + start, a_len, &key)
+            prev_ia = -1 if n_cp < 0 else _table_find_bytes(table, blob, starts, blob + start,
+                                                            a_len, key, n_cp)
             prev_start, prev_len = start, a_len
         ia = prev_ia
-        ib = table[_find(table, blob, starts, blob + sp + 1, b_len,
-                         _fnv1a(blob + sp + 1, b_len))]
+        ib = -1
+        if ia >= 0:
+            n_cp = _bytes_key(blob + sp + 1, b_len, &key)
+            if n_cp >= 0:
+                ib = _table_find_bytes(table, blob, starts, blob + sp + 1, b_len, key, n_cp)
         if ia < 0 or ib < 0:
             other[PyUnicode_DecodeUTF8(<char *> blob + start, sp - start + 1 + b_len,
                                        NULL)] = col
@@ -139,7 +289,33 @@ def words_index(const unsigned char[::1] lines):
             kv[m] = ia * n + ib
             cv[m] = col
             m += 1
-    return n, vocab, keys[:m].copy(), cols[:m].copy(), other
+    return n, table_, starts_, keys[:m].copy(), cols[:m].copy(), other
+
+
+def table_ids(const unsigned long long[::1] table, const long long[::1] starts,
+              const unsigned char[::1] lines, docs):
+    """`token_ids` with the unigrams' table of `words_index` (built from `lines`) for the
+    vocabulary: (tokens per doc, all tokens in order, each one's column or -1)."""
+    cdef Py_ssize_t n_docs = len(docs)
+    lengths = np.empty(n_docs, dtype=np.int64)
+    cdef long long[::1] lv = lengths
+    cdef list flat = []
+    cdef Py_ssize_t i = 0
+    for d in docs:
+        lv[i] = len(d)
+        flat.extend(d)
+        i += 1
+    cdef Py_ssize_t n = len(flat)
+    ids = np.empty(n, dtype=np.int64)
+    cdef long long[::1] iv = ids
+    cdef const unsigned char *blob = &lines[0] if lines.shape[0] > 0 else NULL
+    cdef object word
+    for i in range(n):
+        word = flat[i]
+        if type(word) is not str:
+            raise TypeError(f"tokens must be str, not {type(word).__name__}")
+        iv[i] = _table_find_str(table, blob, starts, <str> word)
+    return lengths, flat, ids
 
 
 def csr_dot_f32(const float[::1] data, const int[::1] indices, const int[::1] indptr,

@@ -139,6 +139,7 @@ class CompiledModel:
         "_layout_vocab",
         "_n_words",
         "_words_lines",
+        "_words_table",
         "_words_terms",
         "_words_vocab",
         "arrays",
@@ -167,14 +168,18 @@ class CompiledModel:
         # or jieba's cuts of Han runs), so a bigram term ("a b") is never looked up by text here;
         # `_bigram_index` finds bigrams by their parts. A fifth of the entries: a worker starts
         # ~0.1 s sooner, and the parts' lookups hit a smaller table.
-        if _FAST is not None:  # both from the bytes in one pass: ~0.05 s off every run's start
-            self._n_words, self._words_vocab, k, c, other = _FAST.words_index(self._words_lines)
+        # With the compiled part, the unigrams are a table of code points rather than a dict:
+        # built without a string per term, and one cache miss per token looked up (see
+        # `_fastcompiled.words_index`); the dict is built only if asked for (`words_vocab`).
+        self._words_vocab: dict[str, int] | None = None
+        self._words_table: tuple[np.ndarray, np.ndarray] | None = None
+        if _FAST is not None:  # both from the bytes in one pass: ~0.1 s off every run's start
+            self._n_words, table, starts, k, c, other = _FAST.words_index(self._words_lines)
+            self._words_table = (table, starts)
             order = np.argsort(k, kind="stable")
             self._bigrams = (k[order], c[order], other)
         else:
-            terms = self.words_terms
-            self._n_words = len(terms)
-            self._words_vocab = {t: i for i, t in enumerate(terms) if " " not in t}
+            self._n_words = len(self.words_terms)
 
     # -- pass 1 -----------------------------------------------------------------------------
     @property
@@ -183,6 +188,14 @@ class CompiledModel:
         if self._words_terms is None:
             self._words_terms = _bytes_terms(self._words_lines)
         return self._words_terms
+
+    @property
+    def words_vocab(self) -> dict[str, int]:
+        """{unigram: column} (the Python path's lookup; built on first use with the compiled
+        part, which looks words up in its own table)."""
+        if self._words_vocab is None:
+            self._words_vocab = {t: i for i, t in enumerate(self.words_terms) if " " not in t}
+        return self._words_vocab
 
     @property
     def n_features(self) -> int:
@@ -198,7 +211,10 @@ class CompiledModel:
         """(tokens per doc, each token's unigram column, each adjacent pair's bigram column;
         -1 where unknown). Bigrams over the whole page at once: the caller drops the pairs
         across a block boundary."""
-        lengths, flat, uni = _token_ids(self._words_vocab, docs)
+        if self._words_table is not None:
+            lengths, flat, uni = _FAST.table_ids(*self._words_table, self._words_lines, docs)
+        else:
+            lengths, flat, uni = _token_ids(self.words_vocab, docs)
         return lengths, uni, self._bigram_columns(flat, uni)
 
     def _words(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
@@ -242,7 +258,7 @@ class CompiledModel:
         bigrams with a part outside the unigram vocabulary by their text. Built on first use
         (with the compiled part, by `__init__`)."""
         if self._bigrams is None:
-            vocab, width = self._words_vocab, self._n_words
+            vocab, width = self.words_vocab, self._n_words
             keys: list[int] = []
             cols: list[int] = []
             other: dict[str, int] = {}
