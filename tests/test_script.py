@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from pagesieve import classify_page, read_page
 from pagesieve.features import page_tokens
 from pagesieve.script import is_traditional, simplified
@@ -44,3 +48,36 @@ def test_a_traditional_page_reads_in_simplified_for_the_features_only() -> None:
 def test_a_simplified_page_is_left_alone() -> None:
     page = read_page("<p>台风接近东部海面,花莲山区严防豪雨与土石流。著名的后来者。</p>".encode())
     assert simplified(page) is page
+
+
+def test_the_shipped_table_is_what_opencc_says(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The characters read from `script.TABLE_FILE` are the installed OpenCC's answer; after an
+    OpenCC upgrade that changes them, ``python -m pagesieve.script --write-table``. Without the
+    file, OpenCC is asked."""
+    from pagesieve import script
+
+    assert script.TABLE_FILE.is_file()
+    assert script._changed_chars() == script.opencc_changed_chars()
+    assert len(script._changed_chars()) > 3000
+    monkeypatch.setattr(script, "TABLE_FILE", tmp_path / "missing.txt")
+    script._changed_chars.cache_clear()
+    try:
+        assert script._changed_chars() == script.opencc_changed_chars()
+    finally:
+        script._changed_chars.cache_clear()
+
+
+def test_write_table_round_trips(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from pagesieve import script
+
+    out = tmp_path / "t2s.txt"
+    script.write_table(out)
+    assert out.read_text(encoding="utf-8").startswith("# ")
+    monkeypatch.setattr(script, "TABLE_FILE", out)
+    script._changed_chars.cache_clear()
+    try:
+        assert script._changed_chars() == script.opencc_changed_chars()
+    finally:
+        script._changed_chars.cache_clear()

@@ -11,8 +11,10 @@ its first characters): converting it would only risk turning 著名's 著 into �
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from .native import compiled_part
@@ -46,15 +48,42 @@ def _converter() -> Any:
 _FIRST, _END = 0x4E00, 0xA000  # the Han block _HAN matches
 
 
-@lru_cache(maxsize=1)
-def _changed_chars() -> str:
-    """The Han characters t2s changes (~3,600 of the 21,000; found once a process, ~0.1 s with
-    OpenCC's import: the batch fork server does it, see `warm`)."""
+#: The characters `opencc_changed_chars` finds, as shipped: reading them costs every process
+#: start ~0.1 ms, finding them ~14 ms (OpenCC's dictionaries, then 21,000 conversions), and
+#: the converter itself is needed only by a page that is Traditional.
+TABLE_FILE = Path(__file__).with_name("data") / "t2s-changed.txt"
+
+
+def opencc_changed_chars() -> str:
+    """The Han characters t2s changes (~3,600 of the 21,000), asked of OpenCC."""
     chars = "".join(chr(c) for c in range(_FIRST, _END))
     converted = _converter().convert(chars)  # no phrase spans neighbouring code points
     if len(converted) != len(chars):  # pragma: no cover - OpenCC keeps t2s length-preserving
         raise RuntimeError("OpenCC t2s changed the length of the character table")
     return "".join(c for c, s in zip(chars, converted, strict=True) if c != s)
+
+
+def write_table(path: Path = TABLE_FILE) -> None:
+    """Write `opencc_changed_chars` to `path` (after an OpenCC upgrade; the test says when)."""
+    from importlib.metadata import version
+
+    path.write_text(
+        f"# The Han characters U+4E00..U+9FFF that OpenCC {version('opencc')} t2s changes on "
+        "their own (script.py).\n# Written by `python -m pagesieve.script --write-table`; "
+        "tests/test_script.py checks it.\n" + opencc_changed_chars() + "\n",
+        encoding="utf-8",
+    )
+
+
+@lru_cache(maxsize=1)
+def _changed_chars() -> str:
+    """The Han characters t2s changes: the shipped table (`TABLE_FILE`), or OpenCC's answer
+    where the file is missing."""
+    try:
+        lines = TABLE_FILE.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return opencc_changed_chars()
+    return "".join(line for line in lines if not line.startswith("#"))
 
 
 @lru_cache(maxsize=1)
@@ -121,3 +150,10 @@ def simplified(page: Page) -> Page:
         return page
     convert = _converter().convert
     return replace(page, blocks=tuple(replace(b, text=convert(b.text)) for b in page.blocks))
+
+
+if __name__ == "__main__":  # python -m pagesieve.script --write-table
+    if sys.argv[1:] != ["--write-table"]:
+        sys.exit("usage: python -m pagesieve.script --write-table")
+    write_table()
+    print(f"wrote {TABLE_FILE}")
