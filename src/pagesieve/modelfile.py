@@ -6,7 +6,6 @@ Split from model.py so that processes which only point workers at the model (the
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -40,6 +39,8 @@ def manifest_path(model_path: Path) -> Path:
 
 
 def sha256_file(path: Path) -> str:
+    import hashlib  # not at import: OpenSSL's ~8 ms would delay `clean`'s fork server
+
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
