@@ -1,9 +1,12 @@
 """Stage 3a — text to words: jieba segmentation of Chinese runs, simple rules for the rest.
 
-jieba is the reference segmenter. Its Rust port rjieba (jieba-rs, same dictionary) is used when
-installed because it is ~12x faster; on Han-only input the two agree (see tests/test_tokenize.py,
-which checks it on corpus text). Non-Han text never reaches the segmenter: latin words, numbers
-and punctuation are split by the regex below, so both engines see exactly the same input.
+jieba is the reference segmenter. Three engines run its algorithm over its dictionary: the
+compiled one (segmenter.py, `_fastjieba`: its tables load in ~2 ms where rjieba builds its own in
+~0.12 s), its Rust port rjieba (jieba-rs), and jieba itself (~12x slower). On Han-only input they
+agree but for exact ties between two splits, where the compiled engine follows jieba and rjieba
+does not (7 of 1.5M corpus runs; tests/test_segmenter.py and tests/test_tokenize.py check them
+on corpus text). Non-Han text never reaches the segmenter: latin words, numbers and punctuation
+are split by the regex below, so every engine sees exactly the same input.
 """
 
 from __future__ import annotations
@@ -47,11 +50,25 @@ def normalize(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def get_segmenter() -> Callable[[str], list[str]]:
-    """The Han-run segmenter: rjieba if installed and not overridden, else jieba.
+    """The Han-run segmenter: the compiled one (jieba's cut over jieba's dictionary,
+    segmenter.py) when built, else rjieba if installed, else jieba.
 
-    ``PAGESIEVE_TOKENIZER=jieba`` forces the reference engine.
+    ``PAGESIEVE_TOKENIZER=rjieba`` or ``=jieba`` forces that engine (``PAGESIEVE_PURE=1``
+    leaves the compiled one out, as it does every compiled part).
     """
-    if os.environ.get("PAGESIEVE_TOKENIZER", "").lower() != "jieba":
+    choice = os.environ.get("PAGESIEVE_TOKENIZER", "").lower()
+    if choice not in ("jieba", "rjieba"):
+        from .segmenter import load_segmenter
+
+        segmenter = load_segmenter()
+        if segmenter is not None:
+            cut: Callable[[str], list[str]] = segmenter.cut
+
+            def cut_compiled(s: str) -> list[str]:
+                return cut(s)
+
+            return cut_compiled
+    if choice != "jieba":
         try:
             import rjieba
 

@@ -24,7 +24,7 @@ __all__: list[str] = []
 #: scipy are not listed: the model loads from its compiled cache (compiled.py) without them, and
 #: `PageModel.warm` imports whatever prediction needs (scipy, without the compiled parts); a
 #: first run that has to build the cache imports scikit-learn while loading the model.
-_MODULES = ("pagesieve.batch.runner", "pagesieve.batch.process", "pagesieve.classify", "rjieba")
+_MODULES = ("pagesieve.batch.runner", "pagesieve.batch.process", "pagesieve.classify")
 
 # The collector would find next to no garbage among the modules and the model (~700 of ~49k
 # objects) yet cost every run's start ~10 ms: it is off while they load, and then they are
@@ -36,6 +36,10 @@ try:
     for _name in _MODULES:
         with contextlib.suppress(ImportError):  # as the fork server's own preload loop does
             import_module(_name)
+    with contextlib.suppress(Exception):  # the segmenter's tables (or rjieba's dictionary)
+        from ..tokenize import get_segmenter
+
+        get_segmenter()
     _path = os.environ.get(PRELOAD_ENV)
     if _path:
         with contextlib.suppress(Exception):
