@@ -215,6 +215,34 @@ def test_save_load_roundtrip_and_tamper(fitted: PageModel, tmp_path: Path) -> No
         PageModel.load(path)
 
 
+def test_the_same_training_writes_the_same_bytes(tmp_path: Path) -> None:
+    """Two processes fitting the same data save byte-identical files (same sha256): no object
+    address (they differ between processes) or other run-specific value is pickled, so `make
+    model` is reproducible to the byte."""
+    import subprocess
+    import sys
+
+    code = (
+        "import random, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from test_model import make_page\n"
+        "from pagesieve.model import PageModel\n"
+        "from pagesieve.read import read_page\n"
+        "rng = random.Random(0)\n"
+        "made = [make_page(rng) for _ in range(12)]\n"
+        "pages = [read_page(t, kind='text') for t, _ in made]\n"
+        "model = PageModel(min_df=1, n_folds=3).fit(\n"
+        "    pages, [labs for _, labs in made], groups=[f'host{i % 4}' for i in range(12)])\n"
+        "print(model.save(__import__('pathlib').Path(sys.argv[1]))['sha256'])\n"
+    )
+    shas = [
+        subprocess.run([sys.executable, "-c", code, str(tmp_path / f"m{k}.joblib")],
+                       capture_output=True, text=True, check=True, timeout=300).stdout.strip()
+        for k in range(2)
+    ]
+    assert shas[0] and shas[0] == shas[1]
+
+
 def test_region_setting_is_saved_and_old_files_read_without_it(tmp_path: Path) -> None:
     rng = random.Random(5)
     made = [make_page(rng) for _ in range(12)]

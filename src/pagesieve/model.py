@@ -551,6 +551,7 @@ class PageModel:
         import joblib
 
         f = self.fitted
+        _drop_object_ids(f.pass1)
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = {
             "format": FORMAT_VERSION,
@@ -740,6 +741,16 @@ def read_manifest(path: Path) -> dict[str, Any]:
             f"the file name says {kind!r}"
         )
     return manifest
+
+
+def _drop_object_ids(pass1: Any) -> None:
+    """scikit-learn's vectorizers remember ``id(self.stop_words)`` (`_stop_words_id`, only to
+    skip re-checking their stop words): a memory address, different in every run, which made
+    every `make model` write different bytes for the same model. Dropped before pickling (a
+    vectorizer sets it again when it next builds its analyzer)."""
+    features = getattr(pass1, "named_steps", {}).get("features")
+    for _name, transformer, _cols in getattr(features, "transformers_", ()):
+        vars(transformer).pop("_stop_words_id", None)
 
 
 def check_vectorizers(vectorizers: Sequence[Any]) -> None:
