@@ -17,11 +17,9 @@ from libc.stdlib cimport malloc, free
 import numpy as np
 
 
-def token_ids(dict vocab, docs):
-    """(tokens per doc, all tokens in order, their column in `vocab` or -1), as int64 arrays
-    and a list."""
-    cdef Py_ssize_t n_docs = len(docs)
-    lengths = np.empty(n_docs, dtype=np.int64)
+cdef tuple _flatten(docs):
+    """(tokens per doc as int64, all tokens in order as one list)."""
+    lengths = np.empty(len(docs), dtype=np.int64)
     cdef long long[::1] lv = lengths
     cdef list flat = []
     cdef Py_ssize_t i = 0
@@ -29,6 +27,15 @@ def token_ids(dict vocab, docs):
         lv[i] = len(d)
         flat.extend(d)
         i += 1
+    return lengths, flat
+
+
+def token_ids(dict vocab, docs):
+    """(tokens per doc, all tokens in order, their column in `vocab` or -1), as int64 arrays
+    and a list."""
+    cdef list flat
+    lengths, flat = _flatten(docs)
+    cdef Py_ssize_t i
     cdef Py_ssize_t n = len(flat)
     ids = np.empty(n, dtype=np.int64)
     cdef long long[::1] iv = ids
@@ -296,15 +303,9 @@ def table_ids(const unsigned long long[::1] table, const long long[::1] starts,
               const unsigned char[::1] lines, docs):
     """`token_ids` with the unigrams' table of `words_index` (built from `lines`) for the
     vocabulary: (tokens per doc, all tokens in order, each one's column or -1)."""
-    cdef Py_ssize_t n_docs = len(docs)
-    lengths = np.empty(n_docs, dtype=np.int64)
-    cdef long long[::1] lv = lengths
-    cdef list flat = []
-    cdef Py_ssize_t i = 0
-    for d in docs:
-        lv[i] = len(d)
-        flat.extend(d)
-        i += 1
+    cdef list flat
+    lengths, flat = _flatten(docs)
+    cdef Py_ssize_t i
     cdef Py_ssize_t n = len(flat)
     ids = np.empty(n, dtype=np.int64)
     cdef long long[::1] iv = ids

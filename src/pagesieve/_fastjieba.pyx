@@ -36,7 +36,6 @@ cdef enum:
     _M = 2
     _S = 3  # in the order of their letters, as Python's max breaks ties by the letter
 
-DEF MIN_FLOAT = -3.14e100
 
 
 cdef enum:
@@ -111,7 +110,7 @@ def build_trie(list words, list freqs):
     return table_, node_freq_[:n_nodes].copy(), int(total)
 
 
-def _rehash(const unsigned long long[::1] src, unsigned long long[::1] dst):
+cdef object _rehash(const unsigned long long[::1] src, unsigned long long[::1] dst):
     """The edges of `src` in the smaller table `dst`."""
     cdef unsigned long long mask = dst.shape[0] - 1
     cdef unsigned long long v, s
