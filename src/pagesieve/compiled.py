@@ -211,7 +211,7 @@ class CompiledModel:
         """(tokens per doc, each token's unigram column, each adjacent pair's bigram column;
         -1 where unknown). Bigrams over the whole page at once: the caller drops the pairs
         across a block boundary."""
-        if self._words_table is not None:
+        if self._words_table is not None and _FAST is not None:
             lengths, flat, uni = _FAST.table_ids(*self._words_table, self._words_lines, docs)
         else:
             lengths, flat, uni = _token_ids(self.words_vocab, docs)

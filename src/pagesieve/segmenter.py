@@ -5,8 +5,9 @@ largest single part of a batch worker's start after numpy). This engine runs the
 (see `_fastjieba`) over flat arrays built once from jieba's ``dict.txt`` and ``finalseg`` tables
 and kept in the cache folder (``cache_dir()``, as the compiled model is), so a process loads
 them in a few milliseconds. tokenize.py uses it when it is built; rjieba, then jieba, otherwise.
-It gives rjieba's words on the text tokenize.py feeds it (tests/test_segmenter.py checks corpus
-text and random runs against both).
+On the text tokenize.py feeds it, it gives jieba's words, and rjieba's but for exact ties between
+two splits, which rjieba breaks the other way (tests/test_segmenter.py checks corpus text and
+random runs against both).
 """
 
 from __future__ import annotations
