@@ -18,7 +18,8 @@ import numpy as np
 
 
 cdef tuple _flatten(docs):
-    """(tokens per doc as int64, all tokens in order as one list)."""
+    """(tokens per doc as int64, all tokens in order as one list, an int64 array to fill with
+    their columns)."""
     lengths = np.empty(len(docs), dtype=np.int64)
     cdef long long[::1] lv = lengths
     cdef list flat = []
@@ -27,18 +28,16 @@ cdef tuple _flatten(docs):
         lv[i] = len(d)
         flat.extend(d)
         i += 1
-    return lengths, flat
+    return lengths, flat, np.empty(len(flat), dtype=np.int64)
 
 
 def token_ids(dict vocab, docs):
     """(tokens per doc, all tokens in order, their column in `vocab` or -1), as int64 arrays
     and a list."""
     cdef list flat
-    lengths, flat = _flatten(docs)
-    cdef Py_ssize_t i
-    cdef Py_ssize_t n = len(flat)
-    ids = np.empty(n, dtype=np.int64)
+    lengths, flat, ids = _flatten(docs)
     cdef long long[::1] iv = ids
+    cdef Py_ssize_t i, n = len(flat)
     cdef PyObject *got
     for i in range(n):
         # (PyDict_GetItem would save and restore the error state around every lookup)
@@ -149,26 +148,50 @@ cdef inline bint _same_str(const unsigned char *p, Py_ssize_t n, int kind, void 
     return pos == n and i == length
 
 
+cdef inline Py_ssize_t _table_slot(const unsigned long long[::1] table,
+                                   const unsigned char *blob, const long long[::1] starts,
+                                   unsigned long long key, Py_ssize_t length,
+                                   const unsigned char *p, Py_ssize_t n,
+                                   int kind, void *data) noexcept:
+    """The slot of the term with `key` and `length` code points, or the empty slot where it
+    would go. A term of more than `_PACKED` code points is checked against its line: against
+    the UTF-8 bytes ``p[:n]`` when `p` is given, else against the code points of `data`."""
+    cdef unsigned long long mask = (table.shape[0] >> 1) - 1
+    cdef unsigned long long s = _mix(key, length) & mask
+    cdef unsigned long long meta
+    cdef long long col
+    cdef Py_ssize_t start, size
+    while True:
+        meta = table[2 * s + 1]
+        if meta == 0:
+            return s
+        if table[2 * s] == key and <Py_ssize_t> (meta & 0xFFFFFFFFULL) == length:
+            if length <= _PACKED:
+                return s
+            col = <long long> (meta >> 32) - 1
+            start = starts[col]
+            size = starts[col + 1] - 1 - start
+            if p != NULL:
+                if size == n and memcmp(blob + start, p, n) == 0:
+                    return s
+            elif _same_str(blob + start, size, kind, data, length):
+                return s
+        s = (s + 1) & mask
+
+
+cdef inline long long _slot_column(const unsigned long long[::1] table,
+                                   Py_ssize_t s) noexcept:
+    """The column a slot holds, -1 if it is empty."""
+    return <long long> (table[2 * s + 1] >> 32) - 1
+
+
 cdef inline long long _table_find_bytes(const unsigned long long[::1] table,
                                         const unsigned char *blob, const long long[::1] starts,
                                         const unsigned char *p, Py_ssize_t n,
                                         unsigned long long key, Py_ssize_t length) noexcept:
     """The column of the term whose UTF-8 bytes are ``p[:n]`` (`length` code points, `key`),
     or -1."""
-    cdef unsigned long long mask = (table.shape[0] >> 1) - 1
-    cdef unsigned long long s = _mix(key, length) & mask
-    cdef unsigned long long meta
-    cdef long long col
-    while True:
-        meta = table[2 * s + 1]
-        if meta == 0:
-            return -1
-        if table[2 * s] == key and <Py_ssize_t> (meta & 0xFFFFFFFFULL) == length:
-            col = <long long> (meta >> 32) - 1
-            if length <= _PACKED or (starts[col + 1] - 1 - starts[col] == n
-                                     and memcmp(blob + starts[col], p, n) == 0):
-                return col
-        s = (s + 1) & mask
+    return _slot_column(table, _table_slot(table, blob, starts, key, length, p, n, 0, NULL))
 
 
 cdef inline long long _table_find_str(const unsigned long long[::1] table,
@@ -181,21 +204,8 @@ cdef inline long long _table_find_str(const unsigned long long[::1] table,
     cdef unsigned long long key = 0
     for i in range(length):
         key = _step(key, i, PyUnicode_READ(kind, data, i))
-    cdef unsigned long long mask = (table.shape[0] >> 1) - 1
-    cdef unsigned long long s = _mix(key, length) & mask
-    cdef unsigned long long meta
-    cdef long long col
-    while True:
-        meta = table[2 * s + 1]
-        if meta == 0:
-            return -1
-        if table[2 * s] == key and <Py_ssize_t> (meta & 0xFFFFFFFFULL) == length:
-            col = <long long> (meta >> 32) - 1
-            if length <= _PACKED or _same_str(blob + starts[col],
-                                              starts[col + 1] - 1 - starts[col],
-                                              kind, data, length):
-                return col
-        s = (s + 1) & mask
+    return _slot_column(table, _table_slot(table, blob, starts, key, length, NULL, 0, kind,
+                                           data))
 
 
 def words_index(const unsigned char[::1] lines):
@@ -235,8 +245,8 @@ def words_index(const unsigned char[::1] lines):
         bits += 1
     table_ = np.zeros(2 << bits, dtype=np.uint64)
     cdef unsigned long long[::1] table = table_
-    cdef unsigned long long mask = (1 << bits) - 1
-    cdef unsigned long long key, s, meta
+    cdef unsigned long long key
+    cdef Py_ssize_t s
     cdef Py_ssize_t start, length, n_cp
     for col in range(n):
         if spaces[col] >= 0:
@@ -248,18 +258,8 @@ def words_index(const unsigned char[::1] lines):
             PyUnicode_DecodeUTF8(<char *> blob + start, length, NULL)  # raises the error
             raise UnicodeDecodeError("utf-8", bytes(lines[start:start + length]), 0, length,
                                      "invalid UTF-8")  # pragma: no cover - decode raised
-        s = _mix(key, n_cp) & mask
-        while True:  # a repeated line: the later column wins, as in a dict
-            meta = table[2 * s + 1]
-            if meta == 0 or (table[2 * s] == key
-                             and <Py_ssize_t> (meta & 0xFFFFFFFFULL) == n_cp
-                             and (n_cp <= _PACKED
-                                  or (starts[(meta >> 32)] - 1 - starts[(meta >> 32) - 1]
-                                      == length
-                                      and memcmp(blob + starts[(meta >> 32) - 1], blob + start,
-                                                 length) == 0))):
-                break
-            s = (s + 1) & mask
+        # a repeated line: the later column wins, as in a dict
+        s = _table_slot(table, blob, starts, key, n_cp, blob + start, length, 0, NULL)
         table[2 * s] = key
         table[2 * s + 1] = (<unsigned long long> (col + 1) << 32) | <unsigned long long> n_cp
     keys = np.empty(n - n_uni, dtype=np.int64)
@@ -304,11 +304,9 @@ def table_ids(const unsigned long long[::1] table, const long long[::1] starts,
     """`token_ids` with the unigrams' table of `words_index` (built from `lines`) for the
     vocabulary: (tokens per doc, all tokens in order, each one's column or -1)."""
     cdef list flat
-    lengths, flat = _flatten(docs)
-    cdef Py_ssize_t i
-    cdef Py_ssize_t n = len(flat)
-    ids = np.empty(n, dtype=np.int64)
+    lengths, flat, ids = _flatten(docs)
     cdef long long[::1] iv = ids
+    cdef Py_ssize_t i, n = len(flat)
     cdef const unsigned char *blob = &lines[0] if lines.shape[0] > 0 else NULL
     cdef object word
     for i in range(n):
