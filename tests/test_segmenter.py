@@ -126,6 +126,27 @@ def test_the_cache_is_built_once_then_mapped(
     assert segmenter._load(folder) is not None
 
 
+def test_old_table_folders_are_pruned(
+    fast: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One folder per jieba install: beyond `CACHE_KEEP`, the oldest go when one is written."""
+    import os
+
+    monkeypatch.setenv("PAGESIEVE_CACHE_DIR", str(tmp_path))
+    for k in range(segmenter.CACHE_KEEP + 2):
+        old = tmp_path / f"jieba-1-{k}-s{segmenter.FORMAT}"
+        old.mkdir()
+        os.utime(old, (k, k))
+    other = tmp_path / "m-0-c1.npz"
+    other.write_bytes(b"")
+    segmenter.load_segmenter()
+    left = sorted(p.name for p in tmp_path.glob("jieba-*"))
+    assert len(left) == segmenter.CACHE_KEEP
+    assert "jieba-1-0-s1" not in left and "jieba-1-1-s1" not in left and "jieba-1-2-s1" not in left
+    assert segmenter._cache_path(segmenter.dictionary_file()).name in left
+    assert other.exists()
+
+
 def test_a_read_only_cache_still_works(
     fast: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -26,6 +26,8 @@ __all__ = ["FORMAT", "dictionary_file", "load_segmenter"]
 
 #: The cache file's layout; a new number builds a new file.
 FORMAT = 1
+#: Table folders kept in the cache (one per jieba install, ~11 MB each); the oldest go first.
+CACHE_KEEP = 4
 
 _FAST: Any = compiled_part("_fastjieba")
 
@@ -122,6 +124,23 @@ def _save(path: Path, arrays: dict[str, np.ndarray]) -> None:
         os.replace(tmp, path)
     except OSError:  # another process wrote it first
         shutil.rmtree(tmp, ignore_errors=True)
+    _prune(path.parent, keep=CACHE_KEEP)
+
+
+def _prune(folder: Path, *, keep: int) -> None:
+    """Remove all but the `keep` newest table folders (a process still reading a removed one
+    keeps its mapping; the next one builds the tables again)."""
+    import shutil
+
+    def age(p: Path) -> float:
+        try:
+            return p.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    folders = sorted(folder.glob(f"jieba-*-s{FORMAT}"), key=age)
+    for old in folders[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def load_segmenter(dict_file: Path | None = None) -> Any:
