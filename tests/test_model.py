@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -304,6 +306,21 @@ def test_words_weight_scales_words_against_layout(tmp_path: Path) -> None:
     assert loaded.words_weight == 3.0
     assert np.allclose(loaded.predict_proba(pages[0]), heavy.predict_proba(pages[0]), atol=1e-6)
     assert _with_defaults({"c_context": 1.0}).get("words_weight", 1.0) == 1.0
+
+
+def test_sklearn_version_read_as_importlib_metadata_reads_it() -> None:
+    # read off the .dist-info folder in a process that has not imported scikit-learn (as a
+    # batch worker loading from the compiled cache), and never importing importlib.metadata
+    code = (
+        "import sys; from pagesieve.model import _sklearn_version; v = _sklearn_version(); "
+        "assert 'sklearn' not in sys.modules; assert 'importlib.metadata' not in sys.modules, "
+        "'asked importlib.metadata'; import importlib.metadata as m; "
+        "assert v == m.version('scikit-learn'), (v, m.version('scikit-learn')); print(v)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip()
 
 
 def test_refuses_missing_manifest_and_version_mismatch(fitted: PageModel, tmp_path: Path) -> None:
