@@ -13,7 +13,7 @@ extensions = [
     Extension(f"pagesieve.{name}", [f"src/pagesieve/{name}.pyx"], optional=True)
     for name in (
         "_fastsegment", "_fastfeatures", "_fasttokenize", "_fastcompiled", "_fastrevise",
-        "_fastlinks", "_fastscript", "_fasttypes", "_fastwriter", "_fastjieba",
+        "_fastlinks", "_fastscript", "_fasttypes", "_fastwriter", "_fastjieba", "_fastcards",
     )
 ]
 

@@ -13,7 +13,7 @@ from pagesieve.errors import ModelError
 from pagesieve.model import PageModel, _with_defaults, manifest_path
 from pagesieve.read import read_page
 from pagesieve.region import REGION_FEATURE_NAMES
-from pagesieve.revise import CONTEXT_FEATURE_NAMES
+from pagesieve.revise import CONTEXT_FEATURE_NAMES, context_feature_names
 from pagesieve.types import LABELS
 
 ARTICLE = [
@@ -175,7 +175,7 @@ def test_reasons_with_ties_match_the_plain_way(top: int) -> None:
     (equal values, settled by name) keep every candidate they need."""
     rng = np.random.default_rng(top)
     model = PageModel()
-    n_feat, n_ctx = 60, len(CONTEXT_FEATURE_NAMES)
+    n_feat, n_ctx = 60, len(context_feature_names(region=model.region, cards=model.cards))
     names = np.asarray([f"{rng.choice(['words', 'layout', 'other'])}__f{j}"
                         for j in range(n_feat)], dtype=object)
     # and one page of many rows
@@ -260,13 +260,16 @@ def test_region_setting_is_saved_and_old_files_read_without_it(tmp_path: Path) -
         ctx, _ = model._both_passes(html, model.featurize(html))
         dropped = 0 if region else len(REGION_FEATURE_NAMES)
         assert ctx.shape[1] == len(CONTEXT_FEATURE_NAMES) - dropped
+        assert ctx.shape[1] == len(context_feature_names(region=region, cards=model.cards))
         path = tmp_path / f"m{region}.joblib"
         model.save(path)
         loaded = PageModel.load(path)
         assert loaded.region is region
         assert np.allclose(loaded.predict_proba(html), model.predict_proba(html), atol=1e-12)
-    # a model saved before the setting existed was fitted without the region features
+    # a model saved before the setting existed was fitted without the region (or card) features
     assert _with_defaults({"c_context": 1.0})["region"] is False
+    assert _with_defaults({"c_context": 1.0})["cards"] is False
+    assert _with_defaults({"cards": True})["cards"] is True
     assert _with_defaults({"region": True})["region"] is True
 
 

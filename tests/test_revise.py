@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from pagesieve.cards import CARD_FEATURE_NAMES
 from pagesieve.region import REGION_FEATURE_NAMES
-from pagesieve.revise import CONTEXT_FEATURE_NAMES, context_matrix
+from pagesieve.revise import CONTEXT_FEATURE_NAMES, context_feature_names, context_matrix
 from pagesieve.types import Block, Page
 
 
@@ -17,7 +18,7 @@ def _page(paths: list[str]) -> Page:
 def test_context_features_shape_and_scale() -> None:
     page = _page(["a/p", "a/ul/li", "a/ul/li", "a/ul/li", "a/div"])
     p1 = np.random.default_rng(0).dirichlet(np.ones(5), size=5)
-    ctx = context_matrix(p1, page, region=True)
+    ctx = context_matrix(p1, page, region=True, cards=True)
     assert ctx.shape == (5, len(CONTEXT_FEATURE_NAMES))
     assert np.all(ctx <= 1.0 + 1e-9) and np.all(ctx >= -1.0 - 1e-9)
     names = CONTEXT_FEATURE_NAMES
@@ -38,8 +39,11 @@ def test_context_features_shape_and_scale() -> None:
 
 
 def test_empty_page() -> None:
-    width = len(CONTEXT_FEATURE_NAMES) - len(REGION_FEATURE_NAMES)
-    assert context_matrix(np.zeros((0, 5)), _page([])).shape == (0, width)
+    for region in (False, True):
+        for cards in (False, True):
+            width = len(context_feature_names(region=region, cards=cards))
+            got = context_matrix(np.zeros((0, 5)), _page([]), region=region, cards=cards)
+            assert got.shape == (0, width)
 
 
 def test_run_siblings_are_the_contiguous_list_only() -> None:
@@ -53,18 +57,23 @@ def test_run_siblings_are_the_contiguous_list_only() -> None:
     assert np.allclose(ctx[2, run], 0)
 
 
-def test_region_features_are_appended_only_when_asked() -> None:
+def test_card_and_region_features_are_appended_only_when_asked() -> None:
     page = _page(["a/p", "a/ul/li", "a/ul/li", "a/ul/li", "a/div"])
     p1 = np.random.default_rng(1).dirichlet(np.ones(5), size=5)
     plain = context_matrix(p1, page)
-    full = context_matrix(p1, page, region=True)
-    n_region = len(REGION_FEATURE_NAMES)
-    assert full.shape == (5, len(CONTEXT_FEATURE_NAMES))
-    assert plain.shape == (5, len(CONTEXT_FEATURE_NAMES) - n_region)
-    assert np.allclose(full[:, : plain.shape[1]], plain)
-    assert CONTEXT_FEATURE_NAMES[-n_region:] == [f"region:{n}" for n in REGION_FEATURE_NAMES]
-    assert np.all(full <= 1.0 + 1e-9) and np.all(full >= -1.0 - 1e-9)
-    assert context_matrix(np.zeros((0, 5)), _page([]), region=True).shape == (
-        0,
-        len(CONTEXT_FEATURE_NAMES),
-    )
+    n_region, n_cards = len(REGION_FEATURE_NAMES), len(CARD_FEATURE_NAMES)
+    assert plain.shape == (5, len(CONTEXT_FEATURE_NAMES) - n_region - n_cards)
+    for region in (False, True):
+        for cards in (False, True):
+            got = context_matrix(p1, page, region=region, cards=cards)
+            names = context_feature_names(region=region, cards=cards)
+            assert got.shape == (5, len(names))
+            assert np.allclose(got[:, : plain.shape[1]], plain)
+            assert np.all(got <= 1.0 + 1e-9) and np.all(got >= -1.0 - 1e-9)
+            if region:
+                assert names[-n_region:] == [f"region:{n}" for n in REGION_FEATURE_NAMES]
+            if cards:
+                at = names.index("card:in")
+                assert names[at - 5 : at + 1] == CARD_FEATURE_NAMES
+    # a model's columns without the region part are a prefix of CONTEXT_FEATURE_NAMES
+    assert context_feature_names(cards=True) == CONTEXT_FEATURE_NAMES[: -n_region]

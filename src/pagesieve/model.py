@@ -34,7 +34,7 @@ from .modelfile import (
     manifest_path,
     sha256_file,
 )
-from .revise import CONTEXT_FEATURE_NAMES, context_matrix
+from .revise import context_feature_names, context_matrix
 from .script import warm as script_warm
 from .types import LABELS, Label, Page, make_labels
 
@@ -59,6 +59,8 @@ FORMAT_VERSION = 1
 #: 6.6% -> 5.9% pooled) but the model fitted with them dropped the content paragraph of a short
 #: text page (tests/test_cli.py), whose region values it learned from synthetic text pages only.
 DEFAULT_REGION = False
+#: Whether a new model's pass 2 reads the card features (cards.py).
+DEFAULT_CARDS = True
 def _versions() -> dict[str, str]:
     import joblib
     import scipy
@@ -110,6 +112,7 @@ class PageModel:
         region: bool = DEFAULT_REGION,
         words_weight: float = 1.0,
         layout_min_sites: int = 1,
+        cards: bool = DEFAULT_CARDS,
     ) -> None:
         self.alpha_words = alpha_words
         self.c_context = c_context
@@ -132,6 +135,9 @@ class PageModel:
         #: seeds, 10 gave site-mean macro-F1 +0.011 but macro-F1 -0.005 and forums -0.048
         #: (README, "Evaluation"): default 1, every token learnt.
         self.layout_min_sites = layout_min_sites
+        #: Pass 2 also reads the first-pass scores of the other blocks of each block's card
+        #: (cards.py: a teaser card's title, snippet and date; a comment's user line and text).
+        self.cards = cards
         self._fitted: _Fitted | None = None
         #: Both passes as plain arrays (compiled.py): what predictions use when present.
         self._compiled: CompiledModel | None = None
@@ -262,7 +268,7 @@ class PageModel:
         ctx = []
         for i, page in enumerate(pages):
             rows = row_page == i
-            ctx.append(context_matrix(oof[rows], page, region=self.region))
+            ctx.append(context_matrix(oof[rows], page, region=self.region, cards=self.cards))
         C = np.vstack([c for c in ctx if len(c)])
         if progress:
             progress("pass 2 (context, calibrated)")
@@ -403,7 +409,8 @@ class PageModel:
 
     def _both_passes(self, page: Page, feats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The revision pass's features and its probabilities for a non-empty page."""
-        ctx = context_matrix(self.first_pass_proba(feats), page, region=self.region)
+        ctx = context_matrix(self.first_pass_proba(feats), page, region=self.region,
+                             cards=self.cards)
         return ctx, self._pass2_proba(ctx)
 
     def _compiled_passes(
@@ -413,7 +420,7 @@ class PageModel:
         cap = self.max_block_chars if max_block_chars is None else max_block_chars
         words, layout = page_tokens(page, max_block_chars=cap)
         X = c.pass1_matrix(words, layout)
-        ctx = context_matrix(c.pass1_proba(X), page, region=self.region)
+        ctx = context_matrix(c.pass1_proba(X), page, region=self.region, cards=self.cards)
         return X, ctx, c.pass2_proba(ctx)
 
     def predict_proba(self, page: Page, feats: np.ndarray | None = None) -> np.ndarray:
@@ -522,10 +529,11 @@ class PageModel:
         # the block's own first-pass scores
         cc = ctx * ccoef[chosen]
         best = np.argsort(-cc, axis=1)[:, :2]
-        shows = (np.take_along_axis(cc, best, axis=1) > 0.5) & _CONTEXT_REASON_OK[best]
+        reasons, reason_ok = _context_reasons(self.region, self.cards)
+        shows = (np.take_along_axis(cc, best, axis=1) > 0.5) & reason_ok[best]
         context: dict[int, list[str]] = {}
         for i, j in zip(*np.nonzero(shows), strict=True):
-            context.setdefault(int(i), []).append(_CONTEXT_REASONS[best[i, j]])
+            context.setdefault(int(i), []).append(reasons[best[i, j]])
         out: list[tuple[str, ...]] = []
         for i in range(n):
             # The strongest words and the strongest layout facts, half of `top` each, so a
@@ -597,6 +605,7 @@ class PageModel:
             "random_state": self.random_state,
             "max_block_chars": self.max_block_chars,
             "region": self.region,
+            "cards": self.cards,
             "words_weight": self.words_weight,
             "layout_min_sites": self.layout_min_sites,
         }
@@ -678,7 +687,7 @@ def _with_defaults(params: Mapping[str, Any]) -> dict[str, Any]:
     """A saved model's params, with what models saved before a setting existed were fitted with
     (a file without ``region`` was fitted without the region features, one without
     ``layout_min_sites`` learnt every layout token)."""
-    return {"region": False, "layout_min_sites": 1, **params}
+    return {"region": False, "layout_min_sites": 1, "cards": False, **params}
 
 
 def _read_payload(data: bytes, path: Path) -> tuple[dict[str, Any], Any, Any]:
@@ -846,11 +855,13 @@ def _at_least_kth(rows: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
     return values >= threshold[row_of]
 
 
-#: A context column's reason text, and whether it can be one (not the block's own scores).
-_CONTEXT_REASONS = [f"context {name}" for name in CONTEXT_FEATURE_NAMES]
-_CONTEXT_REASON_OK = np.array(
-    [not name.startswith(("self:", "log_self:")) for name in CONTEXT_FEATURE_NAMES]
-)
+@lru_cache(maxsize=4)
+def _context_reasons(region: bool, cards: bool) -> tuple[list[str], np.ndarray]:
+    """Each context column's reason text, and whether it can be one (not the block's own
+    scores), for a model with those parts."""
+    names = context_feature_names(region=region, cards=cards)
+    return ([f"context {name}" for name in names],
+            np.array([not name.startswith(("self:", "log_self:")) for name in names]))
 #: The kinds of pass-1 column a reason can be (`_reason_groups` numbers them in this order):
 #: the column-name prefix and how a reason of that kind is spelled.
 _REASON_KINDS = (("words__", "word "), ("layout__", "layout "))

@@ -14,11 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from .cards import CARD_FEATURE_NAMES, card_matrix
 from .native import compiled_part
 from .region import REGION_FEATURE_NAMES, region_matrix
 from .types import Page
 
-__all__ = ["CONTEXT_FEATURE_NAMES", "context_matrix"]
+__all__ = ["CONTEXT_FEATURE_NAMES", "context_feature_names", "context_matrix"]
 
 _OFFSETS = (-2, -1, 1, 2)
 _EPS = 1e-3
@@ -33,20 +34,28 @@ def _names(n_labels: int, labels: tuple[str, ...]) -> list[str]:
     return names
 
 
-CONTEXT_FEATURE_NAMES = [
-    *_names(5, ("content", "comment", "related", "ad", "boilerplate")),
-    *(f"region:{name}" for name in REGION_FEATURE_NAMES),
-]
+_BASE_NAMES = _names(5, ("content", "comment", "related", "ad", "boilerplate"))
+_REGION_NAMES = [f"region:{name}" for name in REGION_FEATURE_NAMES]
+
+#: Every context column, in order, with the card and region parts on (a model's columns are
+#: `context_feature_names`: without the region part, a prefix of these).
+CONTEXT_FEATURE_NAMES = [*_BASE_NAMES, *CARD_FEATURE_NAMES, *_REGION_NAMES]
+
+
+def context_feature_names(*, region: bool = False, cards: bool = False) -> list[str]:
+    """The columns `context_matrix` gives with these parts on, in order."""
+    return [*_BASE_NAMES, *(CARD_FEATURE_NAMES if cards else ()),
+            *(_REGION_NAMES if region else ())]
 
 
 def context_matrix(
-    p1: np.ndarray, page: Page, *, window: int = 5, region: bool = False
+    p1: np.ndarray, page: Page, *, window: int = 5, region: bool = False, cards: bool = False
 ) -> np.ndarray:
     """Features for the revision pass: own, neighbour, window, sibling and page probabilities;
-    with `region`, also where the block sits in the page's tree (region.py), in the last
-    `REGION_FEATURE_NAMES` columns of `CONTEXT_FEATURE_NAMES`."""
+    with `region`, also where the block sits in the page's tree (region.py); with `cards`, the
+    scores of its card mates (cards.py). Columns: `context_feature_names`."""
     n, k = p1.shape
-    width = len(CONTEXT_FEATURE_NAMES) - (0 if region else len(REGION_FEATURE_NAMES))
+    width = len(context_feature_names(region=region, cards=cards))
     if n == 0:
         return np.zeros((0, width))
     sizes = np.array([max(1, len(b.text)) for b in page.blocks], dtype=float)
@@ -80,6 +89,8 @@ def context_matrix(
         size,
         sib_n[:, None],
     ]
+    if cards:
+        parts.append(card_matrix(p1, page, sizes))
     if region:
         parts.append(region_matrix(p1, page, sizes))
     return np.hstack(parts)
