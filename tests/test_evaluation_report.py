@@ -6,7 +6,13 @@ from typing import Any
 
 from pagesieve.evaluation.extractors import PAGESIEVE
 from pagesieve.evaluation.metrics import label_figures
-from pagesieve.evaluation.report import HELDBACK, HELDBACK_ROWS, _heldback_markdown, targets
+from pagesieve.evaluation.report import (
+    HELDBACK,
+    HELDBACK_ROWS,
+    _heldback_markdown,
+    _seedlike_markdown,
+    targets,
+)
 
 
 def test_targets_hold_the_seedlike_figures() -> None:
@@ -17,6 +23,23 @@ def test_targets_hold_the_seedlike_figures() -> None:
     assert rows["seed-like pages ad recall"]["value"] == 0.5
     assert rows["seed-like pages ad recall"]["model"] == PAGESIEVE
     assert {r["met"] for r in targets({}) if "seed-like" in r["what"]} == {None}
+
+
+def test_targets_and_markdown_hold_the_blind_seedlike_figures() -> None:
+    pooled = {"macro_f1": 0.96, "ad": {"precision": 0.9, "recall": 0.95}}
+    rows = {r["what"]: r for r in targets({"seedlike_blind": {"pooled": pooled}})}
+    assert rows["macro-F1 on our blind seed-like pages (pooled)"]["met"] is True
+    assert rows["blind seed-like pages ad precision"]["met"] is False
+    assert rows["blind seed-like pages ad recall"]["value"] == 0.95
+    assert rows["macro-F1 on our seed-like pages (pooled)"]["value"] is None  # kept apart
+    fig = label_figures(["ad", "content"], ["ad", "related"])
+    sl = {"pooled": {**fig, "ad": fig["per_label"]["ad"], "blocks_right": 1, "unmatched": 0},
+          "pages": {"b01.txt": {"macro_f1": 0.5, "ad_precision": 1.0, "ad_recall": 1.0,
+                                "blocks_right": 1, "blocks": 2, "unmatched": 0}},
+          "note": "n"}
+    md = "\n".join(_seedlike_markdown(sl, blind=True))
+    assert "## Seed-like pages, blind set (ours)" in md and "`data/seedlike-blind`" in md
+    assert "## Seed-like pages (ours)" in "\n".join(_seedlike_markdown(sl))
 
 
 def _heldback() -> dict[str, Any]:

@@ -320,3 +320,42 @@ def test_page_words_follow_the_segmenter(fast: Any, monkeypatch: pytest.MonkeyPa
     assert got[0] == list("今天天气很好")
     monkeypatch.undo()
     assert fast.page_words(page.blocks, 4000) == real
+
+
+def test_page_words_call_the_compiled_tokenizer(
+    fast: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`page_words` runs tokenize's compiled steps itself (cap, NFKC and lower case, the scan
+    with the segmenter under its wrapper) and gives `tokenize_shaped`'s words: upper case and
+    full-width text, characters `nfkc_known` leaves to unicodedata (ﬁ, ①, half-width kana,
+    an emoji), texts over the cap and over the memo's length."""
+    from pagesieve import tokenize as tok
+
+    if tok._FAST is None:
+        pytest.skip("compiled tokenizer not available")
+    texts = ["ＡＢＣ中文 12%，Hello", "ﬁ① ｶﾀｶﾅ 文字\U0001f600 3.5", "长文本ABC" * 80, "",
+             "\u200b零宽\u00ad字符", "北京天安门 2025年" * 3]
+    page = Page(text="", kind="html", encoding="utf-8", blocks=tuple(
+        Block(index=i, text=t, xpath=None, tag_path="p") for i, t in enumerate(texts)))
+    calls: list[tuple[str, Any]] = []
+    real = tok._FAST
+
+    class Spy:
+        nfkc_known = real.nfkc_known
+
+        @staticmethod
+        def scan(s: str, shape: Any, cut: Any) -> list[str]:
+            calls.append((s, cut))
+            return list(real.scan(s, shape, cut))
+
+    direct = tok.get_segmenter().__wrapped__  # type: ignore[attr-defined]
+    for cap in (4000, 5, 37):  # a new cap empties the memo: every text is tokenized
+        with monkeypatch.context() as mp:
+            mp.setattr(tok, "_FAST", None)
+            want = [tok.tokenize_shaped(t, features.shape_word, max_chars=cap) for t in texts]
+        calls.clear()
+        with monkeypatch.context() as mp:
+            mp.setattr(tok, "_FAST", Spy)
+            assert fast.page_words(page.blocks, cap) == want
+        assert [s for s, _ in calls] == [tok.normalize(t[:cap]) for t in texts]
+        assert all(cut is direct for _, cut in calls)

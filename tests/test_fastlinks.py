@@ -113,3 +113,70 @@ def test_every_href_of_the_shared_pages(shared_data: Path, pattern: str, fast: A
         tree = LexborHTMLParser(html)
         hrefs = [a.attrs.get("href") or "" for a in tree.css("a[href]")]
         assert_same(hrefs, fast, (None, links.page_site(tree, None, html), "sina.com.cn"))
+
+
+_HEAD_NAMES = ("canonical", "og:url", "<base", "<BASE")
+
+
+def test_head_links_use_the_scan(fast: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, ...]] = []
+    real = fast.holds_any
+
+    class Spy:
+        @staticmethod
+        def holds_any(source: str, names: tuple[str, ...]) -> bool:
+            calls.append(names)
+            return bool(real(source, names))
+
+    monkeypatch.setattr(links, "_FAST", Spy)
+    html = '<head><meta property="og:url" content="http://a.com/"></head><body><BASE href=x>'
+    tree = LexborHTMLParser(html)
+    assert [n.tag for n in links._head_links(tree, html)] == ["meta", "base"]
+    assert calls == [("canonical", "<base", "<BASE")]
+
+
+@pytest.mark.parametrize(
+    ("source", "names"),
+    [
+        ("", _HEAD_NAMES), ("canonica", _HEAD_NAMES), ("canonical", _HEAD_NAMES),
+        ("xcanonical", ("canonical",)), ("<bas", ("<base",)), ("<base", ("<base",)),
+        ("<Base <BASe", ("<base", "<BASE")), ("og:ur og:url", ("og:url",)),
+        ("中文og:url", ("og:url",)), ("\U0001f600<BASE", _HEAD_NAMES), ("é<base", ("<base",)),
+        ("cccanonical", ("canonical", "<base")), ("a", ("a",)), ("ab", ("b", "ab")),
+        ("abc", ()), ("<<base", ("<base",)), ("<basecanonical", ("canonical",)),
+    ],
+)
+def test_holds_any_edges(fast: Any, source: str, names: tuple[str, ...]) -> None:
+    assert fast.holds_any(source, names) is links._holds_any(source, names)
+
+
+def test_holds_any_rejects_what_it_cannot_scan(fast: Any) -> None:
+    for names in (("",), ("中文",), ("x" * 17,), ("a",) * 9):
+        with pytest.raises(ValueError):
+            fast.holds_any("abc", names)
+
+
+_SCAN_PIECES = [
+    "canonical", "canonica", "anonical", "og:url", "og:ur", "g:url", "<base", "<bas", "<BASE",
+    "<BAS", "base", "<", "c", "o", "g", ":", "e", "l", " ", "中", "é", "\U0001f600", "\x00",
+]
+
+
+def test_holds_any_random(fast: Any) -> None:
+    rng = random.Random(7)
+    for _ in range(20_000):
+        source = "".join(rng.choices(_SCAN_PIECES, k=rng.randint(0, 12)))
+        k = rng.randint(0, 4)
+        names = tuple(rng.sample([*_HEAD_NAMES, "c", "ca", "e<"], k))
+        assert fast.holds_any(source, names) is links._holds_any(source, names), (source, names)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("pattern", [*_SHARED_PAGES, "cwced-zh/pages_raw/*.html"])
+def test_holds_any_on_the_shared_pages(shared_data: Path, pattern: str, fast: Any) -> None:
+    names = [(w,) for w in _HEAD_NAMES] + [_HEAD_NAMES, _HEAD_NAMES[1:]]
+    for f in shared_files(shared_data, pattern):
+        html = f.read_bytes().decode("utf-8", errors="replace")
+        for cut in (html, html[:-9], html.encode("latin-1", "replace").decode("latin-1")):
+            for ns in names:
+                assert fast.holds_any(cut, ns) is links._holds_any(cut, ns), (f.name, ns)

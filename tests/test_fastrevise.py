@@ -1,4 +1,5 @@
-"""_fastrevise: the compiled sibling/run loops give exactly the Python revision features."""
+"""_fastrevise: the compiled context matrix and its sibling/run loops give exactly the Python
+revision features (the same bits)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,24 @@ def assert_same(p1: np.ndarray, page: Page, fast: Any) -> None:
     for g, w in zip(got, want, strict=True):
         assert g.dtype == w.dtype and g.shape == w.shape
         assert np.array_equal(g, w)  # the same bits, not merely close
+    assert_same_context(p1, page)
+
+
+def _python_context(p1: np.ndarray, page: Page, **kw: Any) -> np.ndarray:
+    """`revise.context_matrix` in numpy and Python alone, the reference."""
+    fast, revise._FAST = revise._FAST, None
+    try:
+        return revise.context_matrix(p1, page, **kw)
+    finally:
+        revise._FAST = fast
+
+
+def assert_same_context(p1: np.ndarray, page: Page, **kw: Any) -> None:
+    want = _python_context(p1, page, **kw)
+    got = revise.context_matrix(p1, page, **kw)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    diff = np.argwhere(got.view(np.int64) != want.view(np.int64))
+    assert not len(diff), (diff[:3], [revise.CONTEXT_FEATURE_NAMES[j] for _, j in diff[:3]])
 
 
 def _page(paths: list[str]) -> Page:
@@ -52,6 +71,52 @@ def test_random_paths(paths: list[str], seed: int) -> None:
     if revise._FAST is None:
         pytest.skip("compiled revision loops not available")
     assert_same(_p1(np.random.default_rng(seed), len(paths)), _page(paths), revise._FAST)
+
+
+def _texts_page(paths: list[str], sizes: list[int]) -> Page:
+    blocks = tuple(Block(index=i, text="字" * s, xpath=None, tag_path=p)
+                   for i, (p, s) in enumerate(zip(paths, sizes, strict=True)))
+    return Page(text="", kind="html", encoding="utf-8", blocks=blocks)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["a", "a/b", "a/c", "x"]), st.integers(0, 3000)),
+             min_size=1, max_size=60),
+    st.integers(0, 2**32), st.integers(0, 8), st.booleans(),
+)
+def test_random_context(
+    rows: list[tuple[str, int]], seed: int, window: int, extremes: bool
+) -> None:
+    """The whole context matrix, compiled and in numpy, over random paths, text sizes (empty
+    ones too), windows and probabilities (with zeros, ones and tiny values for the logs)."""
+    if revise._FAST is None:
+        pytest.skip("compiled revision loops not available")
+    rng = np.random.default_rng(seed)
+    p1 = _p1(rng, len(rows))
+    if extremes:
+        p1[rng.random(p1.shape) < 0.3] = rng.choice([0.0, 1.0, 1e-300, 5e-324, 0.999999])
+    page = _texts_page([p for p, _ in rows], [s for _, s in rows])
+    assert_same_context(p1, page, window=window)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 9, 127, 128, 129, 1000, 4099])
+def test_long_pages_context(n: int) -> None:
+    """Sums over many rows (the page mix, the cumulative window sums, big groups) add in
+    numpy's order, past its blocks of 8 and 128."""
+    if revise._FAST is None:
+        pytest.skip("compiled revision loops not available")
+    rng = np.random.default_rng(n)
+    paths = [rng.choice(["a", "b", "c/d"]) if i % 50 else "e" for i in range(n)]
+    sizes = list(rng.integers(0, 100_000, n))
+    for p1 in (_p1(rng, n), rng.random((n, 5)) * 1e3):
+        assert_same_context(p1, _texts_page(paths, sizes))
+        assert_same_context(p1, _texts_page(paths, sizes), region=True)
+
+
+def test_context_features_need_rows(fast: Any) -> None:
+    with pytest.raises(ValueError):  # context_matrix answers an empty page itself
+        fast.context_features(np.zeros((0, 5)), (), 5, 1e-3, 1.0)
 
 
 def test_context_matrix_uses_it(fast: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,6 +141,7 @@ def test_synthetic_pages(html: str, fast: Any) -> None:
     page = read_page(html, kind="html")
     if page.blocks:
         assert_same(_model_p1(page), page, fast)
+        assert_same_context(_model_p1(page), page, region=True)
 
 
 def test_demo_page(fast: Any) -> None:

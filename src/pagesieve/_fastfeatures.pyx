@@ -26,6 +26,10 @@ cdef dict _facts = {}
 # `shape_word`, read there on each call as its `block_words` does), and the memo of short texts'
 # words with the segmenter and cap it was filled with
 cdef dict _features = {}
+# tokenize.py's namespace: when features' `tokenize_shaped` is its own and its compiled part is
+# on, `page_words` calls that part (`nfkc_known`, `scan`) and the segmenter itself (the
+# `__wrapped__` of its wrapper) directly, three Python frames a block fewer (`_text_words`)
+cdef dict _tokenize = {}
 cdef dict _words = {}
 cdef object _words_cut = None
 cdef Py_ssize_t _words_cap = -1
@@ -481,12 +485,28 @@ cdef inline str _pw_token(str w):
     return <str> got
 
 
-def init_words(dict namespace):
-    """Take features.py's namespace (``globals()``)."""
-    global _features, _words_cut
+def init_words(dict namespace, dict tokenize_namespace):
+    """Take features.py's namespace (``globals()``) and tokenize.py's."""
+    global _features, _tokenize, _words_cut
     _features = namespace
+    _tokenize = tokenize_namespace
     _words.clear()
     _words_cut = None
+
+
+cdef list _text_words(str text, Py_ssize_t max_chars, object tokenize_shaped, object shape,
+                       object cut, object fast, object direct_cut):
+    """``tokenize_shaped(text, shape, max_chars=max_chars, cut=cut)``; with `fast`
+    (tokenize's compiled part, when `tokenize_shaped` is tokenize's own) its steps without
+    its frame and `tokenize.normalize`'s: the cap, `nfkc_known` and lower case (`normalize`
+    itself when that returns None), `scan` with `direct_cut` (what `cut` calls)."""
+    if fast is None:
+        return tokenize_shaped(text, shape, max_chars=max_chars, cut=cut)
+    if max_chars > 0 and len(text) > max_chars:
+        text = text[:max_chars]
+    known = fast.nfkc_known(text)
+    cdef str s = (<str> known).lower() if known is not None else _tokenize["normalize"](text)
+    return fast.scan(s, shape, direct_cut)
 
 
 def page_words(tuple blocks, Py_ssize_t max_chars):
@@ -497,6 +517,10 @@ def page_words(tuple blocks, Py_ssize_t max_chars):
     tokenize_shaped = _features["tokenize_shaped"]
     shape_word = _features["shape_word"]
     cut = _features["get_segmenter"]()
+    fast = None
+    if tokenize_shaped is _tokenize.get("tokenize_shaped"):
+        fast = _tokenize.get("_FAST")
+    direct_cut = getattr(cut, "__wrapped__", cut)
     if cut is not _words_cut or max_chars != _words_cap:
         _words.clear()
         _words_cut, _words_cap = cut, max_chars
@@ -507,11 +531,13 @@ def page_words(tuple blocks, Py_ssize_t max_chars):
         if len(text) <= _memo_chars:
             got = _words.get(text)
             if got is None:
-                got = tuple(tokenize_shaped(text, shape_word, max_chars=max_chars, cut=cut))
+                got = tuple(_text_words(text, max_chars, tokenize_shaped, shape_word, cut,
+                                         fast, direct_cut))
                 _keep(_words, text, got)
             out.append(list(<tuple> got))
         else:
-            out.append(tokenize_shaped(text, shape_word, max_chars=max_chars, cut=cut))
+            out.append(_text_words(text, max_chars, tokenize_shaped, shape_word, cut, fast,
+                                    direct_cut))
     return out
 
 

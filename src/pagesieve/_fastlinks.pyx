@@ -213,3 +213,91 @@ def href_flags(hrefs, site):
             flags |= _offsite
         out.append(flags)
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# `links._holds_any`: whether a page's source names a head link, in one pass
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object s)
+    void *PyUnicode_DATA(object s)
+
+ctypedef fused _unit:
+    unsigned char
+    unsigned short
+    unsigned int
+
+cdef enum:
+    MAX_WORDS = 8
+    MAX_WORD = 16
+
+
+cdef bint _scan(const _unit *s, Py_ssize_t n, const unsigned char *words,
+                const Py_ssize_t *lens, int count, Py_ssize_t m, const unsigned char *shift,
+                const unsigned char *last) noexcept nogil:
+    """Set Horspool: a window of `m` characters (the shortest word) slides along `s`; its last
+    character picks the shift (`shift`), and when it can end some word's first `m` characters
+    (`last`), the words are compared at the window's start."""
+    cdef Py_ssize_t j = m - 1
+    cdef Py_ssize_t start, q
+    cdef unsigned int c
+    cdef int w
+    while j < n:
+        c = s[j]
+        if c >= 128:  # the words are ASCII
+            j += m
+            continue
+        if last[c]:
+            start = j - m + 1
+            for w in range(count):
+                if words[w * MAX_WORD + m - 1] == c and start + lens[w] <= n:
+                    q = 0
+                    while q < lens[w] and s[start + q] == words[w * MAX_WORD + q]:
+                        q += 1
+                    if q == lens[w]:
+                        return True
+        j += shift[c]
+    return False
+
+
+def holds_any(str source not None, tuple needles not None):
+    """``any(w in source for w in needles)`` (`links._holds_any`) in one pass over `source`,
+    for up to eight ASCII words of 1 to 16 characters: the four scans of `links._head_links`
+    each read the whole page (~0.05 ms each on a 130,000-character one)."""
+    cdef unsigned char words[MAX_WORDS * MAX_WORD]
+    cdef Py_ssize_t lens[MAX_WORDS]
+    cdef unsigned char shift[128]
+    cdef unsigned char last[128]
+    cdef int count = len(needles)
+    cdef Py_ssize_t m = MAX_WORD
+    cdef Py_ssize_t i
+    cdef int w
+    cdef bytes b
+    if count > MAX_WORDS:
+        raise ValueError("too many words")
+    for w in range(count):
+        word = needles[w]
+        if not isinstance(word, str) or not word or len(word) > MAX_WORD or not word.isascii():
+            raise ValueError(f"not an ASCII word of 1 to {MAX_WORD} characters: {word!r}")
+        b = word.encode("ascii")
+        lens[w] = len(b)
+        for i in range(lens[w]):
+            words[w * MAX_WORD + i] = b[i]
+        m = min(m, lens[w])
+    if count == 0:
+        return False
+    for i in range(128):
+        shift[i] = m
+        last[i] = 0
+    for w in range(count):
+        for i in range(m - 1):
+            shift[words[w * MAX_WORD + i]] = min(shift[words[w * MAX_WORD + i]], m - 1 - i)
+        last[words[w * MAX_WORD + m - 1]] = 1
+    cdef int kind = PyUnicode_KIND(source)
+    cdef void *data = PyUnicode_DATA(source)
+    cdef Py_ssize_t n = len(source)
+    if kind == 1:
+        return _scan(<const unsigned char *> data, n, words, lens, count, m, shift, last)
+    if kind == 2:
+        return _scan(<const unsigned short *> data, n, words, lens, count, m, shift, last)
+    return _scan(<const unsigned int *> data, n, words, lens, count, m, shift, last)

@@ -2,6 +2,11 @@
 
 import numpy as np
 
+from .types import Block
+
 def group_features(
     p1: np.ndarray, paths: list[str]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+def context_features(
+    p1: np.ndarray, blocks: tuple[Block, ...], window: int, eps: float, scale: float
+) -> np.ndarray: ...

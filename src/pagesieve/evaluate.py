@@ -50,7 +50,12 @@ from pathlib import Path
 from typing import Any
 
 from .evaluation.extractors import HELDOUT, PAGESIEVE, run_pages
-from .evaluation.goldpages import DEFAULT_SEEDLIKE, seed_page_metrics, seedlike_metrics
+from .evaluation.goldpages import (
+    DEFAULT_SEEDLIKE,
+    DEFAULT_SEEDLIKE_BLIND,
+    seed_page_metrics,
+    seedlike_metrics,
+)
 from .evaluation.heldback import evaluate_heldback
 from .evaluation.heldout import (
     DEFAULT_HELDOUT_FOLDS,
@@ -109,11 +114,13 @@ def run_evaluation(
     progress: bool = True,
     log: Callable[[str], None] | None = None,
     seedlike_dir: Path | None = DEFAULT_SEEDLIKE,
+    blind_dir: Path | None = DEFAULT_SEEDLIKE_BLIND,
 ) -> dict[str, Any]:
     """Evaluate pagesieve (and the peers) on the pages under `path`; returns the JSON report.
 
-    `seedlike_dir` (default the repo's ``data/seedlike``) adds our seed-like gold pages; a
-    missing folder or None leaves ``seedlike`` None in the report.
+    `seedlike_dir` (default the repo's ``data/seedlike``) adds our seed-like gold pages, and
+    `blind_dir` (``data/seedlike-blind``) the blind set; a missing folder or None leaves
+    ``seedlike`` / ``seedlike_blind`` None in the report.
     """
     from .annotations import load_annotations
     from .model import load_model
@@ -164,6 +171,7 @@ def run_evaluation(
     shared_root = data_path.parent if is_shared_root(data_path) else DEFAULT_SHARED
     seed_fig = seed_page_metrics(model, shared_root)
     seedlike = seedlike_metrics(model, seedlike_dir) if seedlike_dir is not None else None
+    blind = seedlike_metrics(model, blind_dir) if blind_dir is not None else None
     report: dict[str, Any] = {
         "meta": {
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -207,6 +215,7 @@ def run_evaluation(
         **summary,
         "seed_page": seed_fig,
         "seedlike": seedlike,
+        "seedlike_blind": blind,
         "heldback": heldback,
     }
     report["targets"] = targets(report)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from . import tokenize as _tokenize
 from .limits import DEFAULT_LIMITS
 from .native import compiled_part
 from .script import simplified
@@ -382,7 +383,8 @@ def _load_fast() -> Any:
     _fastfeatures = compiled_part("_fastfeatures")
     if _fastfeatures is None:
         return None
-    _fastfeatures.init_words(globals())  # `page_words` reads block_words' helpers here
+    # `page_words` reads block_words' helpers here, and tokenize's compiled part there
+    _fastfeatures.init_words(globals(), vars(_tokenize))
     _fastfeatures.init_facts(
         _BULLET, _TRUNC, _DATE, _DATE_ONLY, _NUM_ONLY, _CONTACT, _ICP, _AD_CUES, _stamp_line,
         _who_line,

@@ -242,13 +242,21 @@ def _head_links(tree: Any, source: str) -> list[Any]:
         return list(tree.css(_HEAD_SELECTOR))
     nodes = list(head.css(_HEAD_SELECTOR))
     tags = {node.tag for node in nodes}
-    if (
-        ("link" not in tags and "canonical" in source)
-        or ("meta" not in tags and "og:url" in source)
-        or ("base" not in tags and ("<base" in source or "<BASE" in source))
-    ):
+    names: tuple[str, ...] = ()  # what the source would say of the ones the head lacks
+    if "link" not in tags:
+        names += ("canonical",)
+    if "meta" not in tags:
+        names += ("og:url",)
+    if "base" not in tags:
+        names += ("<base", "<BASE")
+    if names and (_holds_any(source, names) if _FAST is None else _FAST.holds_any(source, names)):
         return list(tree.css(_HEAD_SELECTOR))
     return nodes
+
+
+def _holds_any(source: str, names: tuple[str, ...]) -> bool:
+    """Whether `source` holds one of `names`; the reference of _fastlinks' one-pass scan."""
+    return any(name in source for name in names)
 
 
 def _site_candidates(tree: Any, url: str | None, source: str) -> Iterable[str | None]:

@@ -23,6 +23,7 @@ __all__ = ["CONTEXT_FEATURE_NAMES", "context_feature_names", "context_matrix"]
 
 _OFFSETS = (-2, -1, 1, 2)
 _EPS = 1e-3
+_LOG_SCALE = -np.log(_EPS)  # the log columns' divisor: log(p + eps) reads ~[-1, 0]
 
 
 def _names(n_labels: int, labels: tuple[str, ...]) -> list[str]:
@@ -58,6 +59,13 @@ def context_matrix(
     width = len(context_feature_names(region=region, cards=cards))
     if n == 0:
         return np.zeros((0, width))
+    if _FAST is not None and p1.dtype == np.float64:
+        ctx = _FAST.context_features(
+            np.ascontiguousarray(p1), page.blocks, window, _EPS, _LOG_SCALE)
+        if region:
+            sizes = np.array([max(1, len(b.text)) for b in page.blocks], dtype=float)
+            return np.hstack([ctx, region_matrix(p1, page, sizes)])
+        return ctx
     sizes = np.array([max(1, len(b.text)) for b in page.blocks], dtype=float)
     padded = np.vstack([np.zeros((2, k)), p1, np.zeros((2, k))])
     neigh = [padded[2 + off : 2 + off + n] for off in _OFFSETS]
@@ -84,7 +92,7 @@ def context_matrix(
         sib,
         run,
         page_mix,
-        np.log(p1 + _EPS) / -np.log(_EPS),
+        np.log(p1 + _EPS) / _LOG_SCALE,
         edges,
         size,
         sib_n[:, None],

@@ -67,6 +67,9 @@ def get_segmenter() -> Callable[[str], list[str]]:
             def cut_compiled(s: str) -> list[str]:
                 return cut(s)
 
+            # what _fastfeatures.page_words calls instead, without this frame (the wrapper
+            # stays: `engine_name` reads its name)
+            cut_compiled.__wrapped__ = cut  # type: ignore[attr-defined]
             return cut_compiled
     if choice != "jieba":
         try:

@@ -20,6 +20,7 @@ from .metrics import label_figures
 
 __all__ = [
     "DEFAULT_SEEDLIKE",
+    "DEFAULT_SEEDLIKE_BLIND",
     "PAGE_KINDS",
     "entry_accepts",
     "gold_pages",
@@ -35,6 +36,8 @@ __all__ = [
 ]
 
 DEFAULT_SEEDLIKE = REPO / "data" / "seedlike"
+#: A second set, written and labelled before any model was run on it (its README says how).
+DEFAULT_SEEDLIKE_BLIND = REPO / "data" / "seedlike-blind"
 #: Page suffixes a gold folder holds, and how each is read.
 PAGE_KINDS = {".txt": "text", ".html": "html", ".htm": "html"}
 

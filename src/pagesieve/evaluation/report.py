@@ -115,6 +115,7 @@ def targets(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     ann = report.get("annotations", {}).get(name, {})
     seed = report.get("seed_page") or {}
     ours = (report.get("seedlike") or {}).get("pooled", {})
+    blind = (report.get("seedlike_blind") or {}).get("pooled", {})
     back = (report.get("heldback") or {}).get("seedlike", {})
     by_type = ag.get("by_type", {})
     lines = ag.get("lines", {})
@@ -140,6 +141,9 @@ def targets(report: Mapping[str, Any]) -> list[dict[str, Any]]:
         ("macro-F1 on our seed-like pages (pooled)", ours.get("macro_f1"), ">=", 0.95),
         ("seed-like pages ad precision", ours.get("ad", {}).get("precision"), ">=", 0.95),
         ("seed-like pages ad recall", ours.get("ad", {}).get("recall"), ">=", 0.90),
+        ("macro-F1 on our blind seed-like pages (pooled)", blind.get("macro_f1"), ">=", 0.95),
+        ("blind seed-like pages ad precision", blind.get("ad", {}).get("precision"), ">=", 0.95),
+        ("blind seed-like pages ad recall", blind.get("ad", {}).get("recall"), ">=", 0.90),
         (HELDBACK_ROWS[0], back.get("macro_f1"), ">=", 0.95),
         (HELDBACK_ROWS[1], back.get("per_label", {}).get("ad", {}).get("precision"), ">=", 0.95),
         (HELDBACK_ROWS[2], back.get("per_label", {}).get("ad", {}).get("recall"), ">=", 0.90),
@@ -288,6 +292,7 @@ def render_markdown(report: Mapping[str, Any]) -> str:
                   f"{seed['blocks_right']}/{seed['blocks']} blocks right; ad precision "
                   f"{_f(ad['precision'])}, recall {_f(ad['recall'])}. {seed['note']}.", ""]
     lines += _seedlike_markdown(report.get("seedlike"))
+    lines += _seedlike_markdown(report.get("seedlike_blind"), blind=True)
     lines += _heldback_markdown(report.get("heldback"))
     t = report.get("timing", {})
     if t:
@@ -304,14 +309,17 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _seedlike_markdown(sl: Mapping[str, Any] | None) -> list[str]:
-    """The "Seed-like pages (ours)" section: pooled figures, then one row a page."""
+def _seedlike_markdown(sl: Mapping[str, Any] | None, *, blind: bool = False) -> list[str]:
+    """The "Seed-like pages (ours)" section (or its blind set's): pooled figures, then one row
+    a page."""
     if not sl:
         return []
     pooled = sl["pooled"]
     ad = pooled["ad"]
-    lines = ["## Seed-like pages (ours)", "",
-             f"pagesieve on {len(sl['pages'])} pages of `data/seedlike`: pooled macro-F1 "
+    title, folder = (("Seed-like pages, blind set (ours)", "data/seedlike-blind") if blind
+                     else ("Seed-like pages (ours)", "data/seedlike"))
+    lines = [f"## {title}", "",
+             f"pagesieve on {len(sl['pages'])} pages of `{folder}`: pooled macro-F1 "
              f"{_f(pooled['macro_f1'])}, {pooled['blocks_right']}/{pooled['blocks']} blocks "
              f"right, {pooled['unmatched']} unmatched; ad precision {_f(ad['precision'])}, "
              f"recall {_f(ad['recall'])}. Note: {sl['note']}.", "",
@@ -462,13 +470,14 @@ def print_summary(report: Mapping[str, Any], console: Any | None = None) -> None
     if seed:
         console.print(f"seed page: macro-F1 {_f(seed['macro_f1'])}, ad P/R "
                       f"{_f(seed['ad']['precision'])}/{_f(seed['ad']['recall'])}")
-    sl = report.get("seedlike")
-    if sl:
-        pooled = sl["pooled"]
-        console.print(f"seed-like pages (ours, {len(sl['pages'])}): macro-F1 "
-                      f"{_f(pooled['macro_f1'])}, ad P/R {_f(pooled['ad']['precision'])}/"
-                      f"{_f(pooled['ad']['recall'])}, {pooled['blocks_right']}/"
-                      f"{pooled['blocks']} blocks right")
+    for key, what in (("seedlike", "ours"), ("seedlike_blind", "ours, blind")):
+        sl = report.get(key)
+        if sl:
+            pooled = sl["pooled"]
+            console.print(f"seed-like pages ({what}, {len(sl['pages'])}): macro-F1 "
+                          f"{_f(pooled['macro_f1'])}, ad P/R {_f(pooled['ad']['precision'])}/"
+                          f"{_f(pooled['ad']['recall'])}, {pooled['blocks_right']}/"
+                          f"{pooled['blocks']} blocks right")
     hb = (report.get("heldback") or {}).get("seedlike")
     if hb:
         console.print(f"composed seed-like pages, held-back corpora: macro-F1 "
