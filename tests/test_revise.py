@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from pagesieve import revise
 from pagesieve.cards import CARD_FEATURE_NAMES
 from pagesieve.region import REGION_FEATURE_NAMES
 from pagesieve.revise import CONTEXT_FEATURE_NAMES, context_feature_names, context_matrix
@@ -77,3 +79,17 @@ def test_card_and_region_features_are_appended_only_when_asked() -> None:
                 assert names[at - 5 : at + 1] == CARD_FEATURE_NAMES
     # a model's columns without the region part are a prefix of CONTEXT_FEATURE_NAMES
     assert context_feature_names(cards=True) == CONTEXT_FEATURE_NAMES[: -n_region]
+
+
+def test_both_paths_append_the_card_and_region_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = Page(text="", kind="html", encoding="utf-8", blocks=tuple(
+        Block(i, "文本" * (i + 1), xpath=x, tag_path="a/li")
+        for i, x in enumerate(["/html/body/ul/li[1]/a", "/html/body/ul/li[1]/p",
+                               "/html/body/ul/li[2]/a", "/html/body/ul/li[2]/p", "/html/body/p"])))
+    p1 = np.random.default_rng(2).dirichlet(np.ones(5), size=5)
+    got = {(r, c): context_matrix(p1, page, region=r, cards=c)
+           for r in (False, True) for c in (False, True)}
+    assert got[(False, True)][:, -1].tolist() == [1.0, 1.0, 1.0, 1.0, 0.0]  # card:in
+    monkeypatch.setattr(revise, "_FAST", None)
+    for (r, c), want in got.items():
+        assert np.allclose(context_matrix(p1, page, region=r, cards=c), want, rtol=0, atol=1e-12)

@@ -62,10 +62,10 @@ def context_matrix(
     if _FAST is not None and p1.dtype == np.float64:
         ctx = _FAST.context_features(
             np.ascontiguousarray(p1), page.blocks, window, _EPS, _LOG_SCALE)
-        if region:
-            sizes = np.array([max(1, len(b.text)) for b in page.blocks], dtype=float)
-            return np.hstack([ctx, region_matrix(p1, page, sizes)])
-        return ctx
+        if not (region or cards):
+            return ctx
+        sizes = np.array([max(1, len(b.text)) for b in page.blocks], dtype=float)
+        return np.hstack([ctx, *_tree_parts(p1, page, sizes, region=region, cards=cards)])
     sizes = np.array([max(1, len(b.text)) for b in page.blocks], dtype=float)
     padded = np.vstack([np.zeros((2, k)), p1, np.zeros((2, k))])
     neigh = [padded[2 + off : 2 + off + n] for off in _OFFSETS]
@@ -97,11 +97,18 @@ def context_matrix(
         size,
         sib_n[:, None],
     ]
+    return np.hstack([*parts, *_tree_parts(p1, page, sizes, region=region, cards=cards)])
+
+
+def _tree_parts(p1: np.ndarray, page: Page, sizes: np.ndarray, *, region: bool, cards: bool
+                ) -> list[np.ndarray]:
+    """The columns read off the page's tree, after the others: cards, then region."""
+    parts = []
     if cards:
         parts.append(card_matrix(p1, page, sizes))
     if region:
         parts.append(region_matrix(p1, page, sizes))
-    return np.hstack(parts)
+    return parts
 
 
 def _group_features(p1: np.ndarray, page: Page) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
