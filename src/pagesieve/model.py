@@ -218,7 +218,27 @@ class PageModel:
         features: Sequence[np.ndarray] | None = None,
         progress: Any = None,
     ) -> PageModel:
-        """Fit both passes. `groups` (one per page, e.g. the host) keeps folds site-disjoint."""
+        """Fit both passes. `groups` (one per page, e.g. the host) keeps folds site-disjoint.
+
+        BLAS runs on one thread meanwhile: the revision pass's solver takes its sums from
+        BLAS, whose threads split them by core count, and the last bits they change steer the
+        fit, so a file trained on another machine (or under ``OMP_NUM_THREADS=1``) differed."""
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1):
+            return self._fit(pages, labels, weights=weights, groups=groups, features=features,
+                             progress=progress)
+
+    def _fit(
+        self,
+        pages: Sequence[Page],
+        labels: Sequence[Sequence[str]],
+        *,
+        weights: Sequence[Sequence[float]] | None,
+        groups: Sequence[str] | None,
+        features: Sequence[np.ndarray] | None,
+        progress: Any,
+    ) -> PageModel:
         from sklearn.base import clone
         from sklearn.model_selection import GroupKFold
 
