@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pagesieve.region import _LAMBDA, REGION_FEATURE_NAMES, _split_depths, region_matrix
+from pagesieve.region import _LAMBDA, REGION_FEATURE_NAMES, region_matrix, split_depths
 from pagesieve.types import Block, Page
 
 LABS = ("content", "comment", "related", "ad", "boilerplate")
@@ -20,10 +20,10 @@ def _col(name: str) -> int:
     return REGION_FEATURE_NAMES.index(name)
 
 
-def test_split_depths_cuts_at_whole_steps() -> None:
+def testsplit_depths_cuts_at_whole_steps() -> None:
     xp = ["/html/body/div[1]", "/html/body/div[10]/p", "/html/body/div[10]/p", "/html/body/div[10]",
           "/html/body/divx", "/html/body/div[10]/p/span"]
-    depth, lcp = _split_depths(xp)
+    depth, lcp = split_depths(xp)
     assert depth.tolist() == [3, 4, 4, 3, 3, 5]
     # div[1] and div[10] part after body; the same xpath shares all; an ancestor shares itself
     assert lcp.tolist() == [0, 2, 4, 3, 2, 2]
@@ -121,7 +121,7 @@ def test_reach_falls_with_the_junk_between() -> None:
 def test_deep_nesting_is_cut() -> None:
     deep = "/html/body" + "/div" * 400
     xp = [deep + "/p[1]", deep + "/p[2]", "/html/body/div/p"]
-    depth, lcp = _split_depths(xp)
+    depth, lcp = split_depths(xp)
     assert depth.max() == 64 and lcp[1] == 64 and lcp[2] == 3
     p1 = np.eye(5)[[0, 0, 4]]
     r = region_matrix(p1, _page(xp), np.full(3, 10.0))

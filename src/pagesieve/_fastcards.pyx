@@ -1,12 +1,12 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
 # cython: cdivision=True
 """`cards.card_spans` in C: the common xpath steps of neighbouring blocks (as
-`region._split_depths` counts them) and each block's card. The Python code in cards.py is the
+`region.split_depths` counts them) and each block's card. The Python code in cards.py is the
 reference; tests/test_fastcards.py checks the two agree."""
 
 import numpy as np
 
-# region._split_depths' limits: xpaths cut at a step boundary within this many characters,
+# region.split_depths' limits: xpaths cut at a step boundary within this many characters,
 # depths capped
 DEF _MAX_CHARS = 1024
 DEF _MAX_DEPTH = 64
@@ -21,17 +21,17 @@ cdef extern from "Python.h":
 cdef struct _Text:
     int kind
     void *data
-    Py_ssize_t n  # its length after `_split_depths`' cut
+    Py_ssize_t n  # its length after `split_depths`' cut
 
 
 cdef inline Py_UCS4 _at(_Text t, Py_ssize_t i) noexcept nogil:
-    """The character as `_split_depths` sees it: ASCII, anything else its "?"."""
+    """The character as `split_depths` sees it: ASCII, anything else its "?"."""
     cdef Py_UCS4 c = PyUnicode_READ(t.kind, t.data, i)
     return c if c < 128 else 63
 
 
 cdef _Text _text(str x):
-    """`x` for reading, cut as `_split_depths` cuts it (at the last "/" before _MAX_CHARS)."""
+    """`x` for reading, cut as `split_depths` cuts it (at the last "/" before _MAX_CHARS)."""
     cdef _Text t
     cdef Py_ssize_t n = len(x), i
     t.kind = PyUnicode_KIND(x)
@@ -46,7 +46,7 @@ cdef _Text _text(str x):
 
 
 cdef Py_ssize_t _depth(_Text t) noexcept nogil:
-    """Steps of the cut xpath: its slashes, with the one `_split_depths` appends, less one."""
+    """Steps of the cut xpath: its slashes, with the one `split_depths` appends, less one."""
     cdef Py_ssize_t i, d = 0
     for i in range(t.n):
         if PyUnicode_READ(t.kind, t.data, i) == 47:
@@ -55,7 +55,7 @@ cdef Py_ssize_t _depth(_Text t) noexcept nogil:
 
 
 cdef Py_ssize_t _shared(_Text a, _Text b) noexcept nogil:
-    """Whole steps `b` shares with `a` (`_split_depths`' lcp): the slashes of `b` before their
+    """Whole steps `b` shares with `a` (`split_depths`' lcp): the slashes of `b` before their
     first differing character, less one; `b`'s depth when none differs (or the first does)."""
     cdef Py_ssize_t i = 0, slashes = 0
     cdef Py_UCS4 ca, cb

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from .native import compiled_part
-from .region import _split_depths
+from .region import split_depths
 from .types import Page
 
 __all__ = ["CARD_FEATURE_NAMES", "MAX_BLOCKS", "MAX_CHARS", "card_matrix", "card_spans"]
@@ -59,7 +59,7 @@ def _card_spans(xpaths: list[str], sizes: list[int]) -> tuple[np.ndarray, np.nda
     n = len(xpaths)
     lo_out = np.full(n, -1, dtype=np.intp)
     hi_out = np.full(n, -1, dtype=np.intp)
-    _, lcp = _split_depths(xpaths)
+    _, lcp = split_depths(xpaths)
     shared = lcp.tolist()  # steps block i shares with block i - 1 (0 for the first)
     shared.append(0)
     for i in range(n):

@@ -19,7 +19,7 @@ import numpy as np
 
 from .types import Page
 
-__all__ = ["REGION_FEATURE_NAMES", "region_matrix"]
+__all__ = ["REGION_FEATURE_NAMES", "region_matrix", "split_depths"]
 
 _LABELS = ("content", "comment", "related", "ad", "boilerplate")
 #: An ancestor is "meaningful" when it holds this many blocks (the block included).
@@ -51,7 +51,7 @@ REGION_FEATURE_NAMES: list[str] = [
 ]
 
 
-def _split_depths(xpaths: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def split_depths(xpaths: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Each block's depth in steps and its common-prefix depth with the block before it.
 
     Vectorised over characters: the xpaths (each closed by a '/') are rows of a byte matrix; the
@@ -88,7 +88,7 @@ def region_matrix(p1: np.ndarray, page: Page, sizes: np.ndarray) -> np.ndarray:
     if page.kind != "html" or None in xpaths:
         out[:, -1] = 1.0
         return out
-    depth, lcp = _split_depths(xpaths)  # type: ignore[arg-type]
+    depth, lcp = split_depths(xpaths)  # type: ignore[arg-type]
     dmax = int(depth.max())
     levels = np.arange(1, dmax + 1)
     idx = np.arange(n)
