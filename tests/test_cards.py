@@ -48,7 +48,7 @@ def test_cards_are_teaser_cards_and_comments() -> None:
     assert spans["晚稻开镰迎丰收"] == (head, head + 3)
 
 
-def test_no_cards_on_text_pages_or_long_sections() -> None:
+def test_no_cards_on_plain_text_or_long_sections() -> None:
     text = read_page("标题\n\n第一段。\n\n第二段。", kind="text")
     assert _spans(text) == [None] * len(text.blocks)
     long = read_page("<div><p>" + "长" * 300 + "</p><p>" + "文" * 300 + "</p></div>", kind="html")
@@ -82,3 +82,21 @@ def test_the_python_spans_are_the_reference(monkeypatch: pytest.MonkeyPatch) -> 
     got = _spans(page)
     monkeypatch.setattr(cards, "_FAST", None)
     assert _spans(page) == got
+
+
+def test_text_cards_run_from_one_bullet_to_the_next() -> None:
+    # every line its own paragraph (nothing indented under the bullets, so segment_text could
+    # not keep the cards whole): a card is a bullet block and what follows it up to the next
+    lines = ["正文一段。", "相关推荐", "• 标题一", "摘要一", "2024-01-02", "评论 15",
+             "• 加微信领取助赢神器", "麻将插件一键开挂", "2013-02-01", "评论 150",
+             "• 标题三", "摘要三", "2024-01-05", "帮助中心", "关于我们"]
+    page = read_page("\n\n".join(lines), kind="text")
+    assert _texts(page) == lines
+    spans = _spans(page)
+    assert spans[:2] == [None, None]
+    assert spans[2:6] == [(2, 6)] * 4 and spans[6:10] == [(6, 10)] * 4
+    # the last card takes the shape of the one before it (here one block too many: the
+    # features are read by a learned pass, which weighs them)
+    assert spans[10:14] == [(10, 14)] * 4 and spans[14] is None
+    lone = read_page("\n\n".join(["正文。", "• 只有一项", "2024-01-02", "页脚"]), kind="text")
+    assert _spans(lone) == [None] * 4  # one bullet is no list

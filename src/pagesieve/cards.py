@@ -12,7 +12,11 @@ A block's *card* is the smallest element holding it and at least one neighbourin
 deeper of the block's common xpath prefixes with the blocks before and after it), if that
 element is small: at most `MAX_BLOCKS` blocks and `MAX_CHARS` characters, below ``<body>``.
 Blocks under one element are contiguous in document order, so a card is a run of neighbours.
-Text pages keep a card's lines in one block already (segment_text.py): no card features there.
+
+A text page keeps a card's lines in one block when they are indented under its bullet
+(segment_text.py); where they are not (every line a paragraph of its own), a card is a bullet
+block and the blocks after it up to the next bullet, within a list of bullets, and the list's
+last card is as long as the one before it (cards of one list have one shape).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import numpy as np
 
 from .native import compiled_part
 from .region import split_depths
+from .segment_text import is_bullet
 from .types import Page
 
 __all__ = ["CARD_FEATURE_NAMES", "MAX_BLOCKS", "MAX_CHARS", "card_matrix", "card_spans"]
@@ -44,9 +49,11 @@ def card_spans(page: Page) -> tuple[np.ndarray, np.ndarray]:
     blocks = page.blocks
     n = len(blocks)
     xpaths = [b.xpath for b in blocks]
-    if n < 2 or page.kind != "html" or None in xpaths:
+    if n < 2:
         return np.full(n, -1, dtype=np.intp), np.full(n, -1, dtype=np.intp)
     sizes = [len(b.text) for b in blocks]
+    if page.kind != "html" or None in xpaths:
+        return _text_card_spans([is_bullet(b.text) for b in blocks], sizes)
     if _FAST is not None:
         lo_hi: tuple[np.ndarray, np.ndarray] = _FAST.card_spans(
             xpaths, sizes, MAX_BLOCKS, MAX_CHARS, _PAGE_STEPS)
@@ -76,6 +83,27 @@ def _card_spans(xpaths: list[str], sizes: list[int]) -> tuple[np.ndarray, np.nda
                  and (hi == n or shared[hi] < depth) and sum(sizes[lo:hi]) <= MAX_CHARS)
         if small:
             lo_out[i], hi_out[i] = lo, hi
+    return lo_out, hi_out
+
+
+def _text_card_spans(bullets: list[bool], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """`card_spans` of a text page, from which blocks open with a bullet."""
+    n = len(bullets)
+    lo_out = np.full(n, -1, dtype=np.intp)
+    hi_out = np.full(n, -1, dtype=np.intp)
+    starts = [i for i, b in enumerate(bullets) if b]
+    spans: list[tuple[int, int]] = []
+    for k, a in enumerate(starts):
+        nxt = starts[k + 1] if k + 1 < len(starts) else None
+        if nxt is not None and nxt - a <= MAX_BLOCKS:
+            spans.append((a, nxt))
+        elif spans and spans[-1][1] == a:  # the list's last card: the shape of the one before
+            b = a + (spans[-1][1] - spans[-1][0])
+            if b <= n and (nxt is None or b <= nxt):
+                spans.append((a, b))
+    for a, b in spans:
+        if b - a > 1 and sum(sizes[a:b]) <= MAX_CHARS:
+            lo_out[a:b], hi_out[a:b] = a, b
     return lo_out, hi_out
 
 

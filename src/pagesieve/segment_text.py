@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .types import Block
 
-__all__ = ["segment_text"]
+__all__ = ["is_bullet", "segment_text"]
 
 _BULLET = re.compile(r"^[ \t\u3000]*(?:[•·●○◆◇▪▫■□►▶‣⁃※★☆]|[-*+](?=[ \t]))")
 _META = re.compile(
@@ -28,6 +28,11 @@ _META = re.compile(
     r"|\d+\s*(?:秒|分钟|小时|天|周|个月|年)前|刚刚|昨天|前天"
     r")$"
 )
+
+
+def is_bullet(line: str) -> bool:
+    """Whether `line` opens a list card (a bullet: ``•``, ``·``, ``-`` and a space...)."""
+    return bool(_BULLET.match(line))
 
 
 @dataclass(slots=True)
