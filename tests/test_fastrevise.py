@@ -116,7 +116,10 @@ def test_long_pages_context(n: int) -> None:
 
 def test_context_features_need_rows(fast: Any) -> None:
     with pytest.raises(ValueError):  # context_matrix answers an empty page itself
-        fast.context_features(np.zeros((0, 5)), (), 5, 1e-3, 1.0)
+        fast.context_features(np.zeros((0, 5)), (), np.zeros(0), 5, 1e-3, 1.0)
+    page = _page(["a", "b"])
+    with pytest.raises(ValueError):  # one size a block
+        fast.context_features(np.full((2, 5), 0.2), page.blocks, np.ones(3), 5, 1e-3, 1.0)
 
 
 def test_context_matrix_uses_it(fast: Any, monkeypatch: pytest.MonkeyPatch) -> None:

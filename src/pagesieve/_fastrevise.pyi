@@ -8,5 +8,6 @@ def group_features(
     p1: np.ndarray, paths: list[str]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
 def context_features(
-    p1: np.ndarray, blocks: tuple[Block, ...], window: int, eps: float, scale: float
+    p1: np.ndarray, blocks: tuple[Block, ...], sizes: np.ndarray, window: int, eps: float,
+    scale: float,
 ) -> np.ndarray: ...

@@ -73,9 +73,11 @@ cdef int _groups(const double[:, ::1] p1, list paths, double[:, ::1] out, Py_ssi
     return 0
 
 
-def context_features(p1_a, tuple blocks, Py_ssize_t window, double eps, double scale):
-    """`revise.context_matrix` without the region columns, for float64 `p1_a` of at least one
-    row: one array filled in one pass instead of ~40 small numpy operations.
+def context_features(p1_a, tuple blocks, sizes_a, Py_ssize_t window, double eps,
+                     double scale):
+    """`revise.context_matrix` without the card and region columns, for float64 `p1_a` of at
+    least one row and the blocks' float64 `sizes_a` (revise.py's, which those columns read too):
+    one array filled in one pass instead of ~40 small numpy operations.
 
     The logarithms stay numpy's (``np.log`` and ``np.log1p`` can differ from the C library's
     in the last bit), called as revise.py calls them. Each sum adds in numpy's order: the
@@ -87,15 +89,13 @@ def context_features(p1_a, tuple blocks, Py_ssize_t window, double eps, double s
     cdef Py_ssize_t i, c, lo, hi, d
     if n == 0 or k > 16:
         raise ValueError("no rows or too many labels")
-    sizes_a = np.empty(n)
-    cdef double[::1] sizes = sizes_a
-    cdef list paths = []
+    cdef const double[::1] sizes = sizes_a
+    if sizes.shape[0] != n:
+        raise ValueError("one size a block")
+    cdef list paths = [b.tag_path for b in blocks]
     cdef double total_size = 0.0
     for i in range(n):
-        b = blocks[i]
-        sizes[i] = max(1, len(b.text))
         total_size += sizes[i]
-        paths.append(b.tag_path)
     cdef const double[:, ::1] logs = np.log(p1_a + eps)
     cdef const double[::1] log_sizes = np.log1p(sizes_a)
     out_a = np.zeros((n, 10 * k + 4))

@@ -59,14 +59,13 @@ def context_matrix(
     width = len(context_feature_names(region=region, cards=cards))
     if n == 0:
         return np.zeros((0, width))
+    sizes = np.array([max(1, len(b.text)) for b in page.blocks], dtype=float)
     if _FAST is not None and p1.dtype == np.float64:
         ctx = _FAST.context_features(
-            np.ascontiguousarray(p1), page.blocks, window, _EPS, _LOG_SCALE)
+            np.ascontiguousarray(p1), page.blocks, sizes, window, _EPS, _LOG_SCALE)
         if not (region or cards):
             return ctx
-        sizes = np.array([max(1, len(b.text)) for b in page.blocks], dtype=float)
         return np.hstack([ctx, *_tree_parts(p1, page, sizes, region=region, cards=cards)])
-    sizes = np.array([max(1, len(b.text)) for b in page.blocks], dtype=float)
     padded = np.vstack([np.zeros((2, k)), p1, np.zeros((2, k))])
     neigh = [padded[2 + off : 2 + off + n] for off in _OFFSETS]
     csum = np.vstack([np.zeros((1, k)), np.cumsum(p1, axis=0)])
