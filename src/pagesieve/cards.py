@@ -137,5 +137,6 @@ def _card_matrix(p1: np.ndarray, lo: np.ndarray, hi: np.ndarray, sizes: np.ndarr
     return out
 
 
-#: The compiled `card_spans` when built, else None (`_card_spans`).
+#: The compiled `card_spans` and `card_matrix` columns when built, else None (`_card_spans`,
+#: `_card_matrix`).
 _FAST: Any = compiled_part("_fastcards")

@@ -61,6 +61,8 @@ FORMAT_VERSION = 1
 DEFAULT_REGION = False
 #: Whether a new model's pass 2 reads the card features (cards.py).
 DEFAULT_CARDS = True
+
+
 def _versions() -> dict[str, str]:
     import joblib
     import scipy
@@ -882,6 +884,8 @@ def _context_reasons(region: bool, cards: bool) -> tuple[list[str], np.ndarray]:
     names = context_feature_names(region=region, cards=cards)
     return ([f"context {name}" for name in names],
             np.array([not name.startswith(("self:", "log_self:")) for name in names]))
+
+
 #: The kinds of pass-1 column a reason can be (`_reason_groups` numbers them in this order):
 #: the column-name prefix and how a reason of that kind is spelled.
 _REASON_KINDS = (("words__", "word "), ("layout__", "layout "))
