@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import platform
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +36,7 @@ from .modelfile import (
 from .revise import context_feature_names, context_matrix
 from .script import warm as script_warm
 from .types import LABELS, Label, Page, make_labels
+from .versions import installed_version
 
 __all__ = [
     "DEFAULT_MODEL_PATH",
@@ -807,32 +807,8 @@ def check_sklearn_version(manifest: Mapping[str, Any], path: Path) -> None:
 
 
 def _sklearn_version() -> str:
-    """The installed scikit-learn's version, without importing it (seconds per process).
-
-    Read off the name of its ``.dist-info`` folder, first on ``sys.path`` as importlib.metadata
-    finds it: importing importlib.metadata and its scan of every distribution would cost each
-    batch worker's start ~20 ms. Anything unusual (an egg, no such folder) asks it instead."""
-    loaded = sys.modules.get("sklearn")
-    if loaded is not None and isinstance(getattr(loaded, "__version__", None), str):
-        return str(loaded.__version__)
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        found = [n for n in names if n.lower().startswith(("scikit_learn-", "scikit-learn-"))]
-        if len(found) == 1 and found[0].endswith(".dist-info"):
-            return found[0][len("scikit_learn-"):-len(".dist-info")]
-        if found:
-            break
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("scikit-learn")
-    except PackageNotFoundError:  # pragma: no cover - a dependency
-        import sklearn
-
-        return str(sklearn.__version__)
+    """The installed scikit-learn's version, without importing it (seconds per process)."""
+    return installed_version("scikit-learn", "sklearn")
 
 
 #: Compiled models kept in the cache folder (~10 MB each); the least recently written go first.

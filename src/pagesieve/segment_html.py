@@ -633,17 +633,6 @@ _PROBE_URL = "http://www.example.com/probe.html"
 _CHECKED_SELECTOLAX = ("1.",)
 
 
-def _selectolax_version(module: Any) -> str:
-    """selectolax's version from its module (importlib.metadata would cost a process ~20 ms:
-    its import and a scan of the installed distributions)."""
-    known = getattr(module, "__version__", None)
-    if isinstance(known, str):
-        return known
-    from importlib.metadata import version
-
-    return version("selectolax")
-
-
 def _load_fast() -> Any:
     """The compiled walk (`_fastsegment`), or None: not built, ``PAGESIEVE_PURE=1``, an
     unchecked selectolax, or its view of Lexbor's nodes disagrees with the Python walk on
@@ -653,12 +642,12 @@ def _load_fast() -> Any:
     try:
         import ctypes
 
-        import selectolax
         import selectolax.lexbor as lexbor_module
 
         from . import _fastsegment
+        from .versions import installed_version
 
-        if not _selectolax_version(selectolax).startswith(_CHECKED_SELECTOLAX):
+        if not installed_version("selectolax", "selectolax").startswith(_CHECKED_SELECTOLAX):
             return None
         lib = ctypes.CDLL(lexbor_module.__file__)
 
