@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from pagesieve.errors import ModelError
-from pagesieve.model import PageModel, _with_defaults, manifest_path
+from pagesieve.model import DEFAULT_AD_WEIGHT, PageModel, _with_defaults, manifest_path
 from pagesieve.read import read_page
 from pagesieve.region import REGION_FEATURE_NAMES
 from pagesieve.revise import CONTEXT_FEATURE_NAMES, context_feature_names
@@ -309,6 +309,39 @@ def test_words_weight_scales_words_against_layout(tmp_path: Path) -> None:
     assert loaded.words_weight == 3.0
     assert np.allclose(loaded.predict_proba(pages[0]), heavy.predict_proba(pages[0]), atol=1e-6)
     assert _with_defaults({"c_context": 1.0}).get("words_weight", 1.0) == 1.0
+
+
+def test_ad_weight_trades_ad_precision_for_recall(tmp_path: Path) -> None:
+    rng = random.Random(11)
+    made = [make_page(rng) for _ in range(12)]
+    pages = [read_page(t, kind="text") for t, _ in made]
+    labels = [labs for _, labs in made]
+    groups = [f"host{i % 4}" for i in range(len(pages))]
+    kw = {"min_df": 1, "n_folds": 3}
+    plain = PageModel(ad_weight=1.0, **kw).fit(pages, labels, groups=groups)
+    heavy = PageModel(ad_weight=4.0, **kw).fit(pages, labels, groups=groups)
+    ad = LABELS.index("ad")
+    base = plain.fitted.pass2.calibrated_classifiers_[0].estimator
+    assert base.class_weight is None
+    assert heavy.fitted.pass2.calibrated_classifiers_[0].estimator.class_weight == {ad: 4.0}
+    # the revision pass's regression leans towards `ad` on the same context rows; ads stay ads
+    ctx = np.vstack([heavy._both_passes(p, heavy.featurize(p))[0] for p in pages])
+
+    def ad_log_odds(m: PageModel) -> float:
+        logits = m.fitted.pass2.calibrated_classifiers_[0].estimator.decision_function(ctx)
+        rest = np.log(np.exp(np.delete(logits, ad, axis=1)).sum(axis=1))
+        return float((logits[:, ad] - rest).mean())
+
+    assert ad_log_odds(heavy) > ad_log_odds(plain) + 0.1
+    gold = np.concatenate([[lab == "ad" for lab in labs] for labs in labels])
+    p_heavy = np.vstack([heavy.predict_proba(p) for p in pages])
+    assert (p_heavy[gold].argmax(axis=1) == ad).all()
+    # saved and loaded with the setting; a file saved before it existed weighed ads as 1
+    path = tmp_path / "heavy.joblib"
+    heavy.save(path)
+    assert PageModel.load(path).ad_weight == 4.0
+    assert _with_defaults({"c_context": 1.0})["ad_weight"] == 1.0
+    assert PageModel().ad_weight == DEFAULT_AD_WEIGHT
 
 
 def test_sklearn_version_read_as_importlib_metadata_reads_it() -> None:

@@ -61,6 +61,11 @@ FORMAT_VERSION = 1
 DEFAULT_REGION = False
 #: Whether a new model's pass 2 reads the card features (cards.py).
 DEFAULT_CARDS = True
+#: How many times an `ad` block weighs in the revision pass's fit. Ads are few in training, and
+#: at 1 the model was cautious with them on every set of seed-like pages (ad precision 0.92-1.00,
+#: recall 0.57-0.91). 1.5 moved recall up and precision down on each, real pages held out by site
+#: level (README, "Evaluation"): a choice of operating point, not a better ranking.
+DEFAULT_AD_WEIGHT = 1.5
 
 
 def _versions() -> dict[str, str]:
@@ -115,6 +120,7 @@ class PageModel:
         words_weight: float = 1.0,
         layout_min_sites: int = 1,
         cards: bool = DEFAULT_CARDS,
+        ad_weight: float = DEFAULT_AD_WEIGHT,
     ) -> None:
         self.alpha_words = alpha_words
         self.c_context = c_context
@@ -140,6 +146,9 @@ class PageModel:
         #: Pass 2 also reads the first-pass scores of the other blocks of each block's card
         #: (cards.py: a teaser card's title, snippet and date; a comment's user line and text).
         self.cards = cards
+        #: The revision pass weighs `ad` blocks this many times in its fit (a class weight):
+        #: higher trades ad precision for ad recall.
+        self.ad_weight = ad_weight
         self._fitted: _Fitted | None = None
         #: Both passes as plain arrays (compiled.py): what predictions use when present.
         self._compiled: CompiledModel | None = None
@@ -196,7 +205,8 @@ class PageModel:
         # Context features are already on a [-1, 1] scale (revise.py), so no scaler is needed
         # and sample weights reach the regression directly.
         base = LogisticRegression(
-            C=self.c_context, max_iter=1000, tol=1e-4, random_state=self.random_state
+            C=self.c_context, max_iter=1000, tol=1e-4, random_state=self.random_state,
+            class_weight=None if self.ad_weight == 1.0 else {LABELS.index("ad"): self.ad_weight},
         )
         # Temperature scaling (one factor on all the regression's logits) calibrates the scores
         # and keeps its ranking of the labels; per-label sigmoids (the earlier choice) could
@@ -628,6 +638,7 @@ class PageModel:
             "max_block_chars": self.max_block_chars,
             "region": self.region,
             "cards": self.cards,
+            "ad_weight": self.ad_weight,
             "words_weight": self.words_weight,
             "layout_min_sites": self.layout_min_sites,
         }
@@ -708,8 +719,9 @@ class PageModel:
 def _with_defaults(params: Mapping[str, Any]) -> dict[str, Any]:
     """A saved model's params, with what models saved before a setting existed were fitted with
     (a file without ``region`` was fitted without the region features, one without
-    ``layout_min_sites`` learnt every layout token)."""
-    return {"region": False, "layout_min_sites": 1, "cards": False, **params}
+    ``layout_min_sites`` learnt every layout token, one without ``ad_weight`` weighed ads as
+    any block)."""
+    return {"region": False, "layout_min_sites": 1, "cards": False, "ad_weight": 1.0, **params}
 
 
 def _read_payload(data: bytes, path: Path) -> tuple[dict[str, Any], Any, Any]:
