@@ -342,6 +342,10 @@ def test_ad_weight_trades_ad_precision_for_recall(tmp_path: Path) -> None:
     assert PageModel.load(path).ad_weight == 4.0
     assert _with_defaults({"c_context": 1.0})["ad_weight"] == 1.0
     assert PageModel().ad_weight == DEFAULT_AD_WEIGHT
+    # a training set without some label fits unweighted (see `_make_pass2`), not an error
+    no_comment = [["boilerplate" if lab == "comment" else lab for lab in labs] for labs in labels]
+    partial = PageModel(ad_weight=4.0, **kw).fit(pages, no_comment, groups=groups)
+    assert partial.fitted.pass2.calibrated_classifiers_[0].estimator.class_weight is None
 
 
 def test_sklearn_version_read_as_importlib_metadata_reads_it() -> None:

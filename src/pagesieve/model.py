@@ -198,15 +198,22 @@ class PageModel:
             random_state=self.random_state,
         )
 
-    def _make_pass2(self) -> Any:
+    def _make_pass2(self, classes: np.ndarray) -> Any:
+        """The revision pass for training labels `classes` (label indices).
+
+        `ad_weight` applies when every label occurs: the calibration's cross-validation hands
+        the regression labels re-encoded as 0..k-1, its final fit the indices themselves, and
+        only with all labels present do the two agree on which class is `ad`."""
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.linear_model import LogisticRegression
 
+        ad = LABELS.index("ad")
+        weighted = self.ad_weight != 1.0 and len(classes) == len(LABELS)
         # Context features are already on a [-1, 1] scale (revise.py), so no scaler is needed
         # and sample weights reach the regression directly.
         base = LogisticRegression(
             C=self.c_context, max_iter=1000, tol=1e-4, random_state=self.random_state,
-            class_weight=None if self.ad_weight == 1.0 else {LABELS.index("ad"): self.ad_weight},
+            class_weight={ad: self.ad_weight} if weighted else None,
         )
         # Temperature scaling (one factor on all the regression's logits) calibrates the scores
         # and keeps its ranking of the labels; per-label sigmoids (the earlier choice) could
@@ -304,7 +311,7 @@ class PageModel:
         C = np.vstack([c for c in ctx if len(c)])
         if progress:
             progress("pass 2 (context, calibrated)")
-        pass2 = self._make_pass2().fit(C, y, sample_weight=w)
+        pass2 = self._make_pass2(np.unique(y)).fit(C, y, sample_weight=w)
         self._fitted = _Fitted(pass1, pass2)
         self._compiled = compile_pipeline(pass1, pass2, len(LABELS), self.get_params())
         self._names = None
