@@ -14,7 +14,7 @@ from pagesieve.model import DEFAULT_AD_WEIGHT, PageModel, _with_defaults, manife
 from pagesieve.read import read_page
 from pagesieve.region import REGION_FEATURE_NAMES
 from pagesieve.revise import CONTEXT_FEATURE_NAMES, context_feature_names
-from pagesieve.types import LABELS
+from pagesieve.types import LABELS, Page
 
 ARTICLE = [
     "市统计局今天发布了去年全市经济运行情况,地区生产总值同比增长百分之五点二。",
@@ -47,6 +47,14 @@ def make_page(rng: random.Random) -> tuple[str, list[str]]:
     parts += [(c, "comment") for c in COMMENTS]
     parts += [(f, "boilerplate") for f in FOOTER]
     return "\n\n".join(p for p, _ in parts), [lab for _, lab in parts]
+
+
+def training_set(seed: int) -> tuple[list[Page], list[list[str]], list[str]]:
+    """Twelve composed text pages, their labels, and four hosts for the folds."""
+    rng = random.Random(seed)
+    made = [make_page(rng) for _ in range(12)]
+    pages = [read_page(t, kind="text") for t, _ in made]
+    return pages, [labs for _, labs in made], [f"host{i % 4}" for i in range(len(pages))]
 
 
 @pytest.fixture(scope="module")
@@ -274,11 +282,7 @@ def test_region_setting_is_saved_and_old_files_read_without_it(tmp_path: Path) -
 
 
 def test_words_weight_scales_words_against_layout(tmp_path: Path) -> None:
-    rng = random.Random(7)
-    made = [make_page(rng) for _ in range(12)]
-    pages = [read_page(t, kind="text") for t, _ in made]
-    labels = [labs for _, labs in made]
-    groups = [f"host{i % 4}" for i in range(len(pages))]
+    pages, labels, groups = training_set(7)
 
     def word_share(m: PageModel) -> float:
         coef, _ = m._coefficients()
@@ -312,11 +316,7 @@ def test_words_weight_scales_words_against_layout(tmp_path: Path) -> None:
 
 
 def test_ad_weight_trades_ad_precision_for_recall(tmp_path: Path) -> None:
-    rng = random.Random(11)
-    made = [make_page(rng) for _ in range(12)]
-    pages = [read_page(t, kind="text") for t, _ in made]
-    labels = [labs for _, labs in made]
-    groups = [f"host{i % 4}" for i in range(len(pages))]
+    pages, labels, groups = training_set(11)
     kw = {"min_df": 1, "n_folds": 3}
     plain = PageModel(ad_weight=1.0, **kw).fit(pages, labels, groups=groups)
     heavy = PageModel(ad_weight=4.0, **kw).fit(pages, labels, groups=groups)
@@ -453,11 +453,7 @@ def test_vectorizer_reading_files_refused(fitted: PageModel, tmp_path: Path) -> 
 
 def test_layout_tokens_of_few_sites_are_not_learnt() -> None:
     """A layout token carried by blocks of fewer than `layout_min_sites` sites gets weight 0."""
-    rng = random.Random(11)
-    made = [make_page(rng) for _ in range(12)]
-    pages = [read_page(t, kind="text") for t, _ in made]
-    labels = [labs for _, labs in made]
-    groups = [f"host{i % 4}" for i in range(len(pages))]
+    pages, labels, groups = training_set(11)
     feats = [np.array(PageModel().featurize(p), dtype=object) for p in pages]
     # a token only host0's pages carry, on their content blocks: a site-specific template
     for f, labs, g in zip(feats, labels, groups, strict=True):
