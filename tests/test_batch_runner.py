@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -283,6 +284,66 @@ def test_time_limits_and_crashes_reject_one_page_and_the_run_goes_on(
     assert "worker died" in reasons["09.txt"]
     names = sorted(Path(r["source"]).name for r in read_records(out))
     assert names == [f"{n:02d}.txt" for n in range(12) if n not in (3, 6, 9)]
+
+
+def test_a_worker_gets_its_next_batch_while_it_works_and_a_crash_redoes_both(
+    tmp_path: Path, model_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parent sends each worker its next batch ahead (`_IN_FLIGHT`); when a worker dies,
+    the batch it died in and the one waiting behind it are both redone, the page it died on is
+    the one reject, and only the batch it died in counts a retry."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for n in range(30):
+        (inp / f"{n:02d}.txt").write_text(page_text(n), encoding="utf-8")
+    (inp / "05.txt").write_text("CRASH " + page_text(5), encoding="utf-8")
+    depths: list[int] = []
+    retried: list[int] = []
+    real_send = runner_mod._Runner._send
+
+    def send(self: Any, w: Any, batch: Any) -> None:
+        if batch.retries or batch.poison:
+            retried.append(batch.retries)
+        real_send(self, w, batch)
+        depths.append(len(w.batches))
+
+    monkeypatch.setattr(runner_mod._Runner, "_send", send)
+    out = tmp_path / "out"
+    summary = run(
+        RunConfig(inputs=(str(inp),), outdir=out, workers=1, model=model_path, batch_size=2),
+        worker_target=misbehaving_worker,
+    )
+    assert max(depths) == runner_mod._IN_FLIGHT == 2
+    assert summary.records == 29 and summary.rejects == 1 and summary.worker_restarts == 1
+    assert retried == [0]  # the crashed batch, redone with its page poisoned
+    names = Counter(Path(r["source"]).name for r in read_records(out))
+    assert sorted(names) == [f"{n:02d}.txt" for n in range(30) if n != 5]
+    assert set(names.values()) == {1}
+    (reject,) = read_jsonl(out / "_rejects.jsonl")
+    assert Path(reject["source"]).name == "05.txt" and "worker died" in reject["reason"]
+
+
+def test_a_batch_that_cannot_be_sent_stops_the_run_instead_of_hanging(
+    tmp_path: Path, model_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sender thread cannot pickle a batch (here: an id that is a function): the worker would
+    wait for it forever, so the run stops with the reason."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for n in range(6):
+        (inp / f"{n}.txt").write_text(page_text(n), encoding="utf-8")
+    real_iter = runner_mod.iter_unit
+
+    def iter_unit(unit: Any, limits: Any) -> Any:
+        for i, item in enumerate(real_iter(unit, limits)):
+            yield replace(item, id=lambda: None) if i == 3 else item
+
+    monkeypatch.setattr(runner_mod, "iter_unit", iter_unit)
+    t0 = time.monotonic()
+    with pytest.raises(RunError, match="could not send pages to a worker: .*"):
+        run(RunConfig(inputs=(str(inp),), outdir=tmp_path / "out", workers=1, model=model_path,
+                      batch_size=2))
+    assert time.monotonic() - t0 < 60
 
 
 def blas_checking_worker(*args: Any) -> None:

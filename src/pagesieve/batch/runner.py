@@ -10,6 +10,10 @@ Why it is shaped this way:
   workers classify them and send back encoded JSON lines (already gzip-compressed with
   ``--gzip``), which the parent appends in order to the shard's temp file. Batches balance the
   load; shards keep the file count and the resume bookkeeping small.
+- **The next batch is already there.** Each worker holds up to `_IN_FLIGHT` batches: the one it
+  classifies and the next, sent by a thread of the parent (`_Sender`) while it works, so a worker
+  never waits for the parent between batches (~0.7 ms a batch, 4-13% of a worker's time when it
+  did) and the parent's loop never blocks on a busy worker's full pipe.
 - **The model once per worker.** Workers are started with the model path and load it once.
 - **Bounded pages.** Sources cap page sizes; each page runs under a SIGALRM time limit in the
   worker; a page stuck in C code past a hard limit gets its worker killed by the parent's
@@ -24,6 +28,7 @@ import gc
 import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -58,6 +63,8 @@ DEFAULT_SHARD_SIZE = 2000
 DEFAULT_BATCH_SIZE = 4
 _BATCH_MAX_BYTES = 8 * 1024 * 1024
 _RETRIES = 2
+#: Batches handed to one worker at a time: the one it works on and the next, waiting in its pipe.
+_IN_FLIGHT = 2
 
 
 class RunError(Exception):
@@ -332,12 +339,65 @@ def _worker_main(
             return
 
 
+class _Sender:
+    """Sends a worker its messages from a thread of the parent, in order.
+
+    A batch of pages can be larger than the pipe holds, so sending it to a busy worker blocks
+    until that worker reads it; here that blocks only this thread, never the parent's loop (which
+    must go on serving the other workers and watching for stuck pages).
+    """
+
+    _STOP = object()
+
+    def __init__(self, conn: Connection, name: str) -> None:
+        self.conn = conn
+        #: What stopped the thread other than a closed pipe (a batch that cannot be pickled):
+        #: the parent's loop raises it, since the worker would wait for that batch forever.
+        self.error: BaseException | None = None
+        self._queue: deque[Any] = deque()
+        self._wake = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def put(self, obj: Any) -> None:
+        with self._wake:
+            self._queue.append(obj)
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._queue:
+                    self._wake.wait()
+                obj = self._queue.popleft()
+            if obj is self._STOP:
+                return
+            try:
+                self.conn.send(obj)
+            except (OSError, EOFError):  # the worker died or is being killed: the loop sees it
+                return
+            except Exception as exc:
+                self.error = exc
+                return
+
+    def stop(self, timeout: float) -> bool:
+        """Send nothing more; True once the thread has ended (so the pipe may be closed)."""
+        with self._wake:
+            self._queue.clear()
+            self._queue.append(self._STOP)
+            self._wake.notify()
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+
 @dataclass
 class _Worker:
     wid: int
     proc: Any
     conn: Connection
-    batch: _Batch | None = None
+    sender: _Sender
+    #: The batches handed to this worker and not yet returned, oldest (the one it works on) first.
+    batches: deque[_Batch] = field(default_factory=deque)
     #: Set by the worker's "ready" message: the model is loaded, sends will not block long.
     ready: bool = False
 
@@ -448,14 +508,17 @@ class _Runner:
         )
         proc.start()
         child.close()
-        return _Worker(wid, proc, parent)
+        return _Worker(wid, proc, parent, _Sender(parent, f"pagesieve-sender-{wid}"))
 
     def _kill(self, w: _Worker) -> None:
         with contextlib.suppress(Exception):
             w.proc.kill()
         w.proc.join(5)
-        with contextlib.suppress(Exception):
-            w.conn.close()
+        # Close the pipe only once its sender has stopped (a dead worker fails its write): a
+        # sender still writing to a closed descriptor number could write into a new worker's pipe.
+        if w.sender.stop(5):
+            with contextlib.suppress(Exception):
+                w.conn.close()
 
     def _on_death(self, w: _Worker, why: str) -> None:
         """A worker died or was killed: reject the page it was on, redo its batch, replace it."""
@@ -464,21 +527,23 @@ class _Runner:
         owner = self.cur_batch[w.wid]
         self._kill(w)
         code = w.proc.exitcode
-        batch, w.batch = w.batch, None
-        if batch is not None:
+        batches, w.batches = w.batches, deque()
+        # Redone first, in their order. The page it died on is poisoned; a batch waiting in the
+        # pipe behind the oldest ran no page, so it counts no retry.
+        for k, batch in enumerate(batches):
             self.inflight.pop(batch.id, None)
             if page_running and owner == batch.id:
                 batch.poison[idx] = (
                     why if why else f"worker died (exit code {code}) while classifying this page"
                 )
-            else:
+            elif k == 0:
                 batch.retries += 1
                 if batch.retries > _RETRIES:
                     raise RunError(
                         f"a worker died {batch.retries} times on a batch of {batch.shard} "
                         f"(exit code {code}); stopping"
                     )
-            self.retry.appendleft(batch)
+        self.retry.extendleft(reversed(batches))
         if not w.ready:
             self.failed_starts += 1
             if self.failed_starts >= 3 * self.n_workers:
@@ -497,7 +562,10 @@ class _Runner:
             raise RunError(f"worker could not start: {msg[2]}", 2)
         _, batch_id, data, rejects, n_records, n_skipped = msg
         batch = self.inflight.pop(batch_id)
-        w.batch = None
+        if w.batches and w.batches[0].id == batch_id:
+            w.batches.popleft()
+        else:  # not expected: a worker answers its batches in order
+            w.batches = deque(b for b in w.batches if b.id != batch_id)
         shard = self.shards[batch.shard]
         shard.buffered[batch.seq] = (data, rejects, n_records, n_skipped)
         s = self.summary
@@ -572,12 +640,21 @@ class _Runner:
         return True
 
     def _send(self, w: _Worker, batch: _Batch) -> None:
-        w.batch = batch
+        """Hand `batch` to `w`; a failed send shows as the worker's death in `_poll`."""
+        w.batches.append(batch)
         self.inflight[batch.id] = batch
-        try:
-            w.conn.send(batch)
-        except (OSError, EOFError):
-            self._on_death(w, "")
+        w.sender.put(batch)
+
+    def _next_batch(self, plan: Iterator[_Event], plan_done: bool) -> tuple[_Batch | None, bool]:
+        """The next batch to hand out (redone batches first), reading the plan as needed; and
+        whether the plan is done now."""
+        while not self.ready and not self.retry and not plan_done:
+            plan_done = not self._pull(plan)
+        if self.retry:
+            return self.retry.popleft(), plan_done
+        if self.ready:
+            return self.ready.popleft(), plan_done
+        return None, plan_done
 
     # -- the loop ---------------------------------------------------------------------------
     def run(self, progress: _Progress) -> RunSummary:
@@ -594,16 +671,18 @@ class _Runner:
                 self.workers = [self._spawn(i) for i in range(self.n_workers)]
         try:
             while self.workers:
-                # hand a batch to every idle worker (redone batches first)
-                for wid in range(self.n_workers):
-                    if self.workers[wid].batch is not None or not self.workers[wid].ready:
-                        continue
-                    while not self.ready and not self.retry and not plan_done:
-                        plan_done = not self._pull(plan)
-                    if self.retry:
-                        self._send(self.workers[wid], self.retry.popleft())
-                    elif self.ready:
-                        self._send(self.workers[wid], self.ready.popleft())
+                # top every ready worker up to _IN_FLIGHT batches, idle ones first; once the plan
+                # is read to its end, only idle ones, so that the last batches go to whoever is
+                # free instead of queueing behind a busy worker
+                for depth in range(_IN_FLIGHT):
+                    for w in self.workers:
+                        if not w.ready or len(w.batches) != depth:
+                            continue
+                        if depth and plan_done and not self.retry:
+                            break
+                        batch, plan_done = self._next_batch(plan, plan_done)
+                        if batch is not None:
+                            self._send(w, batch)
                 if plan_done and not (self.inflight or self.retry or self.ready):
                     break
                 # read ahead while the workers are busy, so none waits for the parent
@@ -624,6 +703,11 @@ class _Runner:
         return self.summary
 
     def _poll(self, timeout: float) -> None:
+        for w in self.workers:
+            if w.sender.error is not None:
+                exc = w.sender.error
+                raise RunError(f"could not send pages to a worker: {exc.__class__.__name__}: "
+                               f"{exc}")
         by_conn = {w.conn: w for w in self.workers}
         by_sentinel = {w.proc.sentinel: w for w in self.workers}
         ready = wait([*by_conn, *by_sentinel], timeout=timeout)
@@ -651,22 +735,22 @@ class _Runner:
             now = time.monotonic()
             for w in list(self.workers):
                 since = self.busy_since[w.wid]
-                if w.batch is not None and since > 0 and now - since > self.hard_limit:
+                if w.batches and since > 0 and now - since > self.hard_limit:
                     self._on_death(
                         w, f"time limit: page ran over {self.hard_limit:g}s; worker killed"
                     )
 
     def _stop_workers(self) -> None:
         for w in self.workers:
-            with contextlib.suppress(Exception):
-                w.conn.send(None)
+            w.sender.put(None)
         deadline = time.monotonic() + 5
         for w in self.workers:
             w.proc.join(max(0.0, deadline - time.monotonic()))
             if w.proc.is_alive():
                 self._kill(w)
-            with contextlib.suppress(Exception):
-                w.conn.close()
+            elif w.sender.stop(max(0.0, deadline - time.monotonic())):
+                with contextlib.suppress(Exception):
+                    w.conn.close()
 
 
 # --------------------------------------------------------------------------------------------
