@@ -16,7 +16,7 @@ help:
 	@echo "make evaluate  evaluate against the peers, split by site (reports/)"
 	@echo "make bench     throughput and latency benchmarks against the peers"
 
-$(STAMP): pyproject.toml setup.py $(wildcard src/pagesieve/*.pyx)
+$(STAMP): pyproject.toml setup.py $(wildcard src/pagesieve/*.pyx src/pagesieve/*.pxi)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip setuptools wheel
 	$(BIN)/pip install -q -e ".[$(EXTRAS)]"

@@ -14,6 +14,7 @@ extensions = [
     for name in (
         "_fastsegment", "_fastfeatures", "_fasttokenize", "_fastcompiled", "_fastrevise",
         "_fastlinks", "_fastscript", "_fasttypes", "_fastwriter", "_fastjieba", "_fastcards",
+        "_fastregion",
     )
 ]
 

@@ -15,8 +15,12 @@ its mass is a difference of cumulative sums. Text pages (no xpath) get neutral z
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 
+from .native import compiled_part
 from .types import Page
 
 __all__ = ["REGION_FEATURE_NAMES", "region_matrix", "split_depths"]
@@ -78,6 +82,15 @@ def split_depths(xpaths: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.minimum(depth, _MAX_DEPTH), np.minimum(lcp, _MAX_DEPTH)
 
 
+def _label_sums(a: np.ndarray) -> np.ndarray:
+    """Sums over the last (label) axis, added left to right: an order the compiled twin can
+    repeat exactly (numpy's own order for a few columns is its implementation's choice)."""
+    out = a[..., 0].copy()
+    for c in range(1, a.shape[-1]):
+        out += a[..., c]
+    return out
+
+
 def region_matrix(p1: np.ndarray, page: Page, sizes: np.ndarray) -> np.ndarray:
     """Region features per block (see `REGION_FEATURE_NAMES`), all in [0, 1]."""
     n, k = p1.shape
@@ -88,8 +101,24 @@ def region_matrix(p1: np.ndarray, page: Page, sizes: np.ndarray) -> np.ndarray:
     if page.kind != "html" or None in xpaths:
         out[:, -1] = 1.0
         return out
-    depth, lcp = split_depths(xpaths)  # type: ignore[arg-type]
+    if (_FAST is not None and p1.dtype == np.float64 and k == len(_LABELS)
+            and len(REGION_FEATURE_NAMES) == k + 12):
+        got: np.ndarray = _FAST.region_features(
+            xpaths, np.ascontiguousarray(p1), np.ascontiguousarray(sizes, dtype=np.float64),
+            _LAMBDA, _MIN_BLOCKS, _MAX_STEPS)
+        return got
+    return _region_matrix(p1, xpaths, sizes)  # type: ignore[arg-type]
+
+
+def _region_matrix(p1: np.ndarray, xpaths: list[str], sizes: np.ndarray) -> np.ndarray:
+    """`region_matrix` of an HTML page in numpy, the reference (_fastregion.pyx mirrors it)."""
+    n, k = p1.shape
+    out = np.zeros((n, len(REGION_FEATURE_NAMES)))
+    depth, lcp = split_depths(xpaths)
     dmax = int(depth.max())
+    if dmax == 0:  # no step in any xpath: no tree to read
+        out[:, -1] = 1.0
+        return out
     levels = np.arange(1, dmax + 1)
     idx = np.arange(n)
     # Node of block i at depth d = the interval [lo, hi) of blocks sharing its first d steps.
@@ -101,18 +130,19 @@ def region_matrix(p1: np.ndarray, page: Page, sizes: np.ndarray) -> np.ndarray:
     mass = p1 * sizes[:, None]
     csum = np.vstack([np.zeros((1, k)), np.cumsum(mass, axis=0)])
     node = csum[hi] - csum[lo]  # (n, dmax, k)
-    total = node.sum(axis=2)
+    total = _label_sums(node)
     count = hi - lo
     page_mass = csum[-1]
-    page_total = float(page_mass.sum()) or 1.0
+    page_total = float(_label_sums(page_mass)) or 1.0
 
     # Nearest meaningful ancestor: the deepest node with enough blocks; its mix without the block.
     ok = valid & (count >= min(_MIN_BLOCKS, n))
     d_anc = np.where(ok.any(axis=1), dmax - 1 - np.argmax(ok[:, ::-1], axis=1), 0)
     anc = node[idx, d_anc] - mass
-    anc_total = anc.sum(axis=1, keepdims=True)
+    anc_total = _label_sums(anc)[:, None]
     out[:, :k] = np.where(anc_total > 0, anc / np.maximum(anc_total, 1e-9), 0.0)
-    out[:, k] = np.log1p(count[idx, d_anc] - 1) / 6.0
+    # the C library's log1p, as the compiled twin takes it (numpy's can differ in the last bit)
+    out[:, k] = np.array([math.log1p(c - 1) for c in count[idx, d_anc].tolist()]) / 6.0
 
     def best(col: int) -> tuple[int, int, int, float]:
         """(lo, hi, depth index) of the node with the most `col` mass net of the rest."""
@@ -138,7 +168,7 @@ def region_matrix(p1: np.ndarray, page: Page, sizes: np.ndarray) -> np.ndarray:
     top = float((1 + _LAMBDA) * node[m_lo, m_d, 0] - _LAMBDA * total[m_lo, m_d])
     out[:, k + 5] = np.clip(net / top, 0.0, 1.0) if top > 0 else 0.0
     main_total = float(total[m_lo, m_d]) or 1.0
-    out[:, k + 6] = np.where(inside, mass.sum(axis=1) / main_total, 0.0)
+    out[:, k + 6] = np.where(inside, _label_sums(mass) / main_total, 0.0)
     out[:, k + 7] = purity
     out[:, k + 8] = float(node[m_lo, m_d, 0]) / float(page_mass[0]) if page_mass[0] > 0 else 0.0
     c_lo, c_hi, _, c_purity = best(1)
@@ -146,3 +176,7 @@ def region_matrix(p1: np.ndarray, page: Page, sizes: np.ndarray) -> np.ndarray:
         out[:, k + 9] = (idx >= c_lo) & (idx < c_hi)
         out[:, k + 10] = c_purity
     return out
+
+
+#: The compiled `region_matrix` of HTML pages when built, else None (`_region_matrix`).
+_FAST: Any = compiled_part("_fastregion")

@@ -1,0 +1,118 @@
+"""_fastregion: the compiled region features are exactly the numpy ones (region._region_matrix),
+bit for bit, on random trees, deep and long xpaths, our synthetic pages and every shared page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import compiled_or_skip, shared_files
+from pagesieve import region
+from pagesieve.read import read_page
+from pagesieve.types import Block, Page
+from test_segment_html import _SHARED_PAGES, SYNTHETIC
+
+
+@pytest.fixture(scope="module")
+def fast() -> Any:
+    return compiled_or_skip(
+        region._FAST, "region features",
+        "pagesieve/_fastregion is not built; `make install` (pip install -e .) builds it",
+    )
+
+
+def _p1_variants(n: int, seed: int) -> list[np.ndarray]:
+    """First-pass scores of several shapes: smooth, peaked, one label everywhere, no comment
+    mass at all (the comment region off), and exact zeros (nodes without mass)."""
+    rng = np.random.default_rng(seed)
+    smooth = rng.dirichlet(np.ones(5), size=n)
+    peaked = smooth ** 4
+    flat = np.zeros((n, 5))
+    flat[:, 0] = 1.0
+    no_comment = smooth.copy()
+    no_comment[:, 1] = 0.0
+    zeros = np.zeros((n, 5))
+    zeros[::3, 2] = 1.0
+    return [smooth, peaked, flat, no_comment, zeros]
+
+
+def assert_same(xpaths: list[str], sizes: list[int], fast: Any, seed: int = 0) -> None:
+    want_depths = region.split_depths(xpaths)
+    got_depths = fast.split_depths(xpaths)
+    for g, w in zip(got_depths, want_depths, strict=True):
+        assert np.array_equal(g, w)
+    weights = np.array([max(1, s) for s in sizes], dtype=float)
+    for p1 in _p1_variants(len(xpaths), seed):
+        want = region._region_matrix(p1, xpaths, weights)
+        got = fast.region_features(xpaths, np.ascontiguousarray(p1), weights, region._LAMBDA,
+                                   region._MIN_BLOCKS, region._MAX_STEPS)
+        assert got.shape == want.shape
+        # the same bits, not merely close: the revision pass must not depend on the build
+        assert np.array_equal(got.view(np.uint64), want.view(np.uint64)), np.argwhere(got != want)
+
+
+def test_region_matrix_takes_the_compiled_path_and_the_reference_is_the_same(fast: Any) -> None:
+    xp = [f"/html/body/div[{i % 3}]/p[{i}]" for i in range(12)]
+    page = Page(text="", kind="html", encoding="utf-8", blocks=tuple(
+        Block(i, "文本" * (i + 1), xpath=x, tag_path="p") for i, x in enumerate(xp)))
+    p1 = np.random.default_rng(1).dirichlet(np.ones(5), size=12)
+    sizes = np.array([len(b.text) for b in page.blocks], dtype=float)
+    assert np.array_equal(region.region_matrix(p1, page, sizes),
+                          region._region_matrix(p1, xp, sizes))
+
+
+_STEP = st.sampled_from(["div", "div[1]", "div[10]", "p", "ul", "li[1]", "li[2]", "a", "divx",
+                         "表", "格", "表格", "span[3]", "td"])
+
+
+@st.composite
+def _xpath(draw: Any) -> str:
+    steps = draw(st.lists(_STEP, min_size=0, max_size=draw(st.sampled_from([6, 80]))))
+    return "/" + "/".join(["html", "body", *steps])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_xpath(), min_size=1, max_size=40), st.data())
+def test_random_trees(xpaths: list[str], data: Any) -> None:
+    if region._FAST is None:
+        pytest.skip("compiled region features not available")
+    # neighbours often repeat or extend one another, as the blocks of one element do
+    for i in range(1, len(xpaths)):
+        if data.draw(st.booleans()):
+            xpaths[i] = xpaths[i - 1] + data.draw(st.sampled_from(["", "/a", "/p[2]", "[1]"]))
+    sizes = data.draw(st.lists(st.integers(1, 300), min_size=len(xpaths),
+                               max_size=len(xpaths)))
+    assert_same(xpaths, sizes, region._FAST, seed=len(xpaths))
+
+
+def test_long_and_deep_xpaths_and_pages_without_steps(fast: Any) -> None:
+    deep = "/html/body" + "/div" * 300  # past 1,024 characters and 64 steps: both are cut
+    xpaths = [deep + "/p[1]", deep + "/p[2]", deep, "/html/body/ä/b", "/html/body/ö/b",
+              "/html/body/" + "x" * 2000, "/html/body/" + "x" * 2000 + "/y"]
+    assert_same(xpaths, [5] * len(xpaths), fast)
+    # xpaths without a step: no tree to read, in both
+    assert_same(["p", "q", "p"], [3, 4, 5], fast)
+    flat = region._region_matrix(np.full((3, 5), 0.2), ["p", "q", "p"], np.ones(3))
+    assert np.all(flat[:, -1] == 1.0) and np.all(flat[:, :-1] == 0.0)
+
+
+@pytest.mark.parametrize("html", SYNTHETIC, ids=range(len(SYNTHETIC)))
+def test_synthetic_pages(html: str, fast: Any) -> None:
+    page = read_page(html, kind="html")
+    if page.blocks:
+        assert_same([b.xpath for b in page.blocks], [len(b.text) for b in page.blocks], fast)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("pattern", _SHARED_PAGES)
+def test_real_pages(shared_data: Path, pattern: str, fast: Any) -> None:
+    for f in shared_files(shared_data, pattern):
+        page = read_page(f.read_bytes())
+        if page.blocks and page.kind == "html":
+            assert_same([b.xpath for b in page.blocks], [len(b.text) for b in page.blocks],
+                        fast, seed=len(page.blocks))
