@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import strategies as st
 
 from pagesieve.native import pure_requested
 
@@ -80,3 +81,32 @@ def shared_data(shared_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def seed_page(shared_dir: Path) -> Path:
     return _need(shared_dir / "examples" / "seed-page.txt")
+
+
+_XPATH_STEP = st.sampled_from(["div", "div[1]", "div[10]", "p", "ul", "li[1]", "li[2]", "a",
+                               "divx", "表", "格", "表格", "span[3]", "td"])
+
+#: Xpaths past 1,024 characters and 64 steps (both are cut), and non-ASCII steps.
+LONG_AND_DEEP_XPATHS = [
+    "/html/body" + "/div" * 300 + "/p[1]", "/html/body" + "/div" * 300 + "/p[2]",
+    "/html/body" + "/div" * 300, "/html/body/ä/b", "/html/body/ö/b",
+    "/html/body/" + "x" * 2000, "/html/body/" + "x" * 2000 + "/y",
+]
+
+
+@st.composite
+def _xpath(draw: Any) -> str:
+    steps = draw(st.lists(_XPATH_STEP, min_size=0, max_size=draw(st.sampled_from([6, 80]))))
+    return "/" + "/".join(["html", "body", *steps])
+
+
+@st.composite
+def xpath_pages(draw: Any, min_size: int = 1) -> tuple[list[str], list[int]]:
+    """A page's block xpaths and text sizes for the compiled-vs-Python tree tests: neighbours
+    often repeat or extend one another, as the blocks of one element do."""
+    xpaths = draw(st.lists(_xpath(), min_size=min_size, max_size=40))
+    for i in range(1, len(xpaths)):
+        if draw(st.booleans()):
+            xpaths[i] = xpaths[i - 1] + draw(st.sampled_from(["", "/a", "/p[2]", "[1]"]))
+    sizes = draw(st.lists(st.integers(1, 300), min_size=len(xpaths), max_size=len(xpaths)))
+    return xpaths, sizes

@@ -340,7 +340,7 @@ def test_a_batch_that_cannot_be_sent_stops_the_run_instead_of_hanging(
 
     monkeypatch.setattr(runner_mod, "iter_unit", iter_unit)
     t0 = time.monotonic()
-    with pytest.raises(RunError, match="could not send pages to a worker: .*"):
+    with pytest.raises(RunError, match="could not send pages to a worker: "):
         run(RunConfig(inputs=(str(inp),), outdir=tmp_path / "out", workers=1, model=model_path,
                       batch_size=2))
     assert time.monotonic() - t0 < 60

@@ -8,9 +8,8 @@ from typing import Any
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from conftest import compiled_or_skip, shared_files
+from conftest import LONG_AND_DEEP_XPATHS, compiled_or_skip, shared_files, xpath_pages
 from pagesieve import cards
 from pagesieve.read import read_page
 from test_segment_html import _SHARED_PAGES, SYNTHETIC
@@ -36,35 +35,17 @@ def assert_same(xpaths: list[str], sizes: list[int], fast: Any, seed: int = 0) -
     assert np.array_equal(fast.card_features(p1, *want, weights), ref)
 
 
-_STEP = st.sampled_from(["div", "div[1]", "div[10]", "p", "ul", "li[1]", "li[2]", "a", "divx",
-                         "表", "格", "表格", "span[3]", "td"])
-
-
-@st.composite
-def _xpath(draw: Any) -> str:
-    steps = draw(st.lists(_STEP, min_size=0, max_size=draw(st.sampled_from([6, 80]))))
-    return "/" + "/".join(["html", "body", *steps])
-
-
 @settings(max_examples=300, deadline=None)
-@given(st.lists(_xpath(), min_size=2, max_size=40), st.data())
-def test_random_xpaths(xpaths: list[str], data: Any) -> None:
+@given(xpath_pages(min_size=2))
+def test_random_xpaths(page: tuple[list[str], list[int]]) -> None:
     if cards._FAST is None:
         pytest.skip("compiled card spans not available")
-    # neighbours often repeat or extend one another, as blocks of one element do
-    for i in range(1, len(xpaths)):
-        if data.draw(st.booleans()):
-            xpaths[i] = xpaths[i - 1] + data.draw(st.sampled_from(["", "/a", "/p[2]", "[1]"]))
-    sizes = data.draw(st.lists(st.integers(1, 300), min_size=len(xpaths),
-                               max_size=len(xpaths)))
+    xpaths, sizes = page
     assert_same(xpaths, sizes, cards._FAST, seed=len(xpaths))
 
 
 def test_long_and_deep_xpaths(fast: Any) -> None:
-    deep = "/html/body" + "/div" * 300  # past 1,024 characters and 64 steps: both are cut
-    xpaths = [deep + "/p[1]", deep + "/p[2]", deep, "/html/body/ä/b", "/html/body/ö/b",
-              "/html/body/" + "x" * 2000, "/html/body/" + "x" * 2000 + "/y"]
-    assert_same(xpaths, [5] * len(xpaths), fast)
+    assert_same(LONG_AND_DEEP_XPATHS, [5] * len(LONG_AND_DEEP_XPATHS), fast)
 
 
 @pytest.mark.parametrize("html", SYNTHETIC, ids=range(len(SYNTHETIC)))

@@ -9,9 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from conftest import compiled_or_skip, shared_files
+from conftest import LONG_AND_DEEP_XPATHS, compiled_or_skip, shared_files, xpath_pages
 from pagesieve import region
 from pagesieve.read import read_page
 from pagesieve.types import Block, Page
@@ -66,35 +65,17 @@ def test_region_matrix_takes_the_compiled_path_and_the_reference_is_the_same(fas
                           region._region_matrix(p1, xp, sizes))
 
 
-_STEP = st.sampled_from(["div", "div[1]", "div[10]", "p", "ul", "li[1]", "li[2]", "a", "divx",
-                         "表", "格", "表格", "span[3]", "td"])
-
-
-@st.composite
-def _xpath(draw: Any) -> str:
-    steps = draw(st.lists(_STEP, min_size=0, max_size=draw(st.sampled_from([6, 80]))))
-    return "/" + "/".join(["html", "body", *steps])
-
-
 @settings(max_examples=300, deadline=None)
-@given(st.lists(_xpath(), min_size=1, max_size=40), st.data())
-def test_random_trees(xpaths: list[str], data: Any) -> None:
+@given(xpath_pages())
+def test_random_trees(page: tuple[list[str], list[int]]) -> None:
     if region._FAST is None:
         pytest.skip("compiled region features not available")
-    # neighbours often repeat or extend one another, as the blocks of one element do
-    for i in range(1, len(xpaths)):
-        if data.draw(st.booleans()):
-            xpaths[i] = xpaths[i - 1] + data.draw(st.sampled_from(["", "/a", "/p[2]", "[1]"]))
-    sizes = data.draw(st.lists(st.integers(1, 300), min_size=len(xpaths),
-                               max_size=len(xpaths)))
+    xpaths, sizes = page
     assert_same(xpaths, sizes, region._FAST, seed=len(xpaths))
 
 
 def test_long_and_deep_xpaths_and_pages_without_steps(fast: Any) -> None:
-    deep = "/html/body" + "/div" * 300  # past 1,024 characters and 64 steps: both are cut
-    xpaths = [deep + "/p[1]", deep + "/p[2]", deep, "/html/body/ä/b", "/html/body/ö/b",
-              "/html/body/" + "x" * 2000, "/html/body/" + "x" * 2000 + "/y"]
-    assert_same(xpaths, [5] * len(xpaths), fast)
+    assert_same(LONG_AND_DEEP_XPATHS, [5] * len(LONG_AND_DEEP_XPATHS), fast)
     # xpaths without a step: no tree to read, in both
     assert_same(["p", "q", "p"], [3, 4, 5], fast)
     flat = region._region_matrix(np.full((3, 5), 0.2), ["p", "q", "p"], np.ones(3))
