@@ -19,14 +19,9 @@ def card_spans(list xpaths, list sizes, Py_ssize_t max_blocks, Py_ssize_t max_ch
     cdef Py_ssize_t[::1] hi_v = hi_a
     shared_a = np.zeros(n + 1, dtype=np.intp)
     cdef Py_ssize_t[::1] shared = shared_a
-    cdef _Text prev, cur
     if n < 2:
         return lo_a, hi_a
-    prev = _text(<str> xpaths[0])
-    for i in range(1, n):
-        cur = _text(<str> xpaths[i])
-        shared[i] = min(_shared(prev, cur), _MAX_DEPTH)
-        prev = cur
+    _shared_steps(xpaths, shared)
     for i in range(n):
         depth = max(shared[i], shared[i + 1])
         if depth <= page_steps:

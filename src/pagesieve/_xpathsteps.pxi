@@ -67,3 +67,17 @@ cdef Py_ssize_t _shared(_Text a, _Text b) noexcept nogil:
     if i == 0:
         return _depth(b)
     return slashes - 1
+
+
+cdef void _shared_steps(list xpaths, Py_ssize_t[::1] shared):
+    """`split_depths`' lcp into `shared[1:len(xpaths)]`: each xpath's whole steps in common
+    with the one before, capped (`shared[0]` is left as it is)."""
+    cdef Py_ssize_t i
+    cdef _Text prev, cur
+    if not xpaths:
+        return
+    prev = _text(<str> xpaths[0])
+    for i in range(1, len(xpaths)):
+        cur = _text(<str> xpaths[i])
+        shared[i] = min(_shared(prev, cur), _MAX_DEPTH)
+        prev = cur

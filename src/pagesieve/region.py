@@ -101,8 +101,7 @@ def region_matrix(p1: np.ndarray, page: Page, sizes: np.ndarray) -> np.ndarray:
     if page.kind != "html" or None in xpaths:
         out[:, -1] = 1.0
         return out
-    if (_FAST is not None and p1.dtype == np.float64 and k == len(_LABELS)
-            and len(REGION_FEATURE_NAMES) == k + 12):
+    if _FAST is not None and p1.dtype == np.float64 and k == len(_LABELS):
         got: np.ndarray = _FAST.region_features(
             xpaths, np.ascontiguousarray(p1), np.ascontiguousarray(sizes, dtype=np.float64),
             _LAMBDA, _MIN_BLOCKS, _MAX_STEPS)

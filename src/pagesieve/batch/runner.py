@@ -562,10 +562,7 @@ class _Runner:
             raise RunError(f"worker could not start: {msg[2]}", 2)
         _, batch_id, data, rejects, n_records, n_skipped = msg
         batch = self.inflight.pop(batch_id)
-        if w.batches and w.batches[0].id == batch_id:
-            w.batches.popleft()
-        else:  # not expected: a worker answers its batches in order
-            w.batches = deque(b for b in w.batches if b.id != batch_id)
+        w.batches.remove(batch)  # its oldest: a worker answers its batches in order
         shard = self.shards[batch.shard]
         shard.buffered[batch.seq] = (data, rejects, n_records, n_skipped)
         s = self.summary
