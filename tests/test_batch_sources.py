@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import zlib
 from pathlib import Path
 
@@ -169,6 +170,28 @@ def test_loose_pages_kinds_limits_and_a_vanished_file(tmp_path: Path) -> None:
     items = list(iter_unit(unit))
     assert kinds(items) == ["Reject", "SourceRecord", "SourceRecord"]
     assert items[0].source == str(html) and "vanished" in items[0].reason
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+@pytest.mark.timeout(30)
+def test_fifos_and_devices_are_rejects_not_hangs(tmp_path: Path) -> None:
+    """Opening a FIFO blocks until something writes to it: in a folder it would stall the run."""
+    (tmp_path / "a.html").write_text(PAGE.format(n=1), encoding="utf-8")
+    os.mkfifo(tmp_path / "b.html")
+    os.mkfifo(tmp_path / "c.jsonl")
+    os.mkfifo(tmp_path / "d.warc.gz")
+    (tmp_path / "e.html").symlink_to(os.devnull)
+    items = [it for unit in discover([tmp_path]) for it in iter_unit(unit)]
+    assert sorted((Path(it.source).name, type(it).__name__) for it in items) == [
+        ("a.html", "SourceRecord"), ("b.html", "Reject"), ("c.jsonl", "Reject"),
+        ("d.warc.gz", "Reject"), ("e.html", "Reject"),
+    ]
+    reasons = {Path(it.source).name: it.reason for it in items if isinstance(it, Reject)}
+    assert reasons["b.html"].startswith("input is a FIFO, not a regular file")
+    assert reasons["e.html"].startswith("input is a character device, not a regular file")
+    # named on the command line, the same
+    [rej] = list(iter_jsonl(str(tmp_path / "c.jsonl")))
+    assert isinstance(rej, Reject) and "FIFO" in rej.reason
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import pytest
+
 from pagesieve.evaluation.pages import (
     EvalPage,
+    _load_folder,
     _markdown_to_text,
     infer_site,
     merge_sites,
@@ -55,3 +61,13 @@ def test_markdown_gold() -> None:
     text = _markdown_to_text(md)
     assert "标题" in text and "小明" in text and "import numpy" in text
     assert "http" not in text and "#" not in text and "---" not in text
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+@pytest.mark.timeout(30)
+def test_folder_of_pages_passes_over_a_fifo(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text("<p>一段自己写的正文。</p>", encoding="utf-8")
+    (tmp_path / "a.gold.txt").write_text("一段自己写的正文。", encoding="utf-8")
+    os.mkfifo(tmp_path / "b.html")  # reading it would block until something wrote to it
+    [page] = _load_folder(tmp_path)
+    assert page.key == f"{tmp_path.name}/a" and page.gold == "一段自己写的正文。"

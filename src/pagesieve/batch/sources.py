@@ -18,6 +18,7 @@ import io
 import json
 import os
 import re
+import stat
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -219,12 +220,43 @@ def iter_unit(
 
 
 def _open(path: str, opener: Callable[[str], IO[bytes]] | None) -> IO[bytes]:
-    return opener(path) if opener is not None else open(path, "rb")
+    return opener(path) if opener is not None else _open_regular(path)
+
+
+class NotRegularFile(OSError):
+    """A path that names a FIFO, socket or device rather than a file."""
+
+
+#: What a non-regular file is, for the reject's reason.
+_FILE_TYPES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _open_regular(path: str) -> IO[bytes]:
+    """A local file opened for reading, refusing anything that is not a regular file.
+
+    Opening a FIFO blocks until something writes to it (a run over a folder holding one would
+    hang), and a device may never end; neither can be re-read for ``--resume``. The open is
+    non-blocking so the check itself cannot hang.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = next((name for test, name in _FILE_TYPES if test(mode)), "not a file")
+            raise NotRegularFile(f"{what}, not a regular file")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _unreadable(path: str, exc: BaseException) -> str:
     if isinstance(exc, FileNotFoundError):
         return "input vanished before it was read"
+    if isinstance(exc, NotRegularFile):
+        return f"input is {exc}: save the stream to a file and pass that"
     return f"input unreadable: {exc.__class__.__name__}: {exc}"
 
 

@@ -334,7 +334,8 @@ def _load_folder(folder: Path) -> list[EvalPage]:
     """Any folder: every .html/.htm page with its gold text in ``<stem>.gold.txt`` or
     ``<stem>.txt`` beside it (pages without gold are kept for annotations)."""
     out = []
-    for f in sorted([*folder.rglob("*.html"), *folder.rglob("*.htm")]):
+    # is_file: a FIFO named *.html would block the read until something wrote to it
+    for f in sorted(f for f in [*folder.rglob("*.html"), *folder.rglob("*.htm")] if f.is_file()):
         gold_file = next((g for g in (f.with_suffix(".gold.txt"), f.with_suffix(".txt"))
                           if g.is_file()), None)
         rel = f.relative_to(folder).with_suffix("").as_posix()
