@@ -26,6 +26,25 @@ def test_demo_page_gets_all_five_labels() -> None:
     assert "隐藏的文字" not in "".join(by_text)
 
 
+@pytest.mark.parametrize(
+    ("data", "kind", "label"),
+    [  # texts written for this test
+        ("三月以来，全县农民抓住晴好天气开展春耕生产，田间地头一片繁忙景象。", "text", "content"),
+        ("<html><body><p>三月以来，全县农民抓住晴好天气开展春耕生产，田间地头一片繁忙景象。"
+         "</p></body></html>", "html", "content"),
+        ("版权所有 © 2026 晨风日报社 京ICP备12345678号", "text", "boilerplate"),
+        ("微乐麻将插件购买可测试(助赢神器通用版)，有需要的老板加微信 wx8899", "text", "ad"),
+    ],
+)
+def test_a_snippet_of_one_block_is_read_by_its_text(data: str, kind: str, label: str) -> None:
+    """A one-paragraph snippet (an API call, a JSONL record) has no neighbours to revise it by;
+    the revision pass used to turn a lone news paragraph into boilerplate."""
+    result = classify_page(data, kind=kind)  # type: ignore[arg-type]
+    [lb] = result.blocks
+    assert lb.label.name == label, lb.label.scores
+    assert not any(reason.startswith("context") for reason in lb.label.why)
+
+
 def test_keep_and_record_shape() -> None:
     result = classify_page(DEMO, keep="content,comment")
     rec = result.to_dict()

@@ -210,6 +210,21 @@ def test_empty_page(fitted: PageModel) -> None:
     assert fitted.label_page(page) == ()
 
 
+def test_a_lone_block_keeps_its_first_pass_scores(fitted: PageModel) -> None:
+    lone = read_page(ARTICLE[0], kind="text")
+    pair = read_page("\n\n".join(ARTICLE[:2]), kind="text")
+    assert (len(lone.blocks), len(pair.blocks)) == (1, 2)
+    first = fitted.first_pass_proba(fitted.featurize(lone))
+    np.testing.assert_allclose(fitted.predict_proba(lone), first)  # compiled path
+    np.testing.assert_allclose(fitted.predict_proba(lone, fitted.featurize(lone)), first)
+    [label] = fitted.label_page(lone)
+    assert label.scores == pytest.approx(dict(zip(LABELS, first[0].tolist(), strict=True)))
+    assert label.why and not any(r.startswith("context") for r in label.why)
+    # with a neighbour, the revision pass decides
+    assert not np.allclose(fitted.predict_proba(pair),
+                           fitted.first_pass_proba(fitted.featurize(pair)))
+
+
 def test_save_load_roundtrip_and_tamper(fitted: PageModel, tmp_path: Path) -> None:
     path = tmp_path / "m.joblib"
     manifest = fitted.save(path, extra={"data": {"pages": 24}})

@@ -449,8 +449,10 @@ class PageModel:
 
     def _both_passes(self, page: Page, feats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The revision pass's features and its probabilities for a non-empty page."""
-        ctx = context_matrix(self.first_pass_proba(feats), page, region=self.region,
-                             cards=self.cards)
+        p1 = self.first_pass_proba(feats)
+        ctx = context_matrix(p1, page, region=self.region, cards=self.cards)
+        if len(p1) == 1:
+            return _lone_block(p1, ctx)
         return ctx, self._pass2_proba(ctx)
 
     def _compiled_passes(
@@ -460,7 +462,10 @@ class PageModel:
         cap = self.max_block_chars if max_block_chars is None else max_block_chars
         words, layout = page_tokens(page, max_block_chars=cap)
         X = c.pass1_matrix(words, layout)
-        ctx = context_matrix(c.pass1_proba(X), page, region=self.region, cards=self.cards)
+        p1 = c.pass1_proba(X)
+        ctx = context_matrix(p1, page, region=self.region, cards=self.cards)
+        if len(p1) == 1:
+            return (X, *_lone_block(p1, ctx))
         return X, ctx, c.pass2_proba(ctx)
 
     def predict_proba(self, page: Page, feats: np.ndarray | None = None) -> np.ndarray:
@@ -722,6 +727,17 @@ class PageModel:
         model._fitted = _Fitted(pass1, pass2)
         model.manifest = dict(manifest)
         return model
+
+
+def _lone_block(p1: np.ndarray, ctx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A page of one block keeps its first-pass scores, and no context columns count for it.
+
+    The revision pass re-reads a block by its neighbours; a lone block has none, and its context
+    columns are degenerate (first and last block at once, the page's whole mix). The pass, which
+    learnt from pages with neighbours, read a lone news paragraph (first pass: content 0.97) as
+    boilerplate 0.55, so a one-paragraph snippet lost its content. As in jusText, where there is
+    nothing around a block to revise it by, its own class stands."""
+    return np.zeros_like(ctx), p1
 
 
 def _with_defaults(params: Mapping[str, Any]) -> dict[str, Any]:
