@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from pagesieve.errors import ModelError
-from pagesieve.model import DEFAULT_AD_WEIGHT, PageModel, _with_defaults, manifest_path
+from pagesieve.model import (
+    DEFAULT_AD_WEIGHT,
+    FEW_BLOCKS,
+    PageModel,
+    _with_defaults,
+    manifest_path,
+)
 from pagesieve.read import read_page
 from pagesieve.region import REGION_FEATURE_NAMES
 from pagesieve.revise import CONTEXT_FEATURE_NAMES, context_feature_names
@@ -210,19 +216,31 @@ def test_empty_page(fitted: PageModel) -> None:
     assert fitted.label_page(page) == ()
 
 
-def test_a_lone_block_keeps_its_first_pass_scores(fitted: PageModel) -> None:
-    lone = read_page(ARTICLE[0], kind="text")
-    pair = read_page("\n\n".join(ARTICLE[:2]), kind="text")
-    assert (len(lone.blocks), len(pair.blocks)) == (1, 2)
-    first = fitted.first_pass_proba(fitted.featurize(lone))
-    np.testing.assert_allclose(fitted.predict_proba(lone), first)  # compiled path
-    np.testing.assert_allclose(fitted.predict_proba(lone, fitted.featurize(lone)), first)
-    [label] = fitted.label_page(lone)
-    assert label.scores == pytest.approx(dict(zip(LABELS, first[0].tolist(), strict=True)))
-    assert label.why and not any(r.startswith("context") for r in label.why)
-    # with a neighbour, the revision pass decides
-    assert not np.allclose(fitted.predict_proba(pair),
-                           fitted.first_pass_proba(fitted.featurize(pair)))
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
+def test_a_text_page_of_few_blocks_keeps_its_first_pass_scores(fitted: PageModel, n: int) -> None:
+    page = read_page("\n\n".join(ARTICLE[:n]), kind="text")
+    assert len(page.blocks) == n <= FEW_BLOCKS["text"]
+    first = fitted.first_pass_proba(fitted.featurize(page))
+    np.testing.assert_allclose(fitted.predict_proba(page), first)  # compiled path
+    np.testing.assert_allclose(fitted.predict_proba(page, fitted.featurize(page)), first)
+    labels = fitted.label_page(page)
+    for label, row in zip(labels, first, strict=True):
+        assert label.scores == pytest.approx(dict(zip(LABELS, row.tolist(), strict=True)))
+        assert label.why and not any(r.startswith("context") for r in label.why)
+
+
+def test_pages_of_more_blocks_are_revised(fitted: PageModel) -> None:
+    more = read_page("\n\n".join(ARTICLE + FOOTER[:1]), kind="text")
+    lone = read_page(f"<html><body><p>{ARTICLE[0]}</p></body></html>", kind="html")
+    pair = read_page(f"<html><body><p>{ARTICLE[0]}</p><p>{ARTICLE[1]}</p></body></html>",
+                     kind="html")
+    assert (len(more.blocks), len(lone.blocks), len(pair.blocks)) == (
+        FEW_BLOCKS["text"] + 1, FEW_BLOCKS["html"], FEW_BLOCKS["html"] + 1)
+    for page, revised in ((more, True), (lone, False), (pair, True)):
+        first = fitted.first_pass_proba(fitted.featurize(page))
+        # relative: this model's scores sit near 0 and 1, where only the small ones differ
+        same = np.allclose(fitted.predict_proba(page), first, rtol=1e-6, atol=0)
+        assert same is not revised, page.kind
 
 
 def test_save_load_roundtrip_and_tamper(fitted: PageModel, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -40,6 +41,7 @@ from .versions import installed_version
 
 __all__ = [
     "DEFAULT_MODEL_PATH",
+    "FEW_BLOCKS",
     "FORMAT_VERSION",
     "SERIALIZATIONS",
     "PageModel",
@@ -60,6 +62,16 @@ FORMAT_VERSION = 1
 #: block macro-F1 0.664 -> 0.669; the seed-like sets level or ahead. (Off before: with an older
 #: recipe they dropped the paragraph of a short text page.)
 DEFAULT_REGION = True
+#: Pages of at most this many blocks (by page kind) keep their first-pass scores. The revision
+#: pass re-reads a block by its neighbours; a snippet has none or a few, and its context columns
+#: are unlike those of the pages the pass learnt from (first and last block at once, the page's
+#: whole mix). It read a lone news paragraph (first pass: content 0.97) as boilerplate 0.55, and
+#: the title above one paragraph as boilerplate. On pages composed from held-back corpora
+#: (`bench/few_blocks.py`, README "What changed"), text pages of 2-4 blocks: first pass right on
+#: 0.92-1.00 of blocks, the revision pass on 0.86-0.93, on both seeds; HTML pages of 2-3 blocks
+#: level or better revised, so an HTML page keeps its first pass only when it is one block. As in
+#: jusText, where there is little around a block to revise it by, its own class stands.
+FEW_BLOCKS: Mapping[str, int] = MappingProxyType({"text": 4, "html": 1})
 #: Whether a new model's pass 2 reads the card features (cards.py).
 DEFAULT_CARDS = True
 #: How many times an `ad` block weighs in the revision pass's fit. Ads are few in training, and
@@ -451,8 +463,8 @@ class PageModel:
         """The revision pass's features and its probabilities for a non-empty page."""
         p1 = self.first_pass_proba(feats)
         ctx = context_matrix(p1, page, region=self.region, cards=self.cards)
-        if len(p1) == 1:
-            return _lone_block(p1, ctx)
+        if len(p1) <= FEW_BLOCKS.get(page.kind, 1):
+            return _first_pass_only(p1, ctx)
         return ctx, self._pass2_proba(ctx)
 
     def _compiled_passes(
@@ -464,8 +476,8 @@ class PageModel:
         X = c.pass1_matrix(words, layout)
         p1 = c.pass1_proba(X)
         ctx = context_matrix(p1, page, region=self.region, cards=self.cards)
-        if len(p1) == 1:
-            return (X, *_lone_block(p1, ctx))
+        if len(p1) <= FEW_BLOCKS.get(page.kind, 1):
+            return (X, *_first_pass_only(p1, ctx))
         return X, ctx, c.pass2_proba(ctx)
 
     def predict_proba(self, page: Page, feats: np.ndarray | None = None) -> np.ndarray:
@@ -729,14 +741,9 @@ class PageModel:
         return model
 
 
-def _lone_block(p1: np.ndarray, ctx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A page of one block keeps its first-pass scores, and no context columns count for it.
-
-    The revision pass re-reads a block by its neighbours; a lone block has none, and its context
-    columns are degenerate (first and last block at once, the page's whole mix). The pass, which
-    learnt from pages with neighbours, read a lone news paragraph (first pass: content 0.97) as
-    boilerplate 0.55, so a one-paragraph snippet lost its content. As in jusText, where there is
-    nothing around a block to revise it by, its own class stands."""
+def _first_pass_only(p1: np.ndarray, ctx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A page of at most `FEW_BLOCKS` blocks (of its kind) keeps its first-pass scores; no
+    context column counts for it (so none is given as a reason)."""
     return np.zeros_like(ctx), p1
 
 
