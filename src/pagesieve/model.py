@@ -2,7 +2,8 @@
 
 Pass 1 reads one block (TF-IDF over its jieba words + its layout words) with a logistic
 regression. Pass 2 (`revise.py`) re-reads pass-1 probabilities of the block, its neighbours, its
-list siblings and the whole page with a second, calibrated logistic regression. Tokenizing happens
+list siblings and the whole page with a second, calibrated logistic regression (a page of a few
+blocks, `FEW_BLOCKS`, has too little around them and keeps pass 1's scores). Tokenizing happens
 before the pipeline, so the pickle holds only scikit-learn objects and plain containers.
 """
 
@@ -481,7 +482,8 @@ class PageModel:
         return X, ctx, c.pass2_proba(ctx)
 
     def predict_proba(self, page: Page, feats: np.ndarray | None = None) -> np.ndarray:
-        """Pass-2 probabilities; given `feats` (`featurize`), through scikit-learn."""
+        """Pass-2 probabilities (pass 1's on a page of `FEW_BLOCKS` blocks or fewer); given
+        `feats` (`featurize`), through scikit-learn."""
         if not page.blocks:
             return np.zeros((0, len(LABELS)))
         if feats is None and self._compiled is not None:
