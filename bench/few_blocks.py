@@ -19,7 +19,6 @@ import argparse
 import os
 import random
 import sys
-import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -55,20 +54,12 @@ def compare(model: Any, pages: Iterable[tuple[Any, Sequence[str], Sequence[float
 
 
 def _composed(seed: int, n_pages: int, log: Any) -> tuple[Any, list[Any]]:
-    from pagesieve.evaluation import heldback
-    from pagesieve.train import train_model
-    from pagesieve.training.compose import compose_page, make_families
-    from pagesieve.training.corpora import load_corpora
+    from pagesieve.evaluation.heldback import held_back_parts, train_without
+    from pagesieve.training.compose import compose_page
 
     data = SHARED / "data"
-    corp = load_corpora(data, seed=seed)
-    train_corp, back_corp = heldback.split_corpora(corp, heldback.HELD_BACK_SHARE)
-    back_fams = heldback._held_back_families(make_families(seed), heldback.HELD_BACK_SHARE)
-    with warnings.catch_warnings():  # convergence chatter from the per-fold fits
-        warnings.simplefilter("ignore")
-        model, _ = train_model(data, seed=seed, exclude_hosts=frozenset(f.host for f in back_fams),
-                               corpora=train_corp, n_synthetic=heldback.DEFAULT_HELDOUT_SYNTHETIC,
-                               log=log)
+    train_corp, back_corp, back_fams = held_back_parts(data, seed=seed)
+    model = train_without(data, train_corp, back_fams, seed=seed, log=log)
     pages = []
     for i in range(n_pages):
         fam = back_fams[i % len(back_fams)]

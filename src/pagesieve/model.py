@@ -462,11 +462,17 @@ class PageModel:
 
     def _both_passes(self, page: Page, feats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The revision pass's features and its probabilities for a non-empty page."""
-        p1 = self.first_pass_proba(feats)
+        return self._revise(self.first_pass_proba(feats), page, self._pass2_proba)
+
+    def _revise(self, p1: np.ndarray, page: Page, pass2: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Context features and final probabilities from the first pass's; `pass2` maps the
+        former to the latter. A page of at most `FEW_BLOCKS` blocks (of its kind) keeps its
+        first-pass scores, and no context column counts for it (none is given as a reason)."""
+        if len(p1) <= FEW_BLOCKS[page.kind]:
+            width = len(context_feature_names(region=self.region, cards=self.cards))
+            return np.zeros((len(p1), width)), p1
         ctx = context_matrix(p1, page, region=self.region, cards=self.cards)
-        if len(p1) <= FEW_BLOCKS.get(page.kind, 1):
-            return _first_pass_only(p1, ctx)
-        return ctx, self._pass2_proba(ctx)
+        return ctx, pass2(ctx)
 
     def _compiled_passes(
         self, c: CompiledModel, page: Page, max_block_chars: int | None = None
@@ -475,11 +481,7 @@ class PageModel:
         cap = self.max_block_chars if max_block_chars is None else max_block_chars
         words, layout = page_tokens(page, max_block_chars=cap)
         X = c.pass1_matrix(words, layout)
-        p1 = c.pass1_proba(X)
-        ctx = context_matrix(p1, page, region=self.region, cards=self.cards)
-        if len(p1) <= FEW_BLOCKS.get(page.kind, 1):
-            return (X, *_first_pass_only(p1, ctx))
-        return X, ctx, c.pass2_proba(ctx)
+        return (X, *self._revise(c.pass1_proba(X), page, c.pass2_proba))
 
     def predict_proba(self, page: Page, feats: np.ndarray | None = None) -> np.ndarray:
         """Pass-2 probabilities (pass 1's on a page of `FEW_BLOCKS` blocks or fewer); given
@@ -741,12 +743,6 @@ class PageModel:
         model._fitted = _Fitted(pass1, pass2)
         model.manifest = dict(manifest)
         return model
-
-
-def _first_pass_only(p1: np.ndarray, ctx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A page of at most `FEW_BLOCKS` blocks (of its kind) keeps its first-pass scores; no
-    context column counts for it (so none is given as a reason)."""
-    return np.zeros_like(ctx), p1
 
 
 def _with_defaults(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -30,7 +30,15 @@ from typing import Any
 from ..training.corpora import Article, Corpora
 from .heldout import DEFAULT_HELDOUT_SYNTHETIC
 
-__all__ = ["HELD_BACK_SHARE", "SEEDLIKE_TYPES", "evaluate_heldback", "held_back", "split_corpora"]
+__all__ = [
+    "HELD_BACK_SHARE",
+    "SEEDLIKE_TYPES",
+    "evaluate_heldback",
+    "held_back",
+    "held_back_parts",
+    "split_corpora",
+    "train_without",
+]
 
 #: The share of corpus items (by hash) and of composer families held back from training.
 HELD_BACK_SHARE = 0.2
@@ -71,6 +79,38 @@ def _held_back_families(families: list[Any], share: float) -> list[Any]:
     return out
 
 
+def held_back_parts(
+    shared_data: Path, *, seed: int = 0, share: float = HELD_BACK_SHARE
+) -> tuple[Corpora, Corpora, list[Any]]:
+    """(training corpora, held-back corpora, held-back composer families) of a seed."""
+    from ..training.compose import make_families
+    from ..training.corpora import load_corpora
+
+    train_corp, back_corp = split_corpora(load_corpora(Path(shared_data), seed=seed), share)
+    return train_corp, back_corp, _held_back_families(make_families(seed), share)
+
+
+def train_without(
+    shared_data: Path,
+    train_corp: Corpora,
+    back_fams: list[Any],
+    *,
+    seed: int = 0,
+    n_synthetic: int = DEFAULT_HELDOUT_SYNTHETIC,
+    log: Callable[[str], None] | None = None,
+) -> Any:
+    """A model trained as `make model` trains, on `train_corp` and without `back_fams`' hosts."""
+    from ..train import train_model
+
+    with warnings.catch_warnings():  # convergence chatter from the per-fold fits
+        warnings.simplefilter("ignore")
+        model, _ = train_model(
+            Path(shared_data), seed=seed, exclude_hosts=frozenset(f.host for f in back_fams),
+            corpora=train_corp, n_synthetic=n_synthetic, log=log,
+        )
+    return model
+
+
 def evaluate_heldback(
     shared_data: Path,
     *,
@@ -89,23 +129,13 @@ def evaluate_heldback(
     figures (`metrics.label_figures`) pooled over all pages, over the seed-like page types and
     per page type, with the counts of what was held back.
     """
-    from ..train import train_model
-    from ..training.compose import compose_page, make_families
-    from ..training.corpora import load_corpora
+    from ..training.compose import compose_page
     from .metrics import label_figures
 
-    shared_data = Path(shared_data)
-    corp = load_corpora(shared_data, seed=seed)
-    train_corp, back_corp = split_corpora(corp, share)
-    families = make_families(seed)
-    back_fams = _held_back_families(families, share)
+    train_corp, back_corp, back_fams = held_back_parts(shared_data, seed=seed, share=share)
     if model is None:
-        with warnings.catch_warnings():  # convergence chatter from the per-fold fits
-            warnings.simplefilter("ignore")
-            model, _ = train_model(
-                shared_data, seed=seed, exclude_hosts=frozenset(f.host for f in back_fams),
-                corpora=train_corp, n_synthetic=n_synthetic, log=log,
-            )
+        model = train_without(shared_data, train_corp, back_fams, seed=seed,
+                              n_synthetic=n_synthetic, log=log)
     html = [f for f in back_fams if f.kind == "html"]
     text = [f for f in back_fams if f.kind == "text"]
     gold: dict[str, list[str]] = {}
