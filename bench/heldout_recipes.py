@@ -8,12 +8,14 @@ annotations. No peers, no report file: the README's recipe table came from this 
     .venv/bin/python bench/heldout_recipes.py \\
         --eval-annotations data/annotations data/annotations-pending \\
         [--train-annotations data/annotations] [--fold-seed 0 1 2] [--set words_weight=3] \\
-        [--synthetic 1600] [--json out.json] [--blocks labels.jsonl]
+        [--synthetic 1600] [--json out.json] [--blocks labels.jsonl] [--save-models DIR]
 
 `--set NAME=VALUE` overrides a `PageModel` setting; `--synthetic N` is the number of synthetic
 pages each fold's model trains with (`evaluation.heldout.DEFAULT_HELDOUT_SYNTHETIC`, 1,600 by
 default, as `make model` trains; beyond 1,600 their blocks weigh 1,600 / N each; README rows say
-how many they used). Several `--fold-seed`s run
+how many they used). `--save-models DIR` keeps each fold's model and held-out page keys
+(``seed<S>-fold<k>.joblib``), so that `bench/posthoc_rules.py` can try rules on the final scores
+without training again. Several `--fold-seed`s run
 one after the other and end with a row of means: one draw of folds moves macro-F1 by several
 hundredths between recipes that are level, so decide on the means. Takes 10-20 minutes a seed
 on 2 cores.
@@ -61,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="write each annotated page's (gold, predicted, scores) block labels here, "
                          "as JSON lines (page key, site, fold seed, fold, pairs; scores in "
                          "LABELS order), for error analysis")
+    ap.add_argument("--save-models", type=Path, metavar="DIR",
+                    help="keep each fold's model and held-out page keys here (a pickle per "
+                         "fold, for bench/posthoc_rules.py)")
     args = ap.parse_args(argv)
     with model_settings(args.settings):
         return _run(args)
@@ -101,6 +106,7 @@ def _run(args: argparse.Namespace) -> int:
                     dataset_kwargs={"n_synthetic": n_synthetic},
                     progress=False,
                     log=lambda m: print(m, file=sys.stderr, flush=True),
+                    on_fold=_fold_saver(args.save_models, seed),
                 )
             s = summary.summarize(held["pages"], [HELDOUT])
             gold = s["all_gold_pages"][HELDOUT]
@@ -139,6 +145,27 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         ds.build_dataset = build
     return 0
+
+
+def _fold_saver(folder: Path | None, seed: int) -> Any:
+    """`evaluate_heldout`'s `on_fold` writing ``seed<S>-fold<k>.joblib`` under `folder` (None:
+    nothing kept). Saved without its compiled twin: a loaded one runs the scikit-learn path,
+    the reference the compiled one is tested against (same scores)."""
+    if folder is None:
+        return None
+
+    def save(k: int, model: Any, keys: list[str]) -> None:
+        import joblib
+
+        folder.mkdir(parents=True, exist_ok=True)
+        compiled, model._compiled = model._compiled, None
+        try:
+            joblib.dump({"model": model, "keys": keys, "seed": seed, "fold": k},
+                        folder / f"seed{seed}-fold{k}.joblib")
+        finally:
+            model._compiled = compiled
+
+    return save
 
 
 def _page_rows(pages: dict[str, Any]) -> dict[str, Any]:

@@ -8,12 +8,27 @@ import json
 from pathlib import Path
 from typing import Any
 
+import joblib
 import pytest
 
 import pagesieve.evaluation.heldout as heldout_module
 import pagesieve.evaluation.pages as pages_module
 import pagesieve.evaluation.summary as summary_module
 from pagesieve.evaluation.extractors import HELDOUT
+
+
+class FoldModel:
+    """Stands in for a fold's PageModel: picklable, with a compiled twin that is not."""
+
+    last: FoldModel | None = None
+
+    def __init__(self) -> None:
+        self._compiled: Any = "twin"
+        FoldModel.last = self
+
+    def __getstate__(self) -> dict[str, Any]:
+        assert self._compiled is None, "the compiled twin must not be pickled"
+        return dict(self.__dict__)
 
 
 def test_fold_seeds_are_run_and_averaged(
@@ -27,6 +42,7 @@ def test_fold_seeds_are_run_and_averaged(
 
     def heldout(data: Path, *, seed: int, dataset_kwargs: dict[str, int], **kw: Any) -> Any:
         seen.append((seed, dataset_kwargs["n_synthetic"]))
+        kw["on_fold"](1, FoldModel(), ["p1"])
         return {"pages": {"p1": {"site": "a.com", "fold": 0, "extractors": {
             HELDOUT: {"labelled": [["ad", "ad", [0.0]]]}}},
             "g1": {"site": "b.com", "type": "forum", "fold": 1, "extractors": {
@@ -46,7 +62,7 @@ def test_fold_seeds_are_run_and_averaged(
     out_json, out_blocks = tmp_path / "r.json", tmp_path / "b.jsonl"
     assert mod.main(["--eval-annotations", str(tmp_path), "--fold-seed", "0", "2",
                      "--synthetic", "1600", "--json", str(out_json),
-                     "--blocks", str(out_blocks)]) == 0
+                     "--blocks", str(out_blocks), "--save-models", str(tmp_path / "m")]) == 0
     assert seen == [(0, 1600), (2, 1600)]
     text = capsys.readouterr().out
     assert "fold seed 0:" in text and "fold seed 2:" in text
@@ -60,6 +76,13 @@ def test_fold_seeds_are_run_and_averaged(
         "g1": {"site": "b.com", "type": "forum", "fold": 1, "rouge1_f1": pytest.approx(0.7)}}
     lines = [json.loads(x) for x in out_blocks.read_text().splitlines()]
     assert [x["seed"] for x in lines] == [0, 2] and lines[0]["pairs"] == [["ad", "ad", [0.0]]]
+    # each fold's model and held-out keys, for bench/posthoc_rules.py; its compiled twin is
+    # left out of the file and given back to the model
+    saved = sorted(p.name for p in (tmp_path / "m").iterdir())
+    assert saved == ["seed0-fold1.joblib", "seed2-fold1.joblib"]
+    kept = joblib.load(tmp_path / "m" / "seed2-fold1.joblib")
+    assert (kept["seed"], kept["fold"], kept["keys"]) == (2, 1, ["p1"])
+    assert kept["model"]._compiled is None and FoldModel.last._compiled == "twin"
     # the run's training-annotation wrapper is undone: later callers get the real build_dataset
     import pagesieve.training.dataset as ds
 

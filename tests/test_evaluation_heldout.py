@@ -91,9 +91,15 @@ def test_heldout_trains_without_the_fold_sites(
     fake_dataset: list[frozenset[str]], tmp_path: Path
 ) -> None:
     pages = [_eval_page(s, i) for i, s in enumerate(["a.com", "b.com", "c.com", "a.com"])]
+    models: list[tuple[int, Any, list[str]]] = []
     out = evaluate_heldout(tmp_path, folds=3, seed=1, pages=pages, annotations={},
-                           progress=False)
+                           progress=False, on_fold=lambda k, m, keys: models.append((k, m, keys)))
     assert len(fake_dataset) == 3
+    # each fold's own model and held-out pages (what bench/heldout_recipes.py --save-models keeps)
+    assert [k for k, _, _ in models] == [0, 1, 2] and len({id(m) for _, m, _ in models}) == 3
+    assert sorted(key for _, _, keys in models for key in keys) == sorted(p.key for p in pages)
+    for (k, _, keys), f in zip(models, out["folds"], strict=True):
+        assert {out["pages"][key]["fold"] for key in keys} == {k} and len(keys) == f["pages"]
     folds = out["folds"]
     assert sorted(s for f in folds for s in f["sites"]) == ["a.com", "b.com", "c.com"]
     for f, excluded in zip(folds, fake_dataset, strict=True):

@@ -45,6 +45,7 @@ def evaluate_heldout(
     dataset_kwargs: Mapping[str, Any] | None = None,
     progress: bool = True,
     log: Callable[[str], None] | None = None,
+    on_fold: Callable[[int, Any, list[str]], None] | None = None,
 ) -> dict[str, Any]:
     """Train one model per fold of sites with those sites held out; evaluate on them only.
 
@@ -53,6 +54,8 @@ def evaluate_heldout(
     to ``build_dataset(exclude_hosts=...)``, and any training page of a held-out page id is dropped
     as well. Returns per-page figures under ``pages`` (extractor name `HELDOUT`) and fold facts.
     `dataset_kwargs` go to ``build_dataset`` (e.g. a smaller synthetic set to bound the runtime).
+    `on_fold(k, model, keys)` is called with each fold's model and held-out page keys once the
+    fold is evaluated (bench/heldout_recipes.py saves them for bench/posthoc_rules.py).
     """
     from ..annotations import load_annotations
     from ..model import PageModel
@@ -98,6 +101,8 @@ def evaluate_heldout(
         for entry in res.values():
             entry["fold"] = k
         out_pages.update(res)
+        if on_fold is not None:
+            on_fold(k, model, [p.key for p in held])
         fold_info.append({
             "fold": k, "sites": sites, "pages": len(held), "training_pages": len(data),
             "training_real_pages": sum(
