@@ -18,7 +18,9 @@ Rules (HTML pages of more than `FEW_BLOCKS["html"]` blocks; the evaluation's pag
   (``main:reach``), is not content (its next label wins); ``after:R`` the same for blocks
   after the container only;
 - ``empty:F``: a page that keeps less than F of its characters as content gets back the
-  blocks pass 1 called content (a fallback for pages the revision pass emptied).
+  blocks pass 1 called content (a fallback for pages the revision pass emptied);
+- ``adfloor:T``: a block pass 1 gives an ad score of at least T is an ad, whatever its
+  context (pass 2 turned some confident first-pass adverts into boilerplate).
 The saved files are pickles this script's companion wrote: load only your own.
 """
 
@@ -69,6 +71,14 @@ def make_rule(spec: str) -> Rule:
             where = ctx["main:after"] if name == "after" else 1.0 - ctx["main:inside"]
             return _not_content(p2, (p2.argmax(1) == 0) & (where > 0.5) & (ctx["main:reach"] < x))
         return outside
+    if name == "adfloor":
+        def adfloor(p1: np.ndarray, p2: np.ndarray, ctx: dict[str, np.ndarray],
+                    sizes: np.ndarray) -> np.ndarray:
+            out = p2.copy()
+            sure = p1[:, 3] >= x
+            out[sure, 3] = np.maximum(out[sure, 3], out[sure].max(1) + 1e-3)
+            return out
+        return adfloor
     if name == "empty":
         def empty(p1: np.ndarray, p2: np.ndarray, ctx: dict[str, np.ndarray],
                   sizes: np.ndarray) -> np.ndarray:
@@ -79,7 +89,8 @@ def make_rule(spec: str) -> Rule:
             out[back, 0] = p2[back].max(1) + 1e-3
             return out
         return empty
-    raise SystemExit(f"unknown rule {spec!r} (base, mix:A, outside:R, after:R, empty:F)")
+    raise SystemExit(f"unknown rule {spec!r} (base, mix:A, outside:R, after:R, empty:F, "
+                     "adfloor:T)")
 
 
 @contextlib.contextmanager

@@ -13,6 +13,7 @@ from pagesieve.errors import ModelError
 from pagesieve.model import (
     DEFAULT_AD_WEIGHT,
     FEW_BLOCKS,
+    SURE_AD,
     PageModel,
     _with_defaults,
     manifest_path,
@@ -241,6 +242,48 @@ def test_pages_of_more_blocks_are_revised(fitted: PageModel) -> None:
         # relative: this model's scores sit near 0 and 1, where only the small ones differ
         same = np.allclose(fitted.predict_proba(page), first, rtol=1e-6, atol=0)
         assert same is not revised, page.kind
+
+
+def test_a_block_pass_1_is_sure_is_an_advert_keeps_its_first_pass_scores(
+    fitted: PageModel,
+) -> None:
+    page = read_page("\n\n".join(ARTICLE + FOOTER), kind="text")
+    n = len(page.blocks)
+    assert n > FEW_BLOCKS["text"]
+    p1 = np.full((n, len(LABELS)), 0.05)
+    p1[:, 0] = 0.8  # content
+    p1[1] = [0.1, 0.0, 0.0, SURE_AD, 0.1]  # just sure enough
+    p1[2] = [0.15, 0.0, 0.0, SURE_AD - 0.01, 0.06]  # not quite
+    revised = np.tile([0.0, 0.0, 0.0, 0.0, 1.0], (n, 1))  # a pass 2 that says boilerplate
+
+    def pass2(ctx: np.ndarray) -> np.ndarray:
+        return revised.copy()
+
+    ctx, p2 = fitted._revise(p1, page, pass2)
+    np.testing.assert_array_equal(p2[1], p1[1])
+    np.testing.assert_array_equal(np.delete(p2, 1, axis=0), np.delete(revised, 1, axis=0))
+    # its context explains nothing; the other blocks keep their context columns
+    from pagesieve.revise import context_matrix
+
+    full = context_matrix(p1, page, region=fitted.region, cards=fitted.cards)
+    assert not ctx[1].any() and full[1].any()
+    np.testing.assert_array_equal(np.delete(ctx, 1, axis=0), np.delete(full, 1, axis=0))
+
+
+def test_sure_adverts_on_a_real_path(fitted: PageModel) -> None:
+    """Through both paths: a block pass 1 scores as an advert at `SURE_AD` or more comes out
+    with pass 1's scores and no context reason; the others are revised."""
+    page = read_page(make_page(random.Random(5))[0], kind="text")
+    first = fitted.first_pass_proba(fitted.featurize(page))
+    sure = first[:, LABELS.index("ad")] >= SURE_AD
+    assert sure.any() and not sure.all()
+    for got in (fitted.predict_proba(page), fitted.predict_proba(page, fitted.featurize(page))):
+        np.testing.assert_allclose(got[sure], first[sure])
+        assert not np.allclose(got[~sure], first[~sure], rtol=1e-6, atol=0)
+    for label, is_sure in zip(fitted.label_page(page), sure, strict=True):
+        if is_sure:
+            assert label.name == "ad"
+            assert not any(r.startswith("context") for r in label.why)
 
 
 def test_save_load_roundtrip_and_tamper(fitted: PageModel, tmp_path: Path) -> None:
