@@ -13,6 +13,7 @@ import gzip
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -220,6 +221,119 @@ def test_an_existing_run_is_not_mixed_with_another(tmp_path: Path, model_path: P
     assert again.records == 1 and again.shards_resumed == 1 and again.pages_this_run == 0
     assert clean_command([tmp_path / "missing"], tmp_path / "o2", model=model_path) == 2
     assert clean_command([inp], tmp_path / "o3", keep="content,spam", model=model_path) == 2
+
+
+def test_output_paths_that_cannot_work_are_usage_errors_before_anything_runs(
+    tmp_path: Path, model_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    victim = tmp_path / "victim.jsonl"
+    original = json.dumps({"id": 1, "text": page_text(1)}, ensure_ascii=False) + "\n"
+    victim.write_text(original, encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "feed.jsonl").write_text(original, encoding="utf-8")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder", encoding="utf-8")
+    a_dir = tmp_path / "a-dir"
+    a_dir.mkdir()
+    out = tmp_path / "out"
+    cases: list[tuple[list[Path], Path, Path | None, str]] = [
+        ([victim], out, victim, "would overwrite it"),  # --rejects names an input file
+        ([folder], out, folder / "feed.jsonl", "would overwrite it"),  # ... one in a folder
+        ([victim], out, a_dir, "is a folder"),
+        ([victim], a_file, None, "exists and is not a folder"),
+        ([victim], a_file / "sub", None, "cannot create the output folder"),
+        ([folder], folder, None, "output folder"),  # the output folder is an input
+    ]
+    for inputs, outdir, rejects, message in cases:
+        code = clean_command(inputs, outdir, workers=1, rejects=rejects, model=model_path)
+        err = capsys.readouterr().err
+        assert code == 2, (outdir, rejects, err)
+        assert message in err and "Traceback" not in err and len(err.splitlines()) == 1, err
+        assert not out.exists()
+    assert victim.read_text(encoding="utf-8") == original
+    assert (folder / "feed.jsonl").read_text(encoding="utf-8") == original
+    assert a_file.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_run_never_reads_its_own_output_inside_an_input_folder(
+    tmp_path: Path, model_path: Path
+) -> None:
+    """Output folder and rejects file inside the input folder: the first run and every resume
+    see the same inputs, none of which is the run's own output."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.html").write_text(page_html(1), encoding="utf-8")
+    (inp / "b.txt").write_text(page_text(2), encoding="utf-8")
+    (inp / "c.jsonl").write_text('{"id": 1, "text": null}\n', encoding="utf-8")
+    out = inp / "out"
+    rejects = inp / "rejects.jsonl"
+
+    def cfg(**kw: Any) -> RunConfig:
+        return RunConfig(inputs=(str(inp),), outdir=out, workers=1, model=model_path, **kw)
+
+    first = run(cfg())
+    assert (first.pages, first.records, first.rejects) == (3, 2, 1)
+    again = run(cfg(resume=True))
+    assert (again.pages, again.records, again.rejects, again.pages_this_run) == (3, 2, 1, 0)
+    assert len(read_records(out)) == 2
+    # and with --rejects in the input folder too
+    shutil.rmtree(out)
+    first = run(cfg(rejects=rejects))
+    again = run(cfg(rejects=rejects, resume=True))
+    assert (first.pages, again.pages, again.pages_this_run) == (3, 3, 0)
+    assert len(read_jsonl(rejects)) == 1
+
+
+def test_resume_refuses_an_input_that_changed_since_the_run_began(
+    tmp_path: Path, model_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Shard markers record positions in an input's stream: after a file is added to a folder
+    they would name other pages, so a resume must refuse instead of losing or repeating some."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for n in range(0, 12, 2):
+        (inp / f"{n:02d}.txt").write_text(page_text(n), encoding="utf-8")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": n, "text": page_text(n)}, ensure_ascii=False)
+                            + "\n" for n in range(4)), encoding="utf-8")
+    out = tmp_path / "out"
+    args: dict[str, Any] = {"workers": 1, "model": model_path, "shard_size": 2}
+    assert clean_command([inp, feed], out, **args) == 0
+    complete = sorted(read_records(out), key=key)
+    capsys.readouterr()
+
+    def interrupt() -> None:
+        """What a kill leaves: no _SUCCESS, no unit markers, the last shard of each unfinished."""
+        (out / "_SUCCESS").unlink()
+        done = out / "_state" / "done"
+        for p in done.glob("*.unit.json"):
+            p.unlink()
+        for last in ("in-*-00002", "feed.jsonl-*-00001"):
+            [marker] = done.glob(f"{last}.json")
+            marker.unlink()
+            [part] = out.glob(f"part-{last}.jsonl")
+            part.unlink()
+
+    interrupt()
+    (inp / "05.txt").write_text(page_text(5), encoding="utf-8")  # lands mid-folder
+    assert clean_command([inp, feed], out, resume=True, **args) == 2
+    err = capsys.readouterr().err
+    assert f"input folder {inp} changed since the run began" in err, err
+    assert "new output folder" in err and len(err.splitlines()) == 1
+    (inp / "05.txt").unlink()
+    with feed.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": 9, "text": page_text(9)}, ensure_ascii=False) + "\n")
+    assert clean_command([inp, feed], out, resume=True, **args) == 2
+    assert f"input {feed} changed" in capsys.readouterr().err
+    # put back as it was, the resume finishes the run: every page exactly once
+    feed.write_text("".join(json.dumps({"id": n, "text": page_text(n)}, ensure_ascii=False)
+                            + "\n" for n in range(4)), encoding="utf-8")
+    assert clean_command([inp, feed], out, resume=True, **args) == 0
+    assert sorted(read_records(out), key=key) == complete
+    # a finished input was read whole: changing it later does not stop a resume
+    (inp / "05.txt").write_text(page_text(5), encoding="utf-8")
+    assert clean_command([inp, feed], out, resume=True, **args) == 0
 
 
 # --------------------------------------------------------------------------------------------

@@ -76,6 +76,14 @@ class Warc:
             uri, "sha1:AAAA", uri, "2024-01-01T00:00:00Z"
         ))
 
+    def raw(self, uri: str, rtype: str, block: bytes, warc_content_type: str) -> None:
+        """A record holding `block` as is (warcio parses HTTP headers of http: responses)."""
+        record = self.w.create_warc_record(
+            "urn:test", rtype, payload=io.BytesIO(block), warc_content_type=warc_content_type
+        )
+        record.rec_headers.replace_header("WARC-Target-URI", uri)
+        self.w.write_record(record)
+
     def bytes(self) -> bytes:
         return self.buf.getvalue()
 
@@ -133,6 +141,22 @@ def test_discover_walks_folders_in_a_stable_order(tmp_path: Path) -> None:
     # a file named twice is read once
     again = discover([tmp_path / "a" / "1.htm", tmp_path / "a"])
     assert sum(len(u.paths) for u in again) == 2
+
+
+def test_discover_leaves_out_excluded_paths_whether_they_exist_or_not(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text("x")
+    (tmp_path / "rej.jsonl").write_text("{}\n")
+    excluded = [tmp_path / "out", tmp_path / "rej.jsonl"]
+    before = discover([tmp_path], exclude=excluded)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "part-x.jsonl").write_text("{}\n")
+    (tmp_path / "out" / "sub").mkdir()
+    (tmp_path / "out" / "sub" / "b.html").write_text("x")
+    after = discover([tmp_path], exclude=excluded)
+    assert before == after
+    assert [[Path(p).name for p in u.paths] for u in after] == [["a.html"]]
+    # named explicitly, an excluded file is still read (the runner refuses such a run)
+    assert len(discover([tmp_path / "rej.jsonl"], exclude=excluded)) == 1
 
 
 def test_discover_missing_input_and_unsupported_file(tmp_path: Path) -> None:
@@ -483,3 +507,29 @@ def test_warc_limits_and_non_warc_input(tmp_path: Path) -> None:
     gone = tmp_path / "gone.warc"
     [rej] = list(iter_warc(str(gone)))
     assert isinstance(rej, Reject) and "vanished" in rej.reason
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["warc", "warc.gz"])
+def test_warc_dns_records_are_skipped_and_a_response_without_http_is_a_reject(
+    tmp_path: Path, gz: bool
+) -> None:
+    """Heritrix writes its DNS lookups as ``dns:`` records of ``text/dns``: not pages. A
+    response record whose block is not an HTTP message is no page either, and says so."""
+    dns = b"20240101000000\nwww.example.com.\t300\tIN\tA\t93.184.216.34\n"
+    w = Warc(gz)
+    w.raw("dns:www.example.com", "response", dns, "text/dns")
+    w.raw("dns:www.example.com", "resource", dns, "text/dns")
+    w.raw("dns:www.example.org", "response", dns, "application/octet-stream")
+    w.raw("http://e/not-http", "response", "这不是HTTP消息，只是文字。".encode(),
+          "application/http; msgtype=response")
+    w.raw("http://e/empty", "response", b"", "application/http; msgtype=response")
+    w.response("http://e/page", PAGE.format(n=1).encode())
+    path = tmp_path / ("dns.warc.gz" if gz else "dns.warc")
+    path.write_bytes(w.bytes())
+    items = list(iter_warc(str(path)))
+    assert [p.url for p in pages_of(items)] == ["http://e/page"]
+    skipped = [i.reason for i in items if isinstance(i, Skipped)]
+    assert skipped.count("not a page: DNS lookup record") == 3, skipped
+    rejects = rejects_of(items)
+    assert [r.url for r in rejects] == ["http://e/not-http", "http://e/empty"]
+    assert all(r.reason == "response record holds no HTTP message" for r in rejects)

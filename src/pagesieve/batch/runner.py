@@ -5,7 +5,9 @@ Why it is shaped this way:
 - **Deterministic work units.** Each input (a container file, or one folder's loose pages) is
   read in a fixed order and cut into shards of `shard_size` items, named ``<input>-<n>``. The
   same inputs always give the same shards, so a rerun with ``--resume`` skips every shard that
-  has a marker and rewrites the others from scratch: every page comes out exactly once.
+  has a marker and rewrites the others from scratch: every page comes out exactly once. Markers
+  record the input's file list (names, sizes), and a resume refuses an input that changed, whose
+  positions would name other pages. Folder walks leave out the run's own output and rejects.
 - **Small batches, big shards.** The parent reads inputs and hands out batches of a few pages;
   workers classify them and send back encoded JSON lines (already gzip-compressed with
   ``--gzip``), which the parent appends in order to the shard's temp file. Batches balance the
@@ -25,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import hashlib
 import os
 import signal
 import sys
@@ -43,7 +46,16 @@ from ..verdict import normalize_keep
 from . import forkserver
 from .forkserver import ONE_THREAD_ENV as ONE_THREAD_ENV  # re-exported
 from .forkserver import PRELOAD_ENV as PRELOAD_ENV  # re-exported
-from .sources import InputUnit, Item, Reject, Skipped, SourceRecord, discover, iter_unit
+from .sources import (
+    InputUnit,
+    Item,
+    Reject,
+    Skipped,
+    SourceRecord,
+    discover,
+    input_kind,
+    iter_unit,
+)
 from .writer import AtomicFile, ShardStore, encode_lines, write_json_atomic
 
 __all__ = [
@@ -150,6 +162,8 @@ class _ShardEnd:
     shard: str
     unit: str
     n_batches: int
+    #: The unit's file-list digest (`_unit_files`), recorded in the shard's marker.
+    files: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,8 +197,12 @@ def _plan(
     shard_size: int,
     batch_size: int,
     limits: Limits,
+    files: dict[str, str] | None = None,
 ) -> Iterator[_Event]:
-    """Batches, shard ends and unit ends, in input order, reading each input only as needed."""
+    """Batches, shard ends and unit ends, in input order, reading each input only as needed.
+
+    `files` maps unit keys to their file-list digests, passed on to the shard ends."""
+    files = files or {}
     batch_id = 0
     for unit in units:
         done = store.unit_done(unit.key)
@@ -226,7 +244,7 @@ def _plan(
                 yield _Batch(batch_id, unit.key, name, n_batches, batch)
                 batch_id += 1
                 n_batches += 1
-            yield _ShardEnd(name, unit.key, n_batches)
+            yield _ShardEnd(name, unit.key, n_batches, files.get(unit.key, ""))
         yield _UnitEnd(unit.key, tuple(names))
 
 
@@ -235,6 +253,37 @@ _STAT_KEYS = ("records", "rejects", "skipped")
 
 def _stats_of(marker: dict[str, Any]) -> dict[str, int]:
     return {k: int(marker.get(k, 0)) for k in _STAT_KEYS}
+
+
+def _unit_files(unit: InputUnit) -> str:
+    """A digest of a unit's files (names and sizes). Shard markers record positions in the
+    unit's stream, which mean the same pages only while the unit holds the same files."""
+    h = hashlib.sha256()
+    for path in unit.paths:
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            size = -1
+        h.update(f"{os.path.basename(path)}\0{size}\n".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:16]
+
+
+def _check_unchanged(units: Sequence[InputUnit], store: ShardStore,
+                     files: dict[str, str]) -> None:
+    """Refuse to resume a unit whose files changed since its finished shards were written:
+    reading on would lose or repeat pages, breaking the exactly-once promise silently."""
+    for unit in units:
+        if store.unit_done(unit.key) is not None:
+            continue  # all of it was read: nothing is read again
+        for marker in store.unit_shard_markers(unit.key):
+            recorded = marker.get("files")
+            if recorded is not None and recorded != files[unit.key]:
+                what = (f"input folder {os.path.dirname(unit.paths[0]) or '.'}"
+                        if unit.kind == "pages" else f"input {unit.paths[0]}")
+                raise RunError(
+                    f"{what} changed since the run began (files added, removed or resized), "
+                    "so its finished shards no longer match it: start a new output folder", 2,
+                )
 
 
 # --------------------------------------------------------------------------------------------
@@ -409,6 +458,7 @@ class _OpenShard:
     file: AtomicFile | None = None
     next_seq: int = 0
     n_batches: int | None = None
+    files: str = ""
     buffered: dict[int, tuple[bytes, list[dict[str, Any]], int, int]] = field(default_factory=dict)
     rejects: list[dict[str, Any]] = field(default_factory=list)
     records: int = 0
@@ -471,8 +521,10 @@ class _Progress:
 
 class _Runner:
     def __init__(self, config: RunConfig, units: list[InputUnit], store: ShardStore,
-                 model_path: Path, workers: int, target: Callable[..., None]) -> None:
+                 model_path: Path, workers: int, target: Callable[..., None],
+                 files: dict[str, str] | None = None) -> None:
         self.c = config
+        self.files = files or {}
         self.target = target
         self.units = units
         self.store = store
@@ -585,8 +637,10 @@ class _Runner:
             shard.skipped += n_skipped
             shard.next_seq += 1
         if shard.n_batches is not None and shard.next_seq == shard.n_batches:
-            stats = {"records": shard.records, "rejects": len(shard.rejects),
-                     "skipped": shard.skipped}
+            stats: dict[str, Any] = {"records": shard.records, "rejects": len(shard.rejects),
+                                     "skipped": shard.skipped}
+            if shard.files:
+                stats["files"] = shard.files
             self.store.finish_shard(shard.name, shard.file, shard.rejects, stats)
             del self.shards[shard.name]
             self.summary.shards += 1
@@ -616,6 +670,7 @@ class _Runner:
         elif isinstance(ev, _ShardEnd):
             shard = self.shards[ev.shard]
             shard.n_batches = ev.n_batches
+            shard.files = ev.files
             self._flush(shard)
         elif isinstance(ev, _UnitEnd):
             unit = self.units_open.setdefault(ev.unit, _OpenUnit(ev.unit))
@@ -657,7 +712,7 @@ class _Runner:
     def run(self, progress: _Progress) -> RunSummary:
         started = time.monotonic()
         plan = _plan(self.units, self.store, shard_size=self.c.shard_size,
-                     batch_size=self.c.batch_size, limits=self.c.limits)
+                     batch_size=self.c.batch_size, limits=self.c.limits, files=self.files)
         plan_done = False
         # start workers only once there is work: a finished run resumes without loading a model
         while not self.ready and not plan_done:
@@ -777,6 +832,61 @@ def _settings(config: RunConfig, model_path: Path) -> dict[str, Any]:
     }
 
 
+def _own_outputs(config: RunConfig) -> tuple[Path, ...]:
+    """What this run writes, for discovery to leave out of input folders."""
+    return (config.outdir,) if config.rejects is None else (config.outdir, config.rejects)
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether real path `path` is `folder` or lies under it."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _check_paths(config: RunConfig) -> None:
+    """Refuse an output folder or rejects file that cannot work, or would overwrite or swallow
+    an input, before anything runs (else it shows only after all the work, or never)."""
+    out = config.outdir
+    if out.exists() and not out.is_dir():
+        raise RunError(f"output folder {out} exists and is not a folder", 2)
+    out_real = os.path.realpath(out)
+    inputs = [(p, os.path.realpath(p)) for p in config.inputs]
+    for p, real in inputs:
+        if _inside(real, out_real):
+            raise RunError(f"input {p} is the output folder {out} or inside it; "
+                           "choose an output folder outside the inputs", 2)
+    rej = config.rejects
+    if rej is None:
+        return
+    if rej.is_dir():
+        raise RunError(f"--rejects {rej} is a folder; name a file", 2)
+    rej_real = os.path.realpath(rej)
+    if rej_real == out_real:
+        raise RunError(f"--rejects {rej} is the output folder; name a file", 2)
+    for p, real in inputs:
+        if real == rej_real:
+            raise RunError(f"--rejects {rej} is the input {p}; writing rejects there would "
+                           "overwrite it, name another file", 2)
+
+
+def _check_rejects_not_input(config: RunConfig, store: ShardStore) -> None:
+    """Refuse a --rejects file that already exists inside an input folder as an input file.
+
+    Discovery leaves the rejects file out (after a finished run it is this run's own output),
+    so before any run has finished, an existing file there is somebody's input, and writing the
+    rejects would silently replace it.
+    """
+    rej = config.rejects
+    if rej is None or not rej.is_file() or store.success_path.exists():
+        return
+    if input_kind(str(rej)) is None:
+        return
+    rej_real = os.path.realpath(rej)
+    for p in config.inputs:
+        if os.path.isdir(p) and _inside(rej_real, os.path.realpath(p)):
+            raise RunError(f"--rejects {rej} is an input file in the input folder {p}; "
+                           "writing rejects there would overwrite it, name another file", 2)
+
+
 def _prepare(config: RunConfig, store: ShardStore, settings: dict[str, Any]) -> None:
     if store.has_output():
         if not config.resume:
@@ -792,7 +902,11 @@ def _prepare(config: RunConfig, store: ShardStore, settings: dict[str, Any]) -> 
                 "resume it with the same command, or use another folder", 2,
             )
         store.remove_temp_files()
-    config.outdir.mkdir(parents=True, exist_ok=True)
+    try:
+        config.outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunError(f"cannot create the output folder {config.outdir}: "
+                       f"{exc.strerror or exc}", 2) from None
     write_json_atomic(store.run_path, settings)
 
 
@@ -815,18 +929,24 @@ def run(
     model_path = Path(config.model) if config.model is not None else default_model_path()
     if not model_path.is_file():
         raise RunError(f"model file not found: {model_path}", 2)
+    _check_paths(config)
     store = ShardStore(config.outdir, gzip=config.gzip)
     # A fresh run over inputs that exist will need workers (a resumed one may not: see
     # `_Runner.run`): start loading them now.
     if not store.has_output() and all(os.path.exists(p) for p in config.inputs):
         forkserver.start(model_path)
     try:
-        units = discover(config.inputs)
+        units = discover(config.inputs, exclude=_own_outputs(config))
     except FileNotFoundError as exc:
         raise RunError(str(exc), 2) from None
+    _check_rejects_not_input(config, store)
+    files = {unit.key: _unit_files(unit) for unit in units}
+    if config.resume:
+        _check_unchanged(units, store, files)
     _prepare(config, store, _settings(config, model_path))
     workers = config.workers if config.workers and config.workers > 0 else default_workers()
-    runner = _Runner(config, units, store, model_path, workers, worker_target or _worker_main)
+    runner = _Runner(config, units, store, model_path, workers, worker_target or _worker_main,
+                     files)
     if on_start is not None:
         on_start(runner.summary)
     show = sys.stderr.isatty() if config.progress is None else config.progress

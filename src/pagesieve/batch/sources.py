@@ -145,22 +145,36 @@ def _unit_key(name: str, identity: str) -> str:
     return f"{safe}-{digest}"
 
 
-def _walk(root: str) -> Iterator[str]:
-    """Files under `root`, sorted, hidden files and folders left out."""
+def _walk(root: str, excluded: frozenset[str] = frozenset()) -> Iterator[str]:
+    """Files under `root`, sorted, hidden files and folders and `excluded` real paths (and
+    everything under an excluded folder) left out."""
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if not d.startswith(".")
+            and os.path.realpath(os.path.join(dirpath, d)) not in excluded
+        )
         for name in sorted(filenames):
-            if not name.startswith("."):
-                yield os.path.join(dirpath, name)
+            path = os.path.join(dirpath, name)
+            if not name.startswith(".") and os.path.realpath(path) not in excluded:
+                yield path
 
 
-def discover(inputs: Sequence[str | os.PathLike[str]]) -> list[InputUnit]:
+def discover(
+    inputs: Sequence[str | os.PathLike[str]],
+    *,
+    exclude: Sequence[str | os.PathLike[str]] = (),
+) -> list[InputUnit]:
     """Expand files and folders into units, in a stable order.
 
     Folders are walked recursively; files with other suffixes inside folders are ignored. A file
     named explicitly with an unknown suffix becomes an ``unsupported`` unit (one reject), and a
-    path that does not exist raises `FileNotFoundError` before anything runs.
+    path that does not exist raises `FileNotFoundError` before anything runs. Folder walks leave
+    out the paths in `exclude` (and all under them): a run's own output folder and rejects file,
+    which must not be read back as input, whether they exist yet (a resume) or not (a first
+    run), so that both runs see the same inputs.
     """
+    excluded = frozenset(os.path.realpath(p) for p in exclude)
     units: list[InputUnit] = []
     loose: dict[str, list[str]] = {}
     loose_order: list[str] = []
@@ -186,7 +200,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]]) -> list[InputUnit]:
     for raw in inputs:
         path = os.fspath(raw)
         if os.path.isdir(path):
-            for f in _walk(path):
+            for f in _walk(path, excluded):
                 add_file(f, explicit=False)
         elif os.path.exists(path):
             add_file(path, explicit=True)
@@ -663,6 +677,8 @@ def _warc_item(path: str, record: Any, types: Any, limits: Limits) -> Item | Non
         return Skipped(path, offset, f"WARC {_type_name(rtype, types)} record")
     headers = record.headers
     url = headers.get("WARC-Target-URI")
+    if _is_dns(url, headers):
+        return Skipped(path, offset, "not a page: DNS lookup record")
     rid = record.record_id
     declared = headers.get("Content-Length")
     if declared is None or not declared.strip().isdigit():
@@ -676,7 +692,10 @@ def _warc_item(path: str, record: Any, types: Any, limits: Limits) -> Item | Non
             return Reject(path, offset, f"unreadable HTTP headers: {exc}", url=url, record_id=rid)
         http = record.http_headers
         status = http.status_code if http is not None else None
-        if status is not None and not 200 <= status < 300:
+        if status is None:  # quirks mode takes any first line for a status line
+            return Reject(path, offset, "response record holds no HTTP message",
+                          url=url, record_id=rid)
+        if not 200 <= status < 300:
             return Skipped(path, offset, f"HTTP status {status}")
         ctype = (record.http_content_type or "").lower() or None
     else:
@@ -707,6 +726,13 @@ def _warc_item(path: str, record: Any, types: Any, limits: Limits) -> Item | Non
         source=path, offset=offset, id=None, url=url, data=body, kind=kind,
         http_charset=_charset(http) if http is not None else _charset(headers), record_id=rid,
     )
+
+
+def _is_dns(url: str | None, headers: Any) -> bool:
+    """A crawler's DNS lookup (Heritrix writes them as ``dns:`` responses of ``text/dns``):
+    a name and an address, not a page, whatever the record type."""
+    ctype = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    return ctype == "text/dns" or (url or "").lower().startswith("dns:")
 
 
 def _type_name(rtype: Any, types: Any) -> str:

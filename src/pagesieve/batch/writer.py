@@ -4,7 +4,8 @@ Layout of an output folder::
 
     part-<unit>-<shard>.jsonl[.gz]   one record a page, in input order
     _state/run.json                  the settings of the run (checked by --resume)
-    _state/done/<shard>.json         marker: the shard and its rejects are complete (+ counts)
+    _state/done/<shard>.json         marker: the shard and its rejects are complete (+ counts
+                                     and a digest of its input's file list)
     _state/done/<unit>.unit.json     marker: every shard of an input is complete
     _state/rejects/<shard>.jsonl     rejects of one shard
     _rejects.jsonl                   all rejects, merged at the end (or --rejects FILE)
@@ -215,6 +216,18 @@ class ShardStore:
 
     def unit_done(self, key: str) -> dict[str, Any] | None:
         return self.read_marker(self.unit_marker_path(key))
+
+    def unit_shard_markers(self, key: str) -> list[dict[str, Any]]:
+        """The markers of the finished shards of unit `key` (named ``<key>-<n>``)."""
+        if not self.done_dir.is_dir():
+            return []
+        out = []
+        for p in sorted(self.done_dir.glob(f"{key}-*.json")):
+            if p.name[len(key) + 1:-len(".json")].isdigit():
+                marker = self.read_marker(p)
+                if marker is not None:
+                    out.append(marker)
+        return out
 
     # -- writing ----------------------------------------------------------------------------
     def open_shard(self, name: str) -> AtomicFile:
