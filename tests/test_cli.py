@@ -111,3 +111,25 @@ def test_model_export_and_info(tmp_path: Path) -> None:
     (tmp_path / "pagesieve.skops").write_bytes(b"PK junk")
     proc = run("model", "info", str(tmp_path / "pagesieve.skops"))
     assert proc.returncode == 3 and b"does not match its manifest" in proc.stderr
+
+
+def test_closed_stdin_is_a_usage_error() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pagesieve", "classify", "-"],
+        capture_output=True, preexec_fn=lambda: os.close(0), timeout=300,  # `<&-`
+    )
+    assert proc.returncode == 2
+    err = proc.stderr.decode()
+    assert err.startswith("pagesieve: error: stdin is closed") and err.count("\n") == 1
+
+
+def test_keep_naming_no_label_is_a_usage_error(tmp_path: Path) -> None:
+    """Like the API's "keep must name at least one label" (422), for classify and clean."""
+    proc = run("classify", str(DEMO), "--keep", ",")
+    assert proc.returncode == 2 and proc.stdout == b""
+    err = proc.stderr.decode()
+    assert "at least one label" in err and err.count("\n") == 1
+    out = tmp_path / "out"
+    proc = run("clean", str(DEMO), "-o", str(out), "--keep", " , ", "--workers", "1")
+    assert proc.returncode == 2 and "at least one label" in proc.stderr.decode()
+    assert "Traceback" not in proc.stderr.decode() and not list(out.glob("part-*"))

@@ -179,3 +179,92 @@ def test_cli_interrupts_a_stage_that_runs_over(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("PAGESIEVE_MAX_SECONDS", "0")  # 0: no limit; the alarm is disarmed
     monkeypatch.setattr(classify_mod, "read_page", real_read)
     assert CliRunner().invoke(app, ["classify", "-"], input=PAGE).exit_code == 0
+
+
+# --- odd time limits: NaN is refused, inf (like 0) means none, a huge one never overflows ------
+
+
+def test_nan_time_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ValueError, match="max_seconds must be a number of seconds"):
+        Limits(max_seconds=float("nan"))
+    monkeypatch.setenv("PAGESIEVE_MAX_SECONDS", "nan")
+    with pytest.raises(ValueError, match="PAGESIEVE_MAX_SECONDS must be a number of seconds"):
+        Limits.from_env()
+
+
+def test_time_limit_accepts_inf_and_huge_values() -> None:
+    import signal
+
+    from pagesieve.limits import MAX_ALARM_SECONDS, time_limit
+
+    def boom() -> BaseException:
+        return AssertionError("the alarm fired")
+
+    with time_limit(float("inf"), boom):  # no limit: no alarm at all
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    for huge in (1e20, 1e10):  # beyond what setitimer takes: capped, not OverflowError
+        with time_limit(huge, boom):
+            assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= MAX_ALARM_SECONDS
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert classify_page(PAGE, limits=Limits(max_seconds=float("inf"))).blocks
+
+
+def test_odd_time_limits_through_classify(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from pagesieve.cli import app
+
+    for value in ("inf", "1e20", "-inf"):
+        monkeypatch.setenv("PAGESIEVE_MAX_SECONDS", value)
+        res = CliRunner().invoke(app, ["classify", "-", "-f", "text"], input=PAGE)
+        assert res.exit_code == 0, (value, res.output, res.exception)
+        assert PARAS[0] in res.stdout
+    monkeypatch.setenv("PAGESIEVE_MAX_SECONDS", "nan")
+    res = CliRunner().invoke(app, ["classify", "-"], input=PAGE)
+    assert res.exit_code == 2 and res.stdout == ""
+    want = "pagesieve: error: PAGESIEVE_MAX_SECONDS must be a number of seconds, not 'nan'\n"
+    assert res.stderr == want
+
+
+def test_odd_time_limits_through_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("fastwarc")
+    from typer.testing import CliRunner
+
+    from pagesieve.cli import app
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.html").write_text(PAGE, encoding="utf-8")
+    for i, value in enumerate(("inf", "1e20")):
+        out = tmp_path / f"out{i}"
+        res = CliRunner().invoke(
+            app, ["clean", str(inp), "-o", str(out), "--workers", "1", "--max-seconds", value]
+        )
+        assert res.exit_code == 0, (value, res.output)
+        assert (out / "_rejects.jsonl").read_text("utf-8") == ""  # no OverflowError rejects
+        assert len(list(out.glob("part-*"))) == 1
+    res = CliRunner().invoke(
+        app, ["clean", str(inp), "-o", str(tmp_path / "nan"), "--max-seconds", "nan"]
+    )
+    assert res.exit_code == 2 and "--max-seconds must be a number of seconds" in res.stderr
+    assert not (tmp_path / "nan").exists()
+    monkeypatch.setenv("PAGESIEVE_MAX_SECONDS", "nan")  # read before the run; no traceback
+    res = CliRunner().invoke(app, ["clean", str(inp), "-o", str(tmp_path / "nan")])
+    assert res.exit_code == 2 and "PAGESIEVE_MAX_SECONDS must be" in res.stderr
+
+
+def test_odd_time_limits_in_the_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("fastapi", reason="the serve extra is not installed")
+    from fastapi.testclient import TestClient
+
+    from pagesieve.service import create_app
+    from pagesieve.service.cli_commands import serve_command
+
+    db = f"sqlite:///{tmp_path / 'f.db'}"
+    monkeypatch.setenv("PAGESIEVE_MAX_SECONDS", "inf")
+    with TestClient(create_app(database_url=db), raise_server_exceptions=False) as c:
+        assert c.post("/v1/classify", json={"html": PAGE}).status_code == 200
+    monkeypatch.setenv("PAGESIEVE_MAX_SECONDS", "nan")
+    with pytest.raises(ValueError, match="PAGESIEVE_MAX_SECONDS"):
+        create_app(database_url=db)
+    assert serve_command(database_url=db) == 2  # one line, before uvicorn starts

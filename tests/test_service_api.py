@@ -681,6 +681,33 @@ def test_review_queue(model_path: Path, db_url: str, tmp_path: Path) -> None:
         assert "spam-1" in r3.text and "low-1" not in r3.text
 
 
+def test_review_queue_survives_odd_records(model_path: Path, db_url: str, tmp_path: Path) -> None:
+    """A shard line may hold anything: odd block fields are left out, never a 500."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    odd_blocks: list[dict[str, Any]] = [
+        {"text": "x", "label": "ad", "scores": "x"},
+        {"text": "scores-list", "label": "ad", "scores": [1, 2]},
+        {"text": "why-number", "label": "ad", "why": 5, "score": 10**400},
+        {"text": "huge-score", "label": "ad", "scores": {"ad": 10**400}, "start": 0},
+        "not a block",
+    ]
+    recs = [
+        {"source": "weird-1", "spam": True, "blocks": odd_blocks[:1]},
+        {"source": "weird-2", "spam": True, "quality": 10**400, "blocks": odd_blocks},
+        {"source": "weird-3", "spam": True, "blocks": "x"},
+    ]
+    (folder / "part-zz-weird.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8"
+    )
+    app = create_app(model_path=model_path, database_url=db_url, review_dir=folder)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/review")
+    assert r.status_code == 200, r.text
+    assert all(f"weird-{i}" in r.text for i in (1, 2, 3))
+    assert all(t in r.text for t in ("scores-list", "why-number", "huge-score"))
+
+
 def test_review_queue_unconfigured(client: TestClient) -> None:
     r = client.get("/review")
     assert r.status_code == 200 and "No review folder" in r.text
@@ -697,6 +724,39 @@ def test_serve_command_refuses_bad_options(tmp_path: Path) -> None:
     assert serve_command(port=70000) == 2
     assert serve_command(model=tmp_path / "absent.joblib") == 2
     assert serve_command(review_dir=tmp_path / "absent") == 2
+
+
+def test_serve_command_refuses_a_bad_database_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One line naming the URL (password masked), exit 2, before uvicorn starts."""
+    from pagesieve.service.cli_commands import serve_command
+
+    missing = tmp_path / "absent" / "dir"
+    for url, needle in (
+        ("bogus://x", "'bogus://x': Can't load plugin"),
+        ("bogus://u:secret@h/x", "'bogus://u:***@h/x'"),
+        ("not a url", "'not a url'"),
+        (f"sqlite:///{missing / 'x.db'}", f"no such folder: {missing}"),
+        (f"sqlite:///{tmp_path}", "unable to open database file"),  # a folder, not a file
+    ):
+        assert serve_command(database_url=url) == 2, url
+        err = capsys.readouterr().err
+        assert err.startswith("pagesieve serve: cannot open the feedback database "), err
+        assert needle in err and err.count("\n") == 1 and "secret" not in err
+    assert not (tmp_path / "absent").exists()  # a typo leaves no folders behind
+    with pytest.raises(ValueError, match="cannot open the feedback database 'bogus://x'"):
+        create_app(database_url="bogus://x")
+
+
+def test_feedback_store_makes_its_default_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PAGESIEVE_DATABASE_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    store = FeedbackStore()
+    store.dispose()
+    assert (tmp_path / "xdg" / "pagesieve" / "feedback.db").is_file()
 
 
 @pytest.mark.slow

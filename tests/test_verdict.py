@@ -71,3 +71,10 @@ def test_page_verdict_is_quality_and_spam() -> None:
                                                else 1.0 - junk / total, 6)
         assert page_verdict(blocks) == (quality, spam)
         assert (page_quality(blocks), page_spam(blocks)) == (quality, spam)
+
+
+def test_normalize_keep_refuses_no_labels() -> None:
+    """Naming no label would keep no text at all; the API refuses it too (schemas.parse_keep)."""
+    for keep in (",", " , ", "", []):
+        with pytest.raises(ValueError, match="at least one label"):
+            normalize_keep(keep)

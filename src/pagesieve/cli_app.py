@@ -93,6 +93,8 @@ def classify(
         raise fail(f"--kind must be auto, html or text, not {kind!r}")
     try:
         if file == "-":
+            if sys.stdin is None:  # started with stdin closed (`<&-`)
+                raise fail("stdin is closed; give a FILE or pipe a page in")
             data = sys.stdin.buffer.read()
             source = "-"
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import signal
 import threading
@@ -10,7 +11,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "time_limit"]
+__all__ = ["DEFAULT_LIMITS", "Limits", "check_seconds", "time_limit"]
+
+#: Longest alarm `time_limit` sets (about 68 years): setitimer refuses much larger values, and a
+#: limit this long is no limit for a page anyway.
+MAX_ALARM_SECONDS = float(2**31 - 1)
 
 
 def _env_int(name: str, default: int) -> int:
@@ -23,12 +28,20 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def check_seconds(value: float, name: str = "max_seconds") -> float:
+    """`value` as a time limit; NaN is refused, because it compares false with everything and
+    would pass as "no limit" unnoticed (0, negative or ``inf`` are how to say that)."""
+    if math.isnan(value):
+        raise ValueError(f"{name} must be a number of seconds, not {value!r}")
+    return value
+
+
 def _env_float(name: str, default: float) -> float:
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
     try:
-        return float(raw)
+        return check_seconds(float(raw), name)
     except ValueError:
         raise ValueError(f"{name} must be a number of seconds, not {raw!r}") from None
 
@@ -45,13 +58,17 @@ class Limits:
     - `max_seconds`: wall time per page (env ``PAGESIEVE_MAX_SECONDS``): `LimitExceeded`,
       checked between stages by `classify_page`, and interrupting the page in batch runs.
 
-    A value of 0 or less turns `max_blocks`, `max_block_chars` or `max_seconds` off.
+    A value of 0 or less turns `max_blocks`, `max_block_chars` or `max_seconds` off; so does
+    ``inf`` for `max_seconds`. NaN is refused (`ValueError`).
     """
 
     max_bytes: int = 20 * 1024 * 1024
     max_blocks: int = 5000
     max_block_chars: int = 4000
     max_seconds: float = 30.0
+
+    def __post_init__(self) -> None:
+        check_seconds(self.max_seconds)
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -73,9 +90,11 @@ def time_limit(seconds: float, error: Callable[[], BaseException]) -> Iterator[N
 
     Only for code that owns its process and main thread (the CLI, batch workers); a no-op
     elsewhere or where the platform has no SIGALRM, so a library caller's signals are left alone.
+    Also a no-op for 0, negative or infinite `seconds` (no limit); longer ones are cut to
+    `MAX_ALARM_SECONDS`, which setitimer accepts.
     """
     usable = (
-        seconds > 0
+        0 < seconds < math.inf
         and hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
     )
@@ -87,7 +106,7 @@ def time_limit(seconds: float, error: Callable[[], BaseException]) -> Iterator[N
         raise error()
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, MAX_ALARM_SECONDS))
     try:
         yield
     finally:

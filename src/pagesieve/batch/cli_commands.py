@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..limits import Limits
+from ..limits import Limits, check_seconds
 from .runner import DEFAULT_SHARD_SIZE, RunConfig, RunError, RunSummary, run
 
 __all__ = ["clean_command", "format_summary", "spark_command"]
@@ -56,10 +56,11 @@ def clean_command(
     progress: bool | None = None,
 ) -> int:
     """Run `pagesieve clean`; print the summary (stderr) and return the exit code."""
-    limits = Limits.from_env()
-    if max_seconds is not None:
-        limits = Limits(limits.max_bytes, limits.max_blocks, limits.max_block_chars, max_seconds)
     try:
+        limits = Limits.from_env()
+        if max_seconds is not None:
+            limits = Limits(limits.max_bytes, limits.max_blocks, limits.max_block_chars,
+                            check_seconds(max_seconds, "--max-seconds"))
         keep_labels = tuple(k.strip() for k in keep.split(",") if k.strip())
         config = RunConfig(
             inputs=tuple(str(p) for p in inputs), outdir=Path(outdir), blocks=blocks,
@@ -67,7 +68,7 @@ def clean_command(
             gzip=gzip, shard_size=shard_size, limits=limits, progress=progress,
         )
         summary = run(config)
-    except ValueError as exc:  # an unknown label in --keep
+    except ValueError as exc:  # an unknown label in --keep, a limit that is not a number
         _say(f"pagesieve: error: {exc}")
         return 2
     except RunError as exc:

@@ -20,6 +20,16 @@ __all__ = ["serve_command"]
 _FACTORY = "pagesieve.service.app:create_app_from_env"
 
 
+def _check_settings(database_url: str | None) -> None:
+    """Read the limits and open the feedback database once, here: a bad limit or URL is then one
+    line and exit 2, not a traceback from every uvicorn worker that builds the app."""
+    from ..limits import Limits
+    from .feedback import FeedbackStore
+
+    Limits.from_env()
+    FeedbackStore(database_url).dispose()
+
+
 def serve_command(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -45,6 +55,11 @@ def serve_command(
         return 2
     if review_dir is not None and not Path(review_dir).is_dir():
         print(f"pagesieve serve: review folder not found: {review_dir}", file=sys.stderr)
+        return 2
+    try:
+        _check_settings(database_url)
+    except ValueError as exc:
+        print(f"pagesieve serve: {exc}", file=sys.stderr)
         return 2
 
     import uvicorn

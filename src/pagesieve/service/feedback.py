@@ -29,7 +29,8 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from ..types import LABELS
@@ -65,10 +66,20 @@ def default_database_url() -> str:
     of the working directory so restarting the server from elsewhere still finds the corrections.
     """
     url = os.environ.get("PAGESIEVE_DATABASE_URL", "").strip()
-    if url:
-        return url
+    return url or _data_folder_url()
+
+
+def _data_folder_url() -> str:
     base = os.environ.get("XDG_DATA_HOME", "").strip() or str(Path.home() / ".local" / "share")
     return f"sqlite:///{Path(base) / 'pagesieve' / 'feedback.db'}"
+
+
+def _shown(url: str) -> str:
+    """`url` for an error message, its password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 class _Base(DeclarativeBase):
@@ -128,7 +139,11 @@ def _make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     path = url.split("///", 1)[1] if "///" in url else ""
     if path and path != ":memory:" and not path.startswith("file:"):
-        Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(path).expanduser().parent
+        if url == _data_folder_url():  # the default's folder is ours to make
+            folder.mkdir(parents=True, exist_ok=True)
+        elif not folder.is_dir():  # a typo must not leave folders behind (at / for root)
+            raise OSError(f"no such folder: {folder}")
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -149,9 +164,16 @@ class FeedbackStore:
     """Stores and reads corrections. Thread-safe: one engine, a session per call."""
 
     def __init__(self, database_url: str | None = None) -> None:
+        """Open (and set up) the store; `ValueError` naming the URL when that fails."""
         self.url = database_url or default_database_url()
-        self.engine = _make_engine(self.url)
-        self._create_tables()
+        try:
+            self.engine = _make_engine(self.url)
+            self._create_tables()
+        except (SQLAlchemyError, ImportError, OSError) as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ValueError(
+                f"cannot open the feedback database {_shown(self.url)!r}: {reason}"
+            ) from exc
 
     def _create_tables(self) -> None:
         # Two workers starting together can both see "no table" and race on CREATE; the loser's

@@ -65,6 +65,16 @@ def render_form(page: str = "", kind: str = "auto", error: str | None = None) ->
     return _template("form.html").substitute(page=esc(page), kinds=options, error=err)
 
 
+def _number(value: object, digits: int) -> str:
+    """`value` with `digits` decimals, or "–" when a shard line holds no usable number there."""
+    if not isinstance(value, int | float):
+        return "–"
+    try:
+        return f"{float(value):.{digits}f}"
+    except OverflowError:  # an integer too large for a float
+        return "–"
+
+
 def _label_options(selected: str) -> str:
     return "".join(
         f'<option value="{lab}"{" selected" if lab == selected else ""}>{lab}</option>'
@@ -76,7 +86,7 @@ def _where(block: Mapping[str, Any]) -> str:
     if block.get("xpath"):
         return str(block["xpath"])
     if block.get("start") is not None:
-        return f"chars {block['start']}–{block['end']}"
+        return f"chars {block['start']}–{block.get('end')}"
     return ""
 
 
@@ -85,10 +95,13 @@ def _render_block(
 ) -> str:
     model_label = str(block.get("label", ""))
     label = correction.label if correction else model_label
-    score = block.get("score")
-    score_txt = f"{float(score):.2f}" if isinstance(score, int | float) else "–"
-    scores = block.get("scores") or {}
-    why = block.get("why") or []
+    score_txt = _number(block.get("score"), 2)
+    # a shard line may hold anything: scores that are not an object, or reasons not a list, are
+    # left out rather than failing the whole review page
+    scores = block.get("scores")
+    scores = scores if isinstance(scores, Mapping) else {}
+    why = block.get("why")
+    why = why if isinstance(why, list) else []
     corrected = (
         f'<span class="corrected">corrected from {esc(model_label)} '
         f"at {esc(correction.created_at)}</span>"
@@ -97,7 +110,7 @@ def _render_block(
     )
     why_items = "".join(f"<li>{esc(w)}</li>" for w in why) or "<li>(no reasons recorded)</li>"
     score_rows = "".join(
-        f"<tr><td>{esc(k)}</td><td>{float(v):.3f}</td></tr>"
+        f"<tr><td>{esc(k)}</td><td>{_number(v, 3)}</td></tr>"
         for k, v in scores.items()
         if isinstance(v, int | float)
     )
@@ -142,8 +155,7 @@ def _summary(record: Mapping[str, Any], blocks: Sequence[Mapping[str, Any]]) -> 
     chips = " ".join(
         f'<span class="chip label-{esc(k)}">{esc(k)} {n}</span>' for k, n in sorted(counts.items())
     )
-    quality = record.get("quality")
-    q = f"{float(quality):.2f}" if isinstance(quality, int | float) else "–"
+    q = _number(record.get("quality"), 2)
     spam = record.get("spam")
     fields = [
         ("source", record.get("source")),
