@@ -533,3 +533,15 @@ def test_warc_dns_records_are_skipped_and_a_response_without_http_is_a_reject(
     rejects = rejects_of(items)
     assert [r.url for r in rejects] == ["http://e/not-http", "http://e/empty"]
     assert all(r.reason == "response record holds no HTTP message" for r in rejects)
+
+
+def test_warc_target_uri_in_angle_brackets_is_read_without_them(tmp_path: Path) -> None:
+    """WARC 1.1's examples wrote ``WARC-Target-URI: <http://...>`` and some writers copied
+    them; the record's `url` is the URI itself."""
+    w = Warc(False)
+    w.response("<http://example.com/a?x=1>", PAGE.format(n=1).encode())
+    w.response("http://example.com/b", PAGE.format(n=2).encode())
+    path = tmp_path / "brackets.warc"
+    path.write_bytes(w.bytes())
+    assert [p.url for p in pages_of(list(iter_warc(str(path))))] == [
+        "http://example.com/a?x=1", "http://example.com/b"]

@@ -133,3 +133,15 @@ def test_keep_naming_no_label_is_a_usage_error(tmp_path: Path) -> None:
     proc = run("clean", str(DEMO), "-o", str(out), "--keep", " , ", "--workers", "1")
     assert proc.returncode == 2 and "at least one label" in proc.stderr.decode()
     assert "Traceback" not in proc.stderr.decode() and not list(out.glob("part-*"))
+
+
+def test_classify_points_a_container_of_many_pages_to_clean(tmp_path: Path) -> None:
+    """A JSONL or WARC file is many pages: `classify` would read the container as one page."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": 1, "text": "今天天气很好。"}\n', encoding="utf-8")
+    for path in (feed, tmp_path / "crawl.warc.gz"):
+        path.touch()
+        proc = run("classify", str(path))
+        err = proc.stderr.decode()
+        assert proc.returncode == 2 and proc.stdout == b"", err
+        assert f"use `pagesieve clean {path} -o OUTDIR`" in err and err.count("\n") == 1

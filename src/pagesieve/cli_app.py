@@ -103,6 +103,11 @@ def classify(
                 raise fail(f"no such file: {file}")
             if path.is_dir():
                 raise fail(f"{file} is a folder; use `pagesieve clean` for folders")
+            from .batch.sources import input_kind
+
+            if (container := input_kind(file)) in ("jsonl", "warc"):  # many pages, not one
+                raise fail(f"{file} is a {container.upper()} file of many pages; use "
+                           f"`pagesieve clean {file} -o OUTDIR`")
             data = path.read_bytes()
             source = file
         limits = Limits.from_env()

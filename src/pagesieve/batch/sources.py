@@ -676,7 +676,7 @@ def _warc_item(path: str, record: Any, types: Any, limits: Limits) -> Item | Non
     if rtype not in (types.response, types.resource):
         return Skipped(path, offset, f"WARC {_type_name(rtype, types)} record")
     headers = record.headers
-    url = headers.get("WARC-Target-URI")
+    url = _target_uri(headers.get("WARC-Target-URI"))
     if _is_dns(url, headers):
         return Skipped(path, offset, "not a page: DNS lookup record")
     rid = record.record_id
@@ -726,6 +726,14 @@ def _warc_item(path: str, record: Any, types: Any, limits: Limits) -> Item | Non
         source=path, offset=offset, id=None, url=url, data=body, kind=kind,
         http_charset=_charset(http) if http is not None else _charset(headers), record_id=rid,
     )
+
+
+def _target_uri(raw: str | None) -> str | None:
+    """The record's URI without the angle brackets some writers put around it (WARC 1.1's own
+    examples wrote ``<http://...>``, and tools copied them)."""
+    if raw is not None and len(raw) > 1 and raw[0] == "<" and raw[-1] == ">":
+        return raw[1:-1].strip()
+    return raw
 
 
 def _is_dns(url: str | None, headers: Any) -> bool:
