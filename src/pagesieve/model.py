@@ -502,8 +502,9 @@ class PageModel:
         return (X, *self._revise(c.pass1_proba(X), page, c.pass2_proba))
 
     def predict_proba(self, page: Page, feats: np.ndarray | None = None) -> np.ndarray:
-        """Pass-2 probabilities (pass 1's on a page of `FEW_BLOCKS` blocks or fewer); given
-        `feats` (`featurize`), through scikit-learn."""
+        """Pass-2 probabilities (pass 1's on a page of `FEW_BLOCKS` blocks or fewer, and for a
+        block pass 1 scores as an advert at `SURE_AD` or more); given `feats` (`featurize`),
+        through scikit-learn."""
         if not page.blocks:
             return np.zeros((0, len(LABELS)))
         if feats is None and self._compiled is not None:

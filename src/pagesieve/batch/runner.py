@@ -837,11 +837,6 @@ def _own_outputs(config: RunConfig) -> tuple[Path, ...]:
     return (config.outdir,) if config.rejects is None else (config.outdir, config.rejects)
 
 
-def _inside(path: str, folder: str) -> bool:
-    """Whether real path `path` is `folder` or lies under it."""
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
 def _check_paths(config: RunConfig) -> None:
     """Refuse an output folder or rejects file that cannot work, or would overwrite or swallow
     an input, before anything runs (else it shows only after all the work, or never)."""
@@ -851,7 +846,7 @@ def _check_paths(config: RunConfig) -> None:
     out_real = os.path.realpath(out)
     inputs = [(p, os.path.realpath(p)) for p in config.inputs]
     for p, real in inputs:
-        if _inside(real, out_real):
+        if Path(real).is_relative_to(out_real):
             raise RunError(f"input {p} is the output folder {out} or inside it; "
                            "choose an output folder outside the inputs", 2)
     rej = config.rejects
@@ -882,7 +877,7 @@ def _check_rejects_not_input(config: RunConfig, store: ShardStore) -> None:
         return
     rej_real = os.path.realpath(rej)
     for p in config.inputs:
-        if os.path.isdir(p) and _inside(rej_real, os.path.realpath(p)):
+        if os.path.isdir(p) and Path(rej_real).is_relative_to(os.path.realpath(p)):
             raise RunError(f"--rejects {rej} is an input file in the input folder {p}; "
                            "writing rejects there would overwrite it, name another file", 2)
 

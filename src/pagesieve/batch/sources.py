@@ -146,8 +146,9 @@ def _unit_key(name: str, identity: str) -> str:
 
 
 def _walk(root: str, excluded: frozenset[str] = frozenset()) -> Iterator[str]:
-    """Files under `root`, sorted, hidden files and folders and `excluded` real paths (and
-    everything under an excluded folder) left out."""
+    """Files under `root`, sorted, hidden files and folders left out, and folders whose real
+    path is in `excluded` (with all under them); excluded files are left out by `discover`,
+    which takes every file's real path anyway."""
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(
             d for d in dirnames
@@ -155,9 +156,8 @@ def _walk(root: str, excluded: frozenset[str] = frozenset()) -> Iterator[str]:
             and os.path.realpath(os.path.join(dirpath, d)) not in excluded
         )
         for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            if not name.startswith(".") and os.path.realpath(path) not in excluded:
-                yield path
+            if not name.startswith("."):
+                yield os.path.join(dirpath, name)
 
 
 def discover(
@@ -182,7 +182,7 @@ def discover(
 
     def add_file(path: str, explicit: bool) -> None:
         real = os.path.realpath(path)
-        if real in seen:
+        if real in seen or (not explicit and real in excluded):
             return
         seen.add(real)
         kind = input_kind(path)
