@@ -20,7 +20,15 @@ Rules (HTML pages of more than `FEW_BLOCKS["html"]` blocks; the evaluation's pag
 - ``empty:F``: a page that keeps less than F of its characters as content gets back the
   blocks pass 1 called content (a fallback for pages the revision pass emptied);
 - ``adfloor:T``: a block pass 1 gives an ad score of at least T is an ad, whatever its
-  context (pass 2 turned some confident first-pass adverts into boilerplate).
+  context (pass 2 turned some confident first-pass adverts into boilerplate);
+- ``adneed:T``: a block pass 2 calls an ad whose first-pass ad score is below T is not an ad
+  (its next label wins): an advert is told by its own words, and region features alone turned
+  whole comment sections into adverts; ``adcard:T`` the same unless its card mates' ad score
+  (``card:ad``) reaches T (an advert card's date or user line has no ad words of its own);
+  ``adsib:T`` also unless its list siblings' (``siblings:ad``) does (shipped at 0.2 as
+  `model.AD_EVIDENCE`, so ``base`` now includes it: to try these against no evidence rule,
+  set ``pagesieve.model.AD_EVIDENCE = 0`` first); ``adnext:T`` also unless the block just
+  before or after it does (``prev1:ad``, ``next1:ad``).
 The saved files are pickles this script's companion wrote: load only your own.
 """
 
@@ -43,7 +51,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 #: (p1, p2, ctx columns by name, block sizes) -> new p2.
 Rule = Callable[[np.ndarray, np.ndarray, dict[str, np.ndarray], np.ndarray], np.ndarray]
 
-FIGURES = ("macro_f1", "site_mean_macro_f1", "ads_kept", "rouge1_gold", "articles", "forums")
+FIGURES = ("macro_f1", "site_mean_macro_f1", "ads_kept", "rouge1_gold", "articles", "forums",
+           "ad_precision", "ad_recall", "comment_f1")
 
 
 def _not_content(p2: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -89,8 +98,21 @@ def make_rule(spec: str) -> Rule:
             out[back, 0] = p2[back].max(1) + 1e-3
             return out
         return empty
+    if name in ("adneed", "adcard", "adsib", "adnext"):
+        def adneed(p1: np.ndarray, p2: np.ndarray, ctx: dict[str, np.ndarray],
+                   sizes: np.ndarray) -> np.ndarray:
+            support = p1[:, 3] if name == "adneed" else np.maximum(p1[:, 3], ctx["card:ad"])
+            if name in ("adsib", "adnext"):
+                support = np.maximum(support, ctx["siblings:ad"])
+            if name == "adnext":
+                support = np.maximum(support, np.maximum(ctx["prev1:ad"], ctx["next1:ad"]))
+            unfounded = (p2.argmax(1) == 3) & (support < x)
+            out = p2.copy()
+            out[unfounded, 3] = 0.0
+            return out
+        return adneed
     raise SystemExit(f"unknown rule {spec!r} (base, mix:A, outside:R, after:R, empty:F, "
-                     "adfloor:T)")
+                     "adfloor:T, adneed:T, adcard:T, adsib:T, adnext:T)")
 
 
 @contextlib.contextmanager
@@ -127,7 +149,11 @@ def figures(pages: dict[str, Any]) -> dict[str, Any]:
     gold = s["all_gold_pages"].get(HELDOUT, {})
     ann = s["annotations"].get(HELDOUT, {})
     by_type = gold.get("by_type", {})
-    return {"macro_f1": ann.get("macro_f1"), "site_mean_macro_f1": ann.get("site_mean_macro_f1"),
+    per_label = ann.get("per_label", {})
+    return {"ad_precision": per_label.get("ad", {}).get("precision"),
+            "ad_recall": per_label.get("ad", {}).get("recall"),
+            "comment_f1": per_label.get("comment", {}).get("f1"),
+            "macro_f1": ann.get("macro_f1"), "site_mean_macro_f1": ann.get("site_mean_macro_f1"),
             "ads_kept": ann.get("keep", {}).get("ad_blocks_kept"),
             "rouge1_gold": gold.get("rouge1_f1"),
             "articles": by_type.get("article", {}).get("rouge1_f1"),
@@ -141,7 +167,8 @@ def _row(values: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("folds", type=Path, help="the --save-models folder of heldout_recipes.py")
-    ap.add_argument("rules", nargs="+", help="base, mix:A, outside:R, after:R, empty:F")
+    ap.add_argument("rules", nargs="+", help="base, mix:A, outside:R, after:R, empty:F, "
+                    "adfloor:T, adneed:T, adcard:T, adsib:T, adnext:T")
     ap.add_argument("--eval-annotations", type=Path, nargs="+",
                     default=[Path("data/annotations"), Path("data/annotations-pending")])
     args = ap.parse_args(argv)

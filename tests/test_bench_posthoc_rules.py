@@ -42,7 +42,19 @@ def test_rules_on_scores(bench_script: Any) -> None:
     # 150 of 1,000 characters kept as content: under 0.2, pass 1's content comes back
     assert rule("empty:0.2")(P1, P2, CTX, SIZES).argmax(1).tolist() == [0, 0, 0]
     assert np.array_equal(rule("empty:0.1")(P1, P2, CTX, SIZES), P2)
-    for bad in ("mix", "mix:a", "nope:1", "base:1"):
+    # adverts pass 2 names: the first by its own pass-1 score, the second by its card's, the
+    # third by its list's; each rule drops those its evidence does not cover
+    p1 = np.array([[0.0, 0.5, 0.0, 0.3, 0.2], [0.0, 0.9, 0.0, 0.0, 0.1], [0, 0.9, 0, 0, 0.1]])
+    p2 = np.array([[0.1, 0.2, 0.0, 0.6, 0.1]] * 3)
+    ctx = dict(CTX, **{"card:ad": np.array([0.0, 0.4, 0.0]),
+                       "siblings:ad": np.array([0.0, 0.0, 0.4])})
+    assert rule("adneed:0.2")(p1, p2, ctx, SIZES).argmax(1).tolist() == [3, 1, 1]
+    assert rule("adcard:0.2")(p1, p2, ctx, SIZES).argmax(1).tolist() == [3, 3, 1]
+    assert rule("adsib:0.2")(p1, p2, ctx, SIZES).argmax(1).tolist() == [3, 3, 3]
+    assert rule("adsib:0.5")(p1, p2, ctx, SIZES).argmax(1).tolist() == [1, 1, 1]
+    beside = dict(ctx, **{"prev1:ad": np.array([0.0, 0.6, 0.0]), "next1:ad": np.zeros(3)})
+    assert rule("adnext:0.5")(p1, p2, beside, SIZES).argmax(1).tolist() == [1, 3, 1]
+    for bad in ("mix", "mix:a", "nope:1", "base:1", "adsib"):
         with pytest.raises(SystemExit):
             rule(bad)
 

@@ -11,10 +11,12 @@ import pytest
 
 from pagesieve.errors import ModelError
 from pagesieve.model import (
+    AD_EVIDENCE,
     DEFAULT_AD_WEIGHT,
     FEW_BLOCKS,
     SURE_AD,
     PageModel,
+    _founded_ads,
     _with_defaults,
     manifest_path,
 )
@@ -268,6 +270,55 @@ def test_a_block_pass_1_is_sure_is_an_advert_keeps_its_first_pass_scores(
     full = context_matrix(p1, page, region=fitted.region, cards=fitted.cards)
     assert not ctx[1].any() and full[1].any()
     np.testing.assert_array_equal(np.delete(ctx, 1, axis=0), np.delete(full, 1, axis=0))
+
+
+def test_pass_2_names_an_advert_only_on_first_pass_evidence() -> None:
+    """Own, card-mate or list-sibling first-pass ad score of at least `AD_EVIDENCE` founds an
+    advert; without, the next label wins and the row still sums to 1."""
+    width = len(context_feature_names(region=True, cards=True))
+    col = {n: i for i, n in enumerate(CONTEXT_FEATURE_NAMES)}
+    n = 5
+    p1 = np.tile([0.1, 0.6, 0.2, 0.0, 0.1], (n, 1))
+    p1[1, 3] = AD_EVIDENCE  # its own words
+    ctx = np.zeros((n, width))
+    ctx[2, col["card:ad"]] = AD_EVIDENCE  # its card's
+    ctx[3, col["siblings:ad"]] = AD_EVIDENCE  # its list's
+    ctx[4, col["card:ad"]] = ctx[4, col["siblings:ad"]] = AD_EVIDENCE - 0.01  # not quite
+    p2 = np.tile([0.05, 0.25, 0.0, 0.6, 0.1], (n, 1))
+    out = _founded_ads(p2, p1, ctx, cards=True)
+    assert out.argmax(axis=1).tolist() == [1, 3, 3, 3, 1]
+    np.testing.assert_allclose(out[1:4], p2[1:4])
+    np.testing.assert_allclose(out[[0, 4]], [[0.125, 0.625, 0.0, 0.0, 0.25]] * 2)
+    assert out[2, 3] == 0.6 and p2[0, 3] == 0.6  # the input is not changed
+    # a model without card features reads no card column (there, the region ones sit)
+    no_cards = _founded_ads(p2, p1, ctx, cards=False)
+    assert no_cards.argmax(axis=1).tolist() == [1, 3, 1, 3, 1]
+    # a row pass 2 gave wholly to ad takes pass 1's other scores
+    whole = np.tile([0.0, 0.0, 0.0, 1.0, 0.0], (n, 1))
+    np.testing.assert_allclose(_founded_ads(whole, p1, ctx, cards=True)[0],
+                               [0.1, 0.6, 0.2, 0.0, 0.1])
+
+
+def test_revise_drops_adverts_without_evidence(fitted: PageModel) -> None:
+    """Through `_revise`: where pass 1 saw no advert anywhere, a pass 2 that says ad for every
+    block names none, and the sure advert (`SURE_AD`) keeps pass 1's scores."""
+    page = read_page("\n\n".join(ARTICLE + FOOTER), kind="text")
+    n = len(page.blocks)
+    p1 = np.tile([0.8, 0.05, 0.05, 0.0, 0.1], (n, 1))
+    p1[2] = [0.1, 0.0, 0.0, 0.9, 0.0]
+    revised = np.tile([0.1, 0.0, 0.1, 0.5, 0.3], (n, 1))
+    assert fitted.cards  # the columns below are named as with the card part on
+    ctx, p2 = fitted._revise(p1, page, lambda c: revised.copy())
+    labels = p2.argmax(axis=1)
+    assert labels[2] == LABELS.index("ad")
+    # the sure advert is some blocks' list sibling or card mate: those may keep ad
+    cols = {n: i for i, n in enumerate(CONTEXT_FEATURE_NAMES)}
+    evidence = np.maximum(ctx[:, cols["siblings:ad"]], ctx[:, cols["card:ad"]])
+    unfounded = evidence < AD_EVIDENCE
+    unfounded[2] = False
+    assert unfounded.sum() >= n - 3
+    assert (labels[unfounded] == LABELS.index("boilerplate")).all()
+    np.testing.assert_allclose(p2.sum(axis=1), 1.0)
 
 
 def test_sure_adverts_on_a_real_path(fitted: PageModel) -> None:

@@ -4,8 +4,9 @@ Pass 1 reads one block (TF-IDF over its jieba words + its layout words) with a l
 regression. Pass 2 (`revise.py`) re-reads pass-1 probabilities of the block, its neighbours, its
 list siblings and the whole page with a second, calibrated logistic regression (a page of a few
 blocks, `FEW_BLOCKS`, has too little around them and keeps pass 1's scores, and so does a block
-pass 1 is sure is an advert, `SURE_AD`). Tokenizing happens
-before the pipeline, so the pickle holds only scikit-learn objects and plain containers.
+pass 1 is sure is an advert, `SURE_AD`; pass 2 names an advert only on the block's own or its
+card's or list's first-pass evidence, `AD_EVIDENCE`). Tokenizing happens before the pipeline,
+so the pickle holds only scikit-learn objects and plain containers.
 """
 
 from __future__ import annotations
@@ -36,12 +37,13 @@ from .modelfile import (
     manifest_path,
     sha256_file,
 )
-from .revise import context_feature_names, context_matrix
+from .revise import CONTEXT_FEATURE_NAMES, context_feature_names, context_matrix
 from .script import warm as script_warm
 from .types import LABELS, Label, Page, make_labels
 from .versions import installed_version
 
 __all__ = [
+    "AD_EVIDENCE",
     "DEFAULT_MODEL_PATH",
     "FEW_BLOCKS",
     "FORMAT_VERSION",
@@ -85,6 +87,40 @@ FEW_BLOCKS: Mapping[str, int] = MappingProxyType({"text": 4, "html": 1})
 #: (pass 1: 0.72, 0.78) but made a long forum post with shopping words an advert.
 SURE_AD = 0.8
 _AD = LABELS.index("ad")
+#: The revision pass calls a block an advert only when pass 1 gave that block, its card mates
+#: (``card:ad``) or its list siblings (``siblings:ad``) an ad score of at least this; otherwise
+#: the block's next label wins. labels.md defines an advert by what it sells: its words, or for
+#: a card's date or user line, its card's. Pass 2's tree-position features alone turned whole
+#: comment sections into adverts (a 163.com film board: pass 1 comment 0.5-0.95, ad < 0.1;
+#: pass 2 ad 0.6-0.9 from "after the main container, in a comment region"). Measured on the
+#: final scores of held-out fold models (`bench/posthoc_rules.py ... adsib:T`, README
+#: "Evaluation"), means over four fold seeds: ad precision 0.343 -> 0.389, recall 0.274 ->
+#: 0.259, macro-F1 0.669 -> 0.671, site-mean 0.681 -> 0.687; seed-like pages' ad precision
+#: 0.927 -> 0.949. At 0.3 recall fell further for no gain.
+AD_EVIDENCE = 0.2
+_SIBLINGS_AD = CONTEXT_FEATURE_NAMES.index("siblings:ad")
+_CARD_AD = CONTEXT_FEATURE_NAMES.index("card:ad")  # card columns follow the base ones
+
+
+def _founded_ads(p2: np.ndarray, p1: np.ndarray, ctx: np.ndarray, *, cards: bool) -> np.ndarray:
+    """`p2` with the ad score of every block it names an advert without first-pass evidence
+    (`AD_EVIDENCE`) set to 0 and the row renormalised, so that its next label wins (a row
+    with nothing left, where pass 2 put all its weight on ad, takes pass 1's other scores:
+    with so little ad evidence they hold most of pass 1's weight)."""
+    evidence = np.maximum(p1[:, _AD], ctx[:, _SIBLINGS_AD])
+    if cards:
+        evidence = np.maximum(evidence, ctx[:, _CARD_AD])
+    unfounded = (p2.argmax(axis=1) == _AD) & (evidence < AD_EVIDENCE)
+    if unfounded.any():
+        p2 = p2.copy()
+        p2[unfounded, _AD] = 0.0
+        empty = unfounded & (p2.sum(axis=1) <= 0.0)
+        p2[empty] = p1[empty]
+        p2[empty, _AD] = 0.0
+        p2[unfounded] /= p2[unfounded].sum(axis=1, keepdims=True)
+    return p2
+
+
 #: Whether a new model's pass 2 reads the card features (cards.py).
 DEFAULT_CARDS = True
 #: How many times an `ad` block weighs in the revision pass's fit. Ads are few in training, and
@@ -480,12 +516,13 @@ class PageModel:
         """Context features and final probabilities from the first pass's; `pass2` maps the
         former to the latter. A page of at most `FEW_BLOCKS` blocks (of its kind) keeps its
         first-pass scores, and no context column counts for it (none is given as a reason); so
-        does a block whose first-pass ad score is at least `SURE_AD`."""
+        does a block whose first-pass ad score is at least `SURE_AD`. An advert pass 2 names
+        without first-pass evidence (`AD_EVIDENCE`) takes its next label."""
         if len(p1) <= FEW_BLOCKS[page.kind]:
             width = len(context_feature_names(region=self.region, cards=self.cards))
             return np.zeros((len(p1), width)), p1
         ctx = context_matrix(p1, page, region=self.region, cards=self.cards)
-        p2 = pass2(ctx)
+        p2 = _founded_ads(pass2(ctx), p1, ctx, cards=self.cards)
         sure = p1[:, _AD] >= SURE_AD
         if sure.any():  # its own words decided it: no context column is a reason either
             p2[sure] = p1[sure]
