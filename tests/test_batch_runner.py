@@ -223,6 +223,25 @@ def test_an_existing_run_is_not_mixed_with_another(tmp_path: Path, model_path: P
     assert clean_command([inp], tmp_path / "o3", keep="content,spam", model=model_path) == 2
 
 
+def test_worker_counts_out_of_range_are_usage_errors(tmp_path: Path, model_path: Path) -> None:
+    from pagesieve.batch.runner import MAX_WORKERS_PER_CORE, default_workers
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.txt").write_text(page_text(1), encoding="utf-8")
+    too_many = MAX_WORKERS_PER_CORE * default_workers() + 1
+    for workers, says in ((too_many, "per core"), (-1, "at least 1")):
+        out = tmp_path / f"out{workers}"
+        with pytest.raises(RunError, match=says) as exc:
+            run(RunConfig(inputs=(str(inp),), outdir=out, workers=workers, model=model_path))
+        assert exc.value.exit_code == 2 and not out.exists()  # refused before anything ran
+        assert clean_command([inp], out, workers=workers, model=model_path) == 2
+    # 0 means all cores
+    done = run(RunConfig(inputs=(str(inp),), outdir=tmp_path / "o0", workers=0,
+                         model=model_path))
+    assert done.records == 1 and done.workers == default_workers()
+
+
 def test_output_paths_that_cannot_work_are_usage_errors_before_anything_runs(
     tmp_path: Path, model_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

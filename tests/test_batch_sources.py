@@ -159,6 +159,21 @@ def test_discover_leaves_out_excluded_paths_whether_they_exist_or_not(tmp_path: 
     assert len(discover([tmp_path / "rej.jsonl"], exclude=excluded)) == 1
 
 
+def test_discover_follows_symlinked_folders_once_and_ends_on_a_loop(tmp_path: Path) -> None:
+    crawl = tmp_path / "crawl"
+    (crawl / "day1").mkdir(parents=True)
+    (crawl / "day1" / "a.html").write_text("x")
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "b.html").write_text("x")
+    (inp / "day1").symlink_to(crawl / "day1")  # a crawl laid out with links
+    (inp / "again").symlink_to(crawl / "day1")  # the same folder twice: read once
+    (inp / "up").symlink_to(inp)  # a link back up the tree
+    units = discover([inp])
+    assert sorted(Path(p).name for u in units for p in u.paths) == ["a.html", "b.html"]
+    assert [u.key for u in discover([inp])] == [u.key for u in units]
+
+
 def test_discover_missing_input_and_unsupported_file(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="input not found"):
         discover([tmp_path / "nope"])

@@ -141,7 +141,7 @@ def clean(
     ] = False,
     keep: Annotated[str, typer.Option(help="Labels kept in `text`, comma-separated.")] = "content",
     workers: Annotated[
-        int | None, typer.Option(help="Worker processes (default: all cores).")
+        int | None, typer.Option(help="Worker processes (default: all cores; at most 4 a core).")
     ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Skip finished shards of an earlier run.")

@@ -61,6 +61,7 @@ from .writer import AtomicFile, ShardStore, encode_lines, write_json_atomic
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_SHARD_SIZE",
+    "MAX_WORKERS_PER_CORE",
     "RunConfig",
     "RunError",
     "RunSummary",
@@ -93,6 +94,26 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
+
+
+#: At most this many worker processes per core: the work is CPU-bound, so more only cost
+#: memory and start-up (``--workers 100000`` spawned for minutes before doing anything).
+MAX_WORKERS_PER_CORE = 4
+
+
+def _check_workers(workers: int | None) -> int:
+    """The worker count to use: None or 0 means all cores; negative or more than
+    `MAX_WORKERS_PER_CORE` per core is a usage error (exit 2) before anything starts."""
+    cores = default_workers()
+    if workers is None or workers == 0:
+        return cores
+    if workers < 0:
+        raise RunError(f"--workers must be at least 1 (0 or none: all {cores} cores)", 2)
+    if workers > MAX_WORKERS_PER_CORE * cores:
+        raise RunError(f"--workers {workers} is more than {MAX_WORKERS_PER_CORE} per core; "
+                       f"this machine gives the run {cores} cores: at most "
+                       f"{MAX_WORKERS_PER_CORE * cores}", 2)
+    return workers
 
 
 @dataclass(frozen=True)
@@ -918,6 +939,7 @@ def run(
     keep = normalize_keep(config.keep)
     if config.shard_size < 1 or config.batch_size < 1:
         raise RunError("shard and batch sizes must be at least 1", 2)
+    workers = _check_workers(config.workers)
     config = replace(config, keep=keep)
     from ..modelfile import default_model_path
 
@@ -939,7 +961,6 @@ def run(
     if config.resume:
         _check_unchanged(units, store, files)
     _prepare(config, store, _settings(config, model_path))
-    workers = config.workers if config.workers and config.workers > 0 else default_workers()
     runner = _Runner(config, units, store, model_path, workers, worker_target or _worker_main,
                      files)
     if on_start is not None:

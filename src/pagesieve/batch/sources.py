@@ -148,13 +148,18 @@ def _unit_key(name: str, identity: str) -> str:
 def _walk(root: str, excluded: frozenset[str] = frozenset()) -> Iterator[str]:
     """Files under `root`, sorted, hidden files and folders left out, and folders whose real
     path is in `excluded` (with all under them); excluded files are left out by `discover`,
-    which takes every file's real path anyway."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d for d in dirnames
-            if not d.startswith(".")
-            and os.path.realpath(os.path.join(dirpath, d)) not in excluded
-        )
+    which takes every file's real path anyway. Symlinked folders are followed (a crawl laid
+    out with links must not silently yield nothing), each real folder once, so a link back up
+    the tree ends the walk instead of looping."""
+    walked = {os.path.realpath(root)}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        keep = []
+        for d in sorted(dirnames):
+            real = os.path.realpath(os.path.join(dirpath, d))
+            if not d.startswith(".") and real not in excluded and real not in walked:
+                walked.add(real)
+                keep.append(d)
+        dirnames[:] = keep
         for name in sorted(filenames):
             if not name.startswith("."):
                 yield os.path.join(dirpath, name)
@@ -167,7 +172,8 @@ def discover(
 ) -> list[InputUnit]:
     """Expand files and folders into units, in a stable order.
 
-    Folders are walked recursively; files with other suffixes inside folders are ignored. A file
+    Folders are walked recursively, through symlinked folders (each real folder once); files
+    with other suffixes inside folders are ignored. A file
     named explicitly with an unknown suffix becomes an ``unsupported`` unit (one reject), and a
     path that does not exist raises `FileNotFoundError` before anything runs. Folder walks leave
     out the paths in `exclude` (and all under them): a run's own output folder and rejects file,
