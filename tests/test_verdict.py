@@ -78,3 +78,22 @@ def test_normalize_keep_refuses_no_labels() -> None:
     for keep in (",", " , ", "", []):
         with pytest.raises(ValueError, match="at least one label"):
             normalize_keep(keep)
+
+
+def test_the_api_and_the_cli_check_keep_alike() -> None:
+    """One rule for --keep and the API's ``keep``: the same labels pass, the same errors say
+    the same thing, and an unknown label is echoed at most 200 characters long."""
+    from pagesieve.service.schemas import parse_keep
+
+    assert parse_keep("comment, content,comment") == normalize_keep("comment, content,comment")
+    assert parse_keep(["content", " ", "ad"]) == ("content", "ad") == normalize_keep(
+        ["content", " ", "ad"])
+    for bad in ("content,spam", ["x" * 10_000], ",", []):
+        with pytest.raises(ValueError) as api:
+            parse_keep(bad)
+        with pytest.raises(ValueError) as cli:
+            normalize_keep(bad)
+        assert str(api.value) == str(cli.value)
+        assert len(str(cli.value)) < 300
+    with pytest.raises(ValueError, match="list of labels or a comma-separated string"):
+        parse_keep(["content", 5])

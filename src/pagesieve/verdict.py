@@ -18,13 +18,15 @@ SPAM_MIN_AD_CHARS = 60
 
 
 def normalize_keep(keep: Iterable[str] | str) -> tuple[str, ...]:
-    """``"content,comment"`` or an iterable to a checked tuple; unknown labels are an error, and
-    so is naming none (``","``), which would keep no text at all, as the API also refuses."""
+    """``"content,comment"`` or an iterable to a checked tuple; unknown labels are an error
+    (named, up to 200 characters: an API body may be large), and so is naming none (``","``),
+    which would keep no text at all. The CLI's --keep and the API's ``keep`` both come here."""
     items = keep.split(",") if isinstance(keep, str) else list(keep)
     out = tuple(dict.fromkeys(k.strip() for k in items if k.strip()))
     bad = [k for k in out if k not in LABELS]
     if bad:
-        raise ValueError(f"unknown label(s) {', '.join(bad)}; labels are {', '.join(LABELS)}")
+        raise ValueError(f"unknown label(s) in keep: {', '.join(bad)[:200]}; "
+                         f"labels are {', '.join(LABELS)}")
     if not out:
         raise ValueError(f"keep must name at least one label of {', '.join(LABELS)}")
     return out

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..types import LABELS, LabelName
+from ..verdict import normalize_keep
 from .feedback import MAX_TEXT_CHARS
 
 __all__ = [
@@ -32,23 +33,15 @@ Name = Annotated[str, Field(max_length=MAX_NAME_CHARS)]
 
 
 def parse_keep(value: Any) -> tuple[str, ...] | None:
-    """``["content","comment"]`` or ``"content,comment"`` to a tuple of known labels."""
+    """``["content","comment"]`` or ``"content,comment"`` to a tuple of known labels: the JSON
+    shape is checked here, the labels by `verdict.normalize_keep`, as for the CLI's --keep."""
     if value is None:
         return None
-    if isinstance(value, str):
-        items = [v.strip() for v in value.split(",") if v.strip()]
-    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-        items = [v.strip() for v in value]
-    else:
-        raise ValueError("keep must be a list of labels or a comma-separated string")
-    unknown = [v for v in items if v not in LABELS]
-    if unknown:
-        raise ValueError(
-            f"unknown label(s) in keep: {', '.join(unknown)[:200]}; expected {', '.join(LABELS)}"
-        )
-    if not items:
-        raise ValueError("keep must name at least one label")
-    return tuple(dict.fromkeys(items))
+    if isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(v, str) for v in value)
+    ):
+        return normalize_keep(value)
+    raise ValueError("keep must be a list of labels or a comma-separated string")
 
 
 class _Keep(BaseModel):
