@@ -173,12 +173,12 @@ def discover(
     """Expand files and folders into units, in a stable order.
 
     Folders are walked recursively, through symlinked folders (each real folder once); files
-    with other suffixes inside folders are ignored. A file
-    named explicitly with an unknown suffix becomes an ``unsupported`` unit (one reject), and a
-    path that does not exist raises `FileNotFoundError` before anything runs. Folder walks leave
-    out the paths in `exclude` (and all under them): a run's own output folder and rejects file,
-    which must not be read back as input, whether they exist yet (a resume) or not (a first
-    run), so that both runs see the same inputs.
+    with other suffixes inside folders are ignored. A file named explicitly with an unknown
+    suffix becomes an ``unsupported`` unit (one reject), and a path that does not exist raises
+    `FileNotFoundError` before anything runs. Folder walks leave out the paths in `exclude`
+    (and all under them): a run's own output folder and rejects file, which must not be read
+    back as input, whether they exist yet (a resume) or not (a first run), so that both runs
+    see the same inputs.
     """
     excluded = frozenset(os.path.realpath(p) for p in exclude)
     units: list[InputUnit] = []
