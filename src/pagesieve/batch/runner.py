@@ -183,8 +183,6 @@ class _ShardEnd:
     shard: str
     unit: str
     n_batches: int
-    #: The unit's file-list digest (`_unit_files`), recorded in the shard's marker.
-    files: str = ""
 
 
 @dataclass(frozen=True)
@@ -218,12 +216,8 @@ def _plan(
     shard_size: int,
     batch_size: int,
     limits: Limits,
-    files: dict[str, str] | None = None,
 ) -> Iterator[_Event]:
-    """Batches, shard ends and unit ends, in input order, reading each input only as needed.
-
-    `files` maps unit keys to their file-list digests, passed on to the shard ends."""
-    files = files or {}
+    """Batches, shard ends and unit ends, in input order, reading each input only as needed."""
     batch_id = 0
     for unit in units:
         done = store.unit_done(unit.key)
@@ -265,7 +259,7 @@ def _plan(
                 yield _Batch(batch_id, unit.key, name, n_batches, batch)
                 batch_id += 1
                 n_batches += 1
-            yield _ShardEnd(name, unit.key, n_batches, files.get(unit.key, ""))
+            yield _ShardEnd(name, unit.key, n_batches)
         yield _UnitEnd(unit.key, tuple(names))
 
 
@@ -479,7 +473,6 @@ class _OpenShard:
     file: AtomicFile | None = None
     next_seq: int = 0
     n_batches: int | None = None
-    files: str = ""
     buffered: dict[int, tuple[bytes, list[dict[str, Any]], int, int]] = field(default_factory=dict)
     rejects: list[dict[str, Any]] = field(default_factory=list)
     records: int = 0
@@ -660,8 +653,8 @@ class _Runner:
         if shard.n_batches is not None and shard.next_seq == shard.n_batches:
             stats: dict[str, Any] = {"records": shard.records, "rejects": len(shard.rejects),
                                      "skipped": shard.skipped}
-            if shard.files:
-                stats["files"] = shard.files
+            if self.files.get(shard.unit):  # the unit's file-list digest (`_unit_files`)
+                stats["files"] = self.files[shard.unit]
             self.store.finish_shard(shard.name, shard.file, shard.rejects, stats)
             del self.shards[shard.name]
             self.summary.shards += 1
@@ -691,7 +684,6 @@ class _Runner:
         elif isinstance(ev, _ShardEnd):
             shard = self.shards[ev.shard]
             shard.n_batches = ev.n_batches
-            shard.files = ev.files
             self._flush(shard)
         elif isinstance(ev, _UnitEnd):
             unit = self.units_open.setdefault(ev.unit, _OpenUnit(ev.unit))
@@ -733,7 +725,7 @@ class _Runner:
     def run(self, progress: _Progress) -> RunSummary:
         started = time.monotonic()
         plan = _plan(self.units, self.store, shard_size=self.c.shard_size,
-                     batch_size=self.c.batch_size, limits=self.c.limits, files=self.files)
+                     batch_size=self.c.batch_size, limits=self.c.limits)
         plan_done = False
         # start workers only once there is work: a finished run resumes without loading a model
         while not self.ready and not plan_done:
