@@ -41,7 +41,8 @@ the run goes on. Cases that exist only on one surface are tested where they live
                                                 c11-cut-mid-char; test_segment_html::test_60000_*,
                                                 test_page_cut_mid_tag; test_decode::*mid_character
 12  PDF/PNG/gzip as text/html; chunked; bomb     c12-pdf, c12-png, c12-gzip, c12-chunk-encoded,
-                                                c12-gzip-bomb; test_decode::test_binary_formats_*,
+                                                c12-chunked-whole, c12-gzip-bomb;
+                                                test_decode::test_binary_formats_*,
                                                 test_batch_sources::test_warc_payload_encodings_*
 13  frameset, noscript-only, empty SPA shell    c13-frameset, c13-noscript-only, c13-spa-shell
 14  5 MB unpunctuated Chinese, one line         c14-5mb-one-line (block kept whole, tokenizer
@@ -51,7 +52,8 @@ the run goes on. Cases that exist only on one surface are tested where they live
                                                 test_classify::test_property_scores_in_range_*
 16  truncated .warc.gz, LF-only headers, wrong  test_batch_sources::test_truncated_warc_gz_*,
     Content-Length, request/metadata/revisit    test_warc_lf_only_http_headers_*,
-                                                test_warc_responses_are_pages_and_other_*;
+                                                test_warc_responses_are_pages_and_other_*,
+                                                test_warc_a_content_length_too_long_*;
                                                 test_batch_runner::test_clean_records_match_*
 17  JSONL: broken, BOM, two objects, null, NaN,  test_batch_sources::test_jsonl_good_lines_*;
     100k-deep nesting                           test_jsonl_cases_through_clean (here)
@@ -63,7 +65,8 @@ the run goes on. Cases that exist only on one surface are tested where they live
                                                 test_service_load (bench, bad bodies mixed in)
 20  tampered model; pickle with a payload       test_model::test_save_load_roundtrip_and_tamper,
                                                 test_cli::test_tampered_model_is_refused,
-                                                test_tampered_model_through_every_surface (here)
+                                                test_tampered_model_through_every_surface,
+                                                test_tampered_or_missing_model_stops_clean_*
 ==  ==========================================  ================================================
 """
 
@@ -132,6 +135,17 @@ def _nested(depth: int) -> bytes:
 def _cut_mid_char() -> bytes:
     data = _html(f"<p>{ZH}</p><p>结尾文字</p>").encode()
     return data[: data.index("尾".encode()) + 1]
+
+
+def _chunked(body: bytes, size: int = 40) -> bytes:
+    """`body` in HTTP chunked transfer coding, chunks of `size` bytes."""
+    parts = [body[i:i + size] for i in range(0, len(body), size)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in parts) + b"0\r\n\r\n"
+
+
+def _check_dechunked(rec: dict[str, Any]) -> None:
+    has(ZH, "结尾文字")(rec)
+    assert not any(b["text"] in ("28", "0") for b in rec["blocks"]), texts(rec)
 
 
 def _check_60000(rec: dict[str, Any]) -> None:
@@ -207,6 +221,8 @@ CASES = [
     Case("c12-png", b"\x89PNG\r\n\x1a\n" + bytes(2048), error="PNG"),
     Case("c12-gzip", gzip.compress(_html(f"<p>{ZH}</p>").encode()), error="gzip"),
     Case("c12-chunk-encoded", b"1f4\r\n" + _html(f"<p>{ZH}</p>").encode(), check=has(ZH)),
+    Case("c12-chunked-whole", _chunked(_html(f"<p>{ZH}</p><p>结尾文字</p>").encode()),
+         check=_check_dechunked),
     Case("c12-gzip-bomb", gzip.compress(b"\x00" * 30_000_000, 9), error="gzip"),
     Case("c13-frameset",
          b'<html><frameset cols="50%,50%"><frame src="a.html"><frame src="b.html"></frameset>'
@@ -466,3 +482,32 @@ def test_tampered_model_through_every_surface(tmp_path: Path) -> None:
         assert r.status_code == 503 and "model" in r.json()["reason"]
         assert c.post("/v1/classify", json={"text": ZH}).status_code == 503
         assert c.get("/healthz").status_code == 200
+    from pagesieve.service.cli_commands import serve_command
+
+    assert serve_command(model=bad, database_url=f"sqlite:///{tmp_path / 'f.db'}") == 3
+
+
+def test_tampered_or_missing_model_stops_clean_with_exit_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`clean` stops as `classify` does (exit 3, one line), and leaves nothing that would make
+    the same command ask for --resume once the model is fixed."""
+    from pagesieve.batch.cli_commands import clean_command
+    from pagesieve.model import default_model_path, manifest_path
+
+    src = default_model_path()
+    if not src.is_file():
+        pytest.skip(f"no model at {src}")
+    bad = tmp_path / "m.joblib"
+    bad.write_bytes(src.read_bytes() + b"\x00")
+    shutil.copy(manifest_path(src), manifest_path(bad))
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.txt").write_text(ZH, encoding="utf-8")
+    out = tmp_path / "out"
+    assert clean_command([inp], out, workers=1, model=bad, progress=False) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("pagesieve: error: ") and "Traceback" not in err
+    assert clean_command([inp], tmp_path / "out2", model=tmp_path / "absent.joblib") == 3
+    assert clean_command([inp], out, workers=1, progress=False) == 0  # no --resume needed
+    assert (out / "_SUCCESS").is_file()

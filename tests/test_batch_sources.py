@@ -560,3 +560,58 @@ def test_warc_target_uri_in_angle_brackets_is_read_without_them(tmp_path: Path) 
     path.write_bytes(w.bytes())
     assert [p.url for p in pages_of(list(iter_warc(str(path))))] == [
         "http://example.com/a?x=1", "http://example.com/b"]
+
+
+def _overrun_warc(extra: int) -> list[bytes]:
+    """Four response records; the second claims `extra` more bytes than it holds."""
+    def rec(n: int) -> bytes:
+        return raw_record(f"http://e/{n}", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+                          + PAGE.format(n=n).encode())
+
+    second = rec(2)
+    size = len(second.split(b"\r\n\r\n", 1)[1]) - 4
+    second = second.replace(f"Content-Length: {size}".encode(),
+                            f"Content-Length: {size + extra}".encode())
+    return [rec(1), second, rec(3), rec(4)]
+
+
+@pytest.mark.parametrize("extra", [40, 400, 5000])  # into the next record, past it, past the end
+@pytest.mark.parametrize("packing", ["plain", "gzip members"])
+def test_warc_a_content_length_too_long_loses_no_record(
+    tmp_path: Path, extra: int, packing: str
+) -> None:
+    """The reader would take the next records as the payload's tail (silently lost): the record
+    is cut where the next one starts, and reading goes on there."""
+    recs = _overrun_warc(extra)
+    path = tmp_path / ("o.warc" if packing == "plain" else "o.warc.gz")
+    path.write_bytes(b"".join(recs) if packing == "plain"
+                     else b"".join(gzip.compress(r) for r in recs))
+    items = list(iter_warc(str(path)))
+    assert kinds(items) == ["SourceRecord"] * 4
+    assert [(p.url, p.data) for p in pages_of(items)] == [
+        (f"http://e/{n}", PAGE.format(n=n).encode()) for n in (1, 2, 3, 4)
+    ]
+
+
+def test_warc_a_content_length_too_long_in_one_gzip_stream_is_a_reject(tmp_path: Path) -> None:
+    """One gzip stream for the whole file cannot be re-read from the swallowed record: the
+    loss is recorded, the overlong record is kept cut at its real end."""
+    path = tmp_path / "o.warc.gz"
+    path.write_bytes(gzip.compress(b"".join(_overrun_warc(400))))
+    items = list(iter_warc(str(path)))
+    [rej] = rejects_of(items)
+    assert "runs into the records after it" in rej.reason and rej.url is None
+    assert [(p.url, p.data) for p in pages_of(items)] == [
+        (f"http://e/{n}", PAGE.format(n=n).encode()) for n in (1, 2)
+    ]
+
+
+def test_warc_a_page_quoting_a_warc_header_is_not_cut(tmp_path: Path) -> None:
+    """Only the end of a record followed by a WARC version line and a WARC-Type header cuts."""
+    quoting = ("<html><body><pre>\r\n\r\nWARC/1.0\r\nContent-Length: 12\r\n</pre>"
+               "<p>一份 WARC 文件的样子</p></body></html>").encode()
+    w = raw_record("http://e/q", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + quoting)
+    path = tmp_path / "q.warc"
+    path.write_bytes(w + _overrun_warc(0)[0])
+    pages = pages_of(list(iter_warc(str(path))))
+    assert len(pages) == 2 and (pages[0].url, pages[0].data) == ("http://e/q", quoting)

@@ -29,7 +29,7 @@ from w3lib.encoding import (
 from .errors import DecodeError
 from .types import Kind
 
-__all__ = ["Decoded", "clean_text", "decode", "sniff_kind"]
+__all__ = ["Decoded", "clean_text", "dechunk", "decode", "sniff_kind"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +249,37 @@ def sniff_kind(text: str) -> Kind:
     return "html" if len(tags) >= 4 and closing >= 1 else "text"
 
 
+def dechunk(body: bytes) -> bytes | None:
+    """Undo HTTP chunked transfer coding; None when the body is not chunked after all (every
+    chunk whole, up to the last, empty one)."""
+    out: list[bytes] = []
+    pos = 0
+    while True:
+        nl = body.find(b"\n", pos, pos + 1024)
+        if nl < 0:
+            return None
+        size_field = body[pos:nl].split(b";", 1)[0].strip()
+        if not size_field or len(size_field) > 16:
+            return None
+        try:
+            size = int(size_field, 16)
+        except ValueError:
+            return None
+        pos = nl + 1
+        if size == 0:
+            return b"".join(out)
+        if pos + size > len(body):
+            return None
+        out.append(body[pos:pos + size])
+        pos += size
+        if body.startswith(b"\r\n", pos):
+            pos += 2
+        elif body.startswith(b"\n", pos):
+            pos += 1
+        else:
+            return None
+
+
 def decode(data: bytes, *, http_charset: str | None = None) -> Decoded:
     """Decode page bytes. Raises `DecodeError` for binary (PDF, PNG, gzip...) input."""
     data = bytes(data)
@@ -269,7 +300,13 @@ def decode(data: bytes, *, http_charset: str | None = None) -> Decoded:
         return _finish(data, utf16, _loose(data, utf16), notes)
 
     if _CHUNKED_RE.match(data, 0, 64):
-        notes.append("payload looks still chunk-encoded (a hex length line before the markup)")
+        plain = dechunk(data)
+        if plain is None:
+            notes.append("payload looks still chunk-encoded (a hex length line before the "
+                         "markup), but its chunks do not add up: read as it is")
+        else:
+            data = plain
+            notes.append("payload was still chunk-encoded (HTTP transfer coding): undone")
     declared = _declarations(data, http_charset, notes)
 
     if data.isascii():

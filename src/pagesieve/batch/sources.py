@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, Literal
 
+from ..decode import dechunk
 from ..limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
@@ -52,6 +53,10 @@ _CONTAINER_SUFFIXES: dict[str, UnitKind] = {
 #: HTTP content types read as pages; other non-``text/*`` responses are skipped, not rejected.
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml", "text/xml"})
 _GZIP_MAGIC = b"\x1f\x8b"
+#: The end of one WARC record and the head of the next: found inside a payload, it means the
+#: record's Content-Length ran past its end (`_Overrun`).
+_NEXT_RECORD = re.compile(rb"(?:\r?\n){2}WARC/1\.[01]\r?\n")
+_WARC_TYPE = re.compile(rb"\nWARC-Type:", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,36 +465,6 @@ def _unbrotli(data: bytes, cap: int) -> bytes:
     return bytes(out)
 
 
-def _dechunk(body: bytes) -> bytes | None:
-    """Undo HTTP chunked transfer coding; None when the body is not chunked after all."""
-    out: list[bytes] = []
-    pos = 0
-    while True:
-        nl = body.find(b"\n", pos, pos + 1024)
-        if nl < 0:
-            return None
-        size_field = body[pos:nl].split(b";", 1)[0].strip()
-        if not size_field or len(size_field) > 16:
-            return None
-        try:
-            size = int(size_field, 16)
-        except ValueError:
-            return None
-        pos = nl + 1
-        if size == 0:
-            return b"".join(out)
-        if pos + size > len(body):
-            return None
-        out.append(body[pos:pos + size])
-        pos += size
-        if body.startswith(b"\r\n", pos):
-            pos += 2
-        elif body.startswith(b"\n", pos):
-            pos += 1
-        else:
-            return None
-
-
 def _decode_payload(body: bytes, headers: Any, cap: int) -> bytes:
     """Undo chunking and Content-Encoding that crawlers left in place, with a bomb cap.
 
@@ -500,7 +475,7 @@ def _decode_payload(body: bytes, headers: Any, cap: int) -> bytes:
     te = (headers.get("Transfer-Encoding") or "").lower() if headers is not None else ""
     ce = (headers.get("Content-Encoding") or "").lower() if headers is not None else ""
     if "chunked" in te:
-        plain = _dechunk(body)
+        plain = dechunk(body)
         if plain is not None:
             body = plain
     codings = [c.strip() for c in ce.split(",") if c.strip() and c.strip() != "identity"]
@@ -597,6 +572,39 @@ def _next_member(fh: IO[bytes], after: int) -> int | None:
         pos += max(1, len(window) - 2)
 
 
+@dataclass(frozen=True, slots=True)
+class _Overrun:
+    """A record whose declared Content-Length ran into the records after it: `item` is the
+    record cut at its real end; reading goes on from the record it ran into."""
+
+    item: SourceRecord | Reject
+
+
+def _embedded_record(body: bytes) -> int | None:
+    """Where a payload holds the end of its record and the head of another, or None."""
+    for m in _NEXT_RECORD.finditer(body):
+        if _WARC_TYPE.search(body, m.end() - 1, m.end() + 2048):
+            return m.start()
+    return None
+
+
+def _record_after(fh: IO[bytes], gz: bool, offset: int) -> int | None:
+    """Offset of the record after the one at `offset` (its gzip member, or its ``WARC/1.x``
+    line), read from the file itself: where a record that claims too many bytes really ends."""
+    if gz:
+        return _next_member(fh, offset + 1)
+    pos = offset + 1
+    while True:
+        fh.seek(pos)
+        window = fh.read(1 << 20)
+        m = _NEXT_RECORD.search(window)
+        if m is not None and _WARC_TYPE.search(window, m.end() - 1, m.end() + 2048):
+            return pos + m.end() - len(m.group().lstrip(b"\r\n"))
+        if len(window) < 1 << 20:
+            return None
+        pos += len(window) - 4096  # a head cut by the window is found in the next one
+
+
 def iter_warc(
     path: str,
     limits: Limits = DEFAULT_LIMITS,
@@ -606,8 +614,10 @@ def iter_warc(
     """Response (and resource) records of a `.warc[.gz]`, read with FastWARC in quirks mode.
 
     Quirks mode copes with LF-only headers and wrong Content-Length values. What it passes over
-    silently is checked here: a record shorter than it says is a reject, and the gzip members
-    after the last good record are verified so a truncated tail is reported, not dropped.
+    silently is checked here: a record shorter than it says is a reject; a record longer than it
+    says (its payload holds the next record's head) is cut there and reading goes on at that
+    record, which the reader would have skipped; and the gzip members after the last good record
+    are verified so a truncated tail is reported, not dropped.
     """
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
@@ -630,6 +640,7 @@ def iter_warc(
             last_pos = start
             last_reject: int | None = None
             failure: str | None = None
+            restart: int | None = None
             try:
                 fh.seek(start)
                 for record in ArchiveIterator(
@@ -638,11 +649,26 @@ def iter_warc(
                     n_records += 1
                     last_pos = int(record.stream_pos)
                     item = _warc_item(path, record, WarcRecordType, limits)
+                    if isinstance(item, _Overrun):
+                        item = item.item
+                        nxt = _record_after(fh, gz, last_pos) if seekable else None
+                        if nxt is not None and nxt > last_pos:
+                            restart = nxt
+                        else:  # one gzip stream for the whole file: no member to seek to
+                            yield Reject(path, last_pos, "the Content-Length of the record "
+                                         "here runs into the records after it (kept cut at its "
+                                         "real end); those could not be found again in one "
+                                         "gzip stream and were skipped")
                     last_reject = item.offset if isinstance(item, Reject) else None
                     if item is not None:
                         yield item
+                    if restart is not None:
+                        break
             except Exception as exc:
                 failure = f"{exc.__class__.__name__}: {exc}"
+            if restart is not None and failure is None:
+                start = restart
+                continue
             problem: tuple[int, str, bool] | None = None
             if gz and seekable:
                 try:
@@ -676,7 +702,9 @@ def _size(fh: IO[bytes]) -> int:
         return 0
 
 
-def _warc_item(path: str, record: Any, types: Any, limits: Limits) -> Item | None:
+def _warc_item(
+    path: str, record: Any, types: Any, limits: Limits
+) -> Item | _Overrun | None:
     offset = int(record.stream_pos)
     rtype = record.record_type
     if rtype not in (types.response, types.resource):
@@ -717,9 +745,21 @@ def _warc_item(path: str, record: Any, types: Any, limits: Limits) -> Item | Non
         body = record.reader.read(remaining)
     except Exception as exc:
         return Reject(path, offset, f"record unreadable: {exc}", url=url, record_id=rid)
+    cut = _embedded_record(body)
+    if cut is not None:  # too long a Content-Length: the record really ends at `cut`
+        return _Overrun(_payload_item(path, offset, url, rid, body[:cut], http, kind, headers,
+                                      limits))
     if len(body) < remaining:
         return Reject(path, offset, f"record cut short: {len(body):,} of {remaining:,} payload "
                       "bytes (file truncated?)", url=url, record_id=rid)
+    return _payload_item(path, offset, url, rid, body, http, kind, headers, limits)
+
+
+def _payload_item(
+    path: str, offset: int, url: str | None, rid: str | None, body: bytes, http: Any,
+    kind: PageKind, headers: Any, limits: Limits,
+) -> SourceRecord | Reject:
+    """The page of a response's payload (its content encoding undone), or why not."""
     try:
         body = _decode_payload(body, http, limits.max_bytes)
     except _TooBig:
