@@ -261,7 +261,7 @@ def test_output_paths_that_cannot_work_are_usage_errors_before_anything_runs(
         ([folder], out, folder / "feed.jsonl", "would overwrite it"),  # ... one in a folder
         ([victim], out, a_dir, "is a folder"),
         ([victim], a_file, None, "exists and is not a folder"),
-        ([victim], a_file / "sub", None, "cannot create the output folder"),
+        ([victim], a_file / "sub", None, "cannot write to the output folder"),
         ([folder], folder, None, "output folder"),  # the output folder is an input
     ]
     for inputs, outdir, rejects, message in cases:
@@ -273,6 +273,36 @@ def test_output_paths_that_cannot_work_are_usage_errors_before_anything_runs(
     assert victim.read_text(encoding="utf-8") == original
     assert (folder / "feed.jsonl").read_text(encoding="utf-8") == original
     assert a_file.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_an_output_folder_or_rejects_file_that_cannot_be_written_is_one_line(
+    tmp_path: Path, model_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A read-only place (simulated: the tests may run as root, whom modes do not stop): exit 2
+    and one line before any page, not a traceback, nor a failure after all the work."""
+    from pagesieve.batch import runner
+
+    inp = tmp_path / "in.txt"
+    inp.write_text(page_text(1), encoding="utf-8")
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(runner.os, "access",
+                        lambda p, mode: False if Path(p) == ro else real_access(p, mode))
+    code = clean_command([inp], tmp_path / "out", workers=1, rejects=ro / "r.jsonl",
+                         model=model_path)
+    err = capsys.readouterr().err
+    assert code == 2 and f"cannot write to {ro}" in err and len(err.splitlines()) == 1, err
+
+    def read_only(*_: Any) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(runner, "write_json_atomic", read_only)
+    code = clean_command([inp], tmp_path / "out", workers=1, model=model_path)
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot write to the output folder" in err, err
+    assert "Read-only file system" in err and "Traceback" not in err
 
 
 def test_a_run_never_reads_its_own_output_inside_an_input_folder(

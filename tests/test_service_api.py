@@ -722,7 +722,7 @@ def test_serve_command_refuses_bad_options(tmp_path: Path) -> None:
     assert serve_command(workers=0) == 2
     assert serve_command(max_body_bytes=0) == 2
     assert serve_command(port=70000) == 2
-    assert serve_command(model=tmp_path / "absent.joblib") == 2
+    assert serve_command(model=tmp_path / "absent.joblib") == 3  # as classify: model missing
     assert serve_command(review_dir=tmp_path / "absent") == 2
 
 

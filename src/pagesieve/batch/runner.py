@@ -80,6 +80,11 @@ _RETRIES = 2
 _IN_FLIGHT = 2
 
 
+#: Exit code of a run that cannot load its model (missing, tampered, incompatible), as
+#: `pagesieve classify` has it.
+MODEL_EXIT_CODE = 3
+
+
 class RunError(Exception):
     """A run that cannot start or had to stop; the message is for a person."""
 
@@ -354,11 +359,11 @@ def _worker_main(
     try:
         model = load_model(model_path)
     except PagesieveError as exc:
-        conn.send(("fatal", None, f"{exc.__class__.__name__}: {exc}"))
+        conn.send(("fatal", "model", f"{exc.__class__.__name__}: {exc}"))
         return
     except Exception as exc:  # an incompatible or broken model file
-        conn.send(("fatal", None, f"could not load the model {model_path}: "
-                                  f"{exc.__class__.__name__}: {exc}"))
+        conn.send(("fatal", "model", f"could not load the model {model_path}: "
+                                     f"{exc.__class__.__name__}: {exc}"))
         return
     # The model and the modules live as long as the worker: keep the cyclic collector from
     # rescanning them (freeze), and run it less often on the many short-lived token lists a page
@@ -625,7 +630,8 @@ class _Runner:
             w.ready = True
             return
         if kind == "fatal":
-            raise RunError(f"worker could not start: {msg[2]}", 2)
+            raise RunError(f"worker could not start: {msg[2]}",
+                           MODEL_EXIT_CODE if msg[1] == "model" else 2)
         _, batch_id, data, rejects, n_records, n_skipped = msg
         batch = self.inflight.pop(batch_id)
         w.batches.remove(batch)  # its oldest: a worker answers its batches in order
@@ -867,6 +873,9 @@ def _check_paths(config: RunConfig) -> None:
         return
     if rej.is_dir():
         raise RunError(f"--rejects {rej} is a folder; name a file", 2)
+    where = next((q for q in (rej, *rej.parents) if q.exists()), None)
+    if where is not None and not os.access(where, os.W_OK):
+        raise RunError(f"--rejects {rej}: cannot write to {where}", 2)
     rej_real = os.path.realpath(rej)
     if rej_real == out_real:
         raise RunError(f"--rejects {rej} is the output folder; name a file", 2)
@@ -912,10 +921,10 @@ def _prepare(config: RunConfig, store: ShardStore, settings: dict[str, Any]) -> 
         store.remove_temp_files()
     try:
         config.outdir.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(store.run_path, settings)
     except OSError as exc:
-        raise RunError(f"cannot create the output folder {config.outdir}: "
+        raise RunError(f"cannot write to the output folder {config.outdir}: "
                        f"{exc.strerror or exc}", 2) from None
-    write_json_atomic(store.run_path, settings)
 
 
 def run(
@@ -937,7 +946,7 @@ def run(
 
     model_path = Path(config.model) if config.model is not None else default_model_path()
     if not model_path.is_file():
-        raise RunError(f"model file not found: {model_path}", 2)
+        raise RunError(f"model file not found: {model_path}", MODEL_EXIT_CODE)
     _check_paths(config)
     store = ShardStore(config.outdir, gzip=config.gzip)
     # A fresh run over inputs that exist will need workers (a resumed one may not: see
@@ -961,6 +970,10 @@ def run(
     progress = _Progress(show)
     try:
         summary = runner.run(progress)
+    except RunError:
+        if not config.resume and runner.summary.pages == 0:
+            store.forget_empty_run()
+        raise
     except OSError as exc:
         raise RunError(
             f"run stopped: {exc}. Finished shards are safe; fix the cause and rerun with "

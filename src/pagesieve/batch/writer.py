@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -190,6 +191,19 @@ class ShardStore:
         return self.state.exists() or self.success_path.exists() or any(
             p.name.startswith("part-") for p in self.outdir.iterdir()
         )
+
+    def forget_empty_run(self) -> bool:
+        """Remove the state of a run that wrote nothing (it stopped before its first page: a
+        model that would not load), so the same command starts afresh instead of asking for
+        --resume. False, and nothing removed, if anything but the run's settings is there."""
+        if not self.state.is_dir() or self.success_path.exists() or any(
+            p.name.startswith(("part-", TMP_PREFIX)) for p in self.outdir.iterdir()
+        ):
+            return False
+        if any(p.is_file() and p != self.run_path for p in self.state.rglob("*")):
+            return False
+        shutil.rmtree(self.state, ignore_errors=True)
+        return not self.state.exists()
 
     def remove_temp_files(self) -> int:
         """Delete temp files a killed run left behind; the count removed."""

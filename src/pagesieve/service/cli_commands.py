@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..errors import ModelError
 from .app import DEFAULT_MAX_BODY_BYTES
 
 __all__ = ["serve_command"]
@@ -30,6 +31,14 @@ def _check_settings(database_url: str | None) -> None:
     FeedbackStore(database_url).dispose()
 
 
+def _check_model(model: str | Path | None) -> None:
+    """Load the model the app will serve (raises `ModelError`): a tampered or incompatible file
+    stops `serve` with one line, instead of a server whose every answer is a 503."""
+    from ..model import load_model
+
+    load_model(Path(model) if model is not None else None)
+
+
 def serve_command(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -40,7 +49,9 @@ def serve_command(
     review_dir: str | Path | None = None,
     log_level: str = "info",
 ) -> int:
-    """Serve until interrupted. Returns a process exit code (2: bad option, 1: could not start)."""
+    """Serve until interrupted. Returns a process exit code: 2 a bad option, 3 a model that is
+    missing or refused (checked here, before the server starts, as `classify` does), 1 the
+    server could not start (a port in use)."""
     if workers < 1:
         print("pagesieve serve: --workers must be at least 1", file=sys.stderr)
         return 2
@@ -52,7 +63,7 @@ def serve_command(
         return 2
     if model is not None and not Path(model).is_file():
         print(f"pagesieve serve: model file not found: {model}", file=sys.stderr)
-        return 2
+        return 3
     if review_dir is not None and not Path(review_dir).is_dir():
         print(f"pagesieve serve: review folder not found: {review_dir}", file=sys.stderr)
         return 2
@@ -61,6 +72,11 @@ def serve_command(
     except ValueError as exc:
         print(f"pagesieve serve: {exc}", file=sys.stderr)
         return 2
+    try:  # the app loads it again at startup: from this process's cache with one worker
+        _check_model(model)
+    except ModelError as exc:
+        print(f"pagesieve serve: {exc}", file=sys.stderr)
+        return 3
 
     import uvicorn
 
@@ -87,8 +103,8 @@ def serve_command(
             timeout_keep_alive=5,
             timeout_graceful_shutdown=10,
         )
-    except SystemExit as exc:  # uvicorn exits 1 when it cannot bind
-        return exc.code if isinstance(exc.code, int) else 1
+    except SystemExit as exc:  # uvicorn exits 1 or 3 when it cannot bind
+        return 1 if exc.code else 0
     finally:
         if metrics_dir is not None:
             shutil.rmtree(metrics_dir, ignore_errors=True)
