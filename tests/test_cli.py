@@ -71,6 +71,9 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     proc = run("classify", str(DEMO), "--keep", "content,bogus")
     assert proc.returncode == 2 and b"unknown label" in proc.stderr
 
+    proc = run("classify", "")  # not "the current folder"
+    assert proc.returncode == 2 and b"the FILE argument is empty" in proc.stderr
+
 
 def test_tampered_model_is_refused(tmp_path: Path) -> None:
     model = REPO / "models" / "pagesieve.joblib"
@@ -145,3 +148,31 @@ def test_classify_points_a_container_of_many_pages_to_clean(tmp_path: Path) -> N
         err = proc.stderr.decode()
         assert proc.returncode == 2 and proc.stdout == b"", err
         assert f"use `pagesieve clean {path} -o OUTDIR`" in err and err.count("\n") == 1
+
+
+def test_classify_reads_a_file_by_its_suffix_as_clean_does(tmp_path: Path) -> None:
+    """Markup saved as .txt is text, plain text saved as .html is HTML, for both commands (the
+    same bytes give the same page); --kind still overrides, stdin is still sniffed."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    markup = "<p>今天北京天气晴朗，气温适中，适合外出散步。</p><div>市民来到公园踏青。</div>"
+    (inp / "markup.txt").write_text(markup, encoding="utf-8")
+    (inp / "plain.html").write_text("第一段文字在这里。\n\n第二段文字也在这里。\n",
+                                    encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run("clean", str(inp), "-o", str(out), "--workers", "1", "--blocks")
+    assert proc.returncode == 0, proc.stderr.decode()
+    cleaned = {Path(r["source"]).name: r for f in sorted(out.glob("part-*.jsonl"))
+               for r in map(json.loads, f.read_text(encoding="utf-8").splitlines())}
+    for name, kind in (("markup.txt", "text"), ("plain.html", "html")):
+        proc = run("classify", str(inp / name))
+        assert proc.returncode == 0, proc.stderr.decode()
+        rec = json.loads(proc.stdout)
+        assert rec["kind"] == cleaned[name]["kind"] == kind
+        assert rec["text"] == cleaned[name]["text"]
+        assert [b["text"] for b in rec["blocks"]] == [b["text"] for b in cleaned[name]["blocks"]]
+    assert "<p>" in json.loads(run("classify", str(inp / "markup.txt")).stdout)["text"]
+    proc = run("classify", str(inp / "markup.txt"), "--kind", "html")
+    assert json.loads(proc.stdout)["kind"] == "html"
+    proc = run("classify", "-", stdin=markup.encode())
+    assert json.loads(proc.stdout)["kind"] == "html"

@@ -27,6 +27,11 @@ def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAGESIEVE_MAX_BLOCKS", "not a number")
     with pytest.raises(ValueError, match="PAGESIEVE_MAX_BLOCKS must be a whole number"):
         Limits.from_env()
+    monkeypatch.delenv("PAGESIEVE_MAX_BLOCKS")
+    for off in ("0", "-1"):  # it would refuse every page: said once, not per page
+        monkeypatch.setenv("PAGESIEVE_MAX_BYTES", off)
+        with pytest.raises(ValueError, match=r"PAGESIEVE_MAX_BYTES\)? must be a positive"):
+            Limits.from_env()
 
 
 # --- every limit, enforced and explained -------------------------------------------------------
@@ -96,6 +101,8 @@ def test_limits_through_the_cli_from_the_environment() -> None:
     assert r.returncode == 2 and r.stdout == b""
     assert r.stderr.decode().startswith("pagesieve: error: input is ")
     assert "over the limit of 100" in r.stderr.decode() and b"Traceback" not in r.stderr
+    r = _cli("classify", "-", stdin=PAGE.encode(), env={"PAGESIEVE_MAX_BYTES": "-1"})
+    assert r.returncode == 2 and "must be a positive number of bytes" in r.stderr.decode()
     r = _cli("classify", "-", stdin=PAGE.encode(), env={"PAGESIEVE_MAX_SECONDS": "0.000001"})
     assert r.returncode == 2 and "time limit" in r.stderr.decode()
     assert len(r.stderr.decode().strip().splitlines()) == 1

@@ -81,7 +81,9 @@ def classify(
     keep: Annotated[
         str, typer.Option(help="Labels kept in the text, comma-separated.")
     ] = "content",
-    kind: Annotated[str, typer.Option(help="auto, html or text.")] = "auto",
+    kind: Annotated[str, typer.Option(
+        help="auto, html or text. auto: by the file's suffix (.html/.htm, .txt) as `clean` "
+             "reads files, else from the bytes.")] = "auto",
     model: ModelOpt = None,
 ) -> None:
     """Classify one page and print its blocks (json, a coloured table) or its kept text."""
@@ -99,6 +101,8 @@ def classify(
             source = "-"
         else:
             path = Path(file)
+            if not file.strip():  # Path("") is the current folder
+                raise fail("the FILE argument is empty; give a file, or - for stdin")
             if not path.exists():
                 raise fail(f"no such file: {file}")
             if path.is_dir():
@@ -110,6 +114,8 @@ def classify(
                            f"`pagesieve clean {file} -o OUTDIR`")
             data = path.read_bytes()
             source = file
+            if kind == "auto":  # by its suffix, as `clean` reads it: the same file, the same page
+                kind = str(container or "auto")
         limits = Limits.from_env()
         page_model = load_model(model)  # before the clock starts: the limit is per page
         with _time_limit(limits.max_seconds):

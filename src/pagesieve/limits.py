@@ -59,7 +59,8 @@ class Limits:
       checked between stages by `classify_page`, and interrupting the page in batch runs.
 
     A value of 0 or less turns `max_blocks`, `max_block_chars` or `max_seconds` off; so does
-    ``inf`` for `max_seconds`. NaN is refused (`ValueError`).
+    ``inf`` for `max_seconds`. NaN is refused (`ValueError`), and so is a `max_bytes` of 0 or
+    less: it would refuse every page, and a byte limit is not one to switch off.
     """
 
     max_bytes: int = 20 * 1024 * 1024
@@ -69,6 +70,9 @@ class Limits:
 
     def __post_init__(self) -> None:
         check_seconds(self.max_seconds)
+        if self.max_bytes <= 0:
+            raise ValueError(f"max_bytes (PAGESIEVE_MAX_BYTES) must be a positive number of "
+                             f"bytes, not {self.max_bytes}")
 
     @classmethod
     def from_env(cls) -> Limits:
