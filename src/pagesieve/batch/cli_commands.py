@@ -2,7 +2,8 @@
 
 cli.py (typer) wires them; keeping them free of typer lets ``python -m pagesieve.batch`` and
 the tests drive the very same code. Exit codes: 0 the run completed (rejects included), 1 it
-stopped (disk full, a worker that keeps dying), 2 bad usage or input, 130 interrupted.
+stopped (disk full, a worker that keeps dying), 2 bad usage or input, 3 a missing or refused
+model (as `classify`), 130 interrupted.
 """
 
 from __future__ import annotations
