@@ -582,6 +582,8 @@ class _Overrun:
 
 def _embedded_record(body: bytes) -> int | None:
     """Where a payload holds the end of its record and the head of another, or None."""
+    if b"WARC/1." not in body:  # a fast search first: nearly every payload is done here
+        return None
     for m in _NEXT_RECORD.finditer(body):
         if _WARC_TYPE.search(body, m.end() - 1, m.end() + 2048):
             return m.start()
