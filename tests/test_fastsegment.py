@@ -362,3 +362,29 @@ def test_paths_around_the_memo_depths(depth: int, fast: Any) -> None:
     assert_same(html, fast)
     blocks = mod._segment(html, 5000, fast)
     assert any("[" in b.xpath for b in blocks)
+
+
+_MARKUP_ATOMS = ["<", ">", "a", "B", "=", '"', "'", " ", "\t", "\n", "/", "!", "-", "?", "中",
+                 "<!--", "-->", "--!>", "<!-->", "<!--->", "<script", "</script", "</SCRIPT",
+                 "<style>", "</style>", "x=1", "<title>", "</title", "<b ", "K", "\u017f", "😀"]
+
+
+def test_attribute_overflows_is_the_python_tokenizer(fast: Any) -> None:
+    """Random markup (quotes, comments, raw-text elements, odd cases, every string kind) at
+    limits 0-3, where nearly every tag overflows."""
+    rng = random.Random(11)
+    for _ in range(20_000):
+        html = "".join(rng.choices(_MARKUP_ATOMS, k=rng.randint(0, 40)))
+        limit = rng.randint(0, 3)
+        assert fast.attribute_overflows(html, limit) == mod._attribute_overflows(html, limit), (
+            html, limit)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("pattern", _SHARED_PAGES)
+def test_attribute_overflows_on_real_pages(shared_data: Path, pattern: str, fast: Any) -> None:
+    """The same spans at a limit real tags pass; and none at the shipped limit, nor at 64."""
+    for f in shared_files(shared_data, pattern):
+        html = decode(f.read_bytes()).text
+        assert fast.attribute_overflows(html, 6) == mod._attribute_overflows(html, 6), f
+        assert fast.attribute_overflows(html, 64) == [], f

@@ -778,3 +778,42 @@ def test_property_no_exception_and_no_loss(html: str) -> None:
     few = segment_html(html, max_blocks=2)
     assert len(few) <= 2
     assert "".join(nows(b.text) for b in few) == "".join(nows(b.text) for b in blocks)
+
+
+def _many_attributes(n: int, *, filler: int = 0) -> str:
+    attrs = " ".join(f'a{i}="{i}"' for i in range(n))
+    pad = "<p>" + "填" * filler + "</p>" if filler else ""
+    return (f'<html><body>{pad}<div {attrs} class="x">属性很多的元素内容</div><p>后文</p>'
+            "</body></html>")
+
+
+def test_a_tag_with_too_many_attributes_keeps_the_first_ones_and_all_text() -> None:
+    """Lexbor's attribute check is quadratic (a 3 MB tag: ~100 s, past any time limit): in a
+    page of `ATTRIBUTE_SCAN_CHARS` characters or more, the attributes past `MAX_ATTRIBUTES` are
+    dropped before parsing; the tag, the text and the rest of the page stay."""
+    from pagesieve.segment_html import ATTRIBUTE_SCAN_CHARS, MAX_ATTRIBUTES, _cap_attributes
+
+    html = _many_attributes(60_000)
+    assert len(html) >= ATTRIBUTE_SCAN_CHARS
+    capped = _cap_attributes(html)
+    kept = capped[capped.index("<div "):capped.index(">", capped.index("<div "))]
+    assert kept.count("=") == MAX_ATTRIBUTES and f'a{MAX_ATTRIBUTES - 1}="' in kept
+    assert 'class="x"' not in kept  # past the limit, like the rest
+    assert capped.endswith("属性很多的元素内容</div><p>后文</p></body></html>")
+    assert [b.text for b in segment_html(html)] == ["属性很多的元素内容", "后文"]
+    small = _many_attributes(600)  # over the limit, but too short a page to be read for it
+    assert _cap_attributes(small) is small
+    ordinary = _many_attributes(MAX_ATTRIBUTES - 1, filler=ATTRIBUTE_SCAN_CHARS)  # + class
+    assert _cap_attributes(ordinary) is ordinary
+
+
+def test_attributes_are_counted_as_the_tokenizer_reads_tags() -> None:
+    """Quoted values may hold > and spaces, a name may hold quotes, and script text, comments
+    and end tags hold no attributes: none of these is cut at a limit they do not reach."""
+    from pagesieve.segment_html import _attribute_overflows
+
+    assert _attribute_overflows('<a x="1 2 > 3" y=\'>\' z=4 w>t</a>', 3) == [(25, 26)]
+    assert _attribute_overflows('<a b"c d=e>', 1) == [(7, 10)]  # the name b"c, then d=e
+    assert _attribute_overflows("<script>if (a <b c d e f) x;</script><i j k>", 1) == [(42, 43)]
+    assert _attribute_overflows("<!-- <b c d e> --><?x a b c?></i a b c>", 1) == []
+    assert _attribute_overflows("<TEXTAREA><b c d e></TEXTAREA><b c d>", 1) == [(35, 36)]

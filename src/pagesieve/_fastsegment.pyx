@@ -149,6 +149,7 @@ cdef extern from "Python.h":
                                   int direction) except -2
     int PyUnicode_KIND(object s)
     void *PyUnicode_DATA(object s)
+    Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index) nogil
 
 
 cdef object _new_block(tuple values):
@@ -720,3 +721,132 @@ def walk(size_t root, str root_tag, Py_ssize_t max_blocks, link_flags):
         )
         i += 1
     return tuple(out)
+
+
+cdef inline bint _html_space(Py_UCS4 c) noexcept:
+    return c == 0x20 or c == 0x09 or c == 0x0A or c == 0x0C or c == 0x0D
+
+
+cdef inline bint _raw_initial(Py_UCS4 c) noexcept:
+    """Whether `c`, in either ASCII case, starts a raw-text element's name (i n p s t x)."""
+    cdef unsigned int u = (<unsigned int> c) | 0x20
+    return u == 0x69 or u == 0x6E or u == 0x70 or u == 0x73 or u == 0x74 or u == 0x78
+
+
+cdef Py_ssize_t _raw_text_end(str html, Py_ssize_t i, Py_ssize_t n, str name) except -2:
+    """Where the text of raw-text element `name` (lower case) ends: the next ``</`` + `name`,
+    in any case, at or after `i`; `n` if none."""
+    cdef Py_ssize_t m = len(name), k
+    cdef unsigned int c
+    while True:
+        i = PyUnicode_FindChar(html, 0x3C, i, n, 1)
+        if i < 0 or i + 2 + m > n:
+            return n
+        if html[i + 1] == 0x2F:
+            for k in range(m):
+                c = <Py_UCS4> html[i + 2 + k]
+                if 0x41 <= c <= 0x5A:
+                    c += 0x20
+                if c != <unsigned int> <Py_UCS4> name[k]:
+                    break
+            else:
+                return i
+        i += 1
+
+
+def attribute_overflows(str html, Py_ssize_t limit):
+    """`segment_html._attribute_overflows(html, limit)` in one pass, the same tokenizer rules;
+    the next ``<`` is found by a memchr-like scan, a tag read character by character."""
+    cdef Py_ssize_t n = len(html)
+    cdef Py_ssize_t i, j, k, q, count, cut
+    cdef Py_UCS4 c, quote
+    cdef list out = []
+    cdef str name
+    cdef bint raw
+    cdef int kind = PyUnicode_KIND(html)
+    cdef void *data = PyUnicode_DATA(html)
+    i = PyUnicode_FindChar(html, 0x3C, 0, n, 1) if n else -1
+    while 0 <= i < n - 1:
+        c = PyUnicode_READ(kind, data, i + 1)
+        if c == 0x21 and i + 3 < n and PyUnicode_READ(kind, data, i + 2) == 0x2D and PyUnicode_READ(kind, data, i + 3) == 0x2D:  # <!--
+            if i + 4 < n and PyUnicode_READ(kind, data, i + 4) == 0x3E:  # <!-->
+                i = PyUnicode_FindChar(html, 0x3C, i + 4, n, 1)
+                continue
+            if i + 5 < n and PyUnicode_READ(kind, data, i + 4) == 0x2D and PyUnicode_READ(kind, data, i + 5) == 0x3E:  # <!--->
+                i = PyUnicode_FindChar(html, 0x3C, i + 4, n, 1)
+                continue
+            j = i + 4
+            while j + 2 < n:
+                if PyUnicode_READ(kind, data, j) == 0x2D and PyUnicode_READ(kind, data, j + 1) == 0x2D:
+                    if PyUnicode_READ(kind, data, j + 2) == 0x3E:
+                        j += 3
+                        break
+                    if j + 3 < n and PyUnicode_READ(kind, data, j + 2) == 0x21 and PyUnicode_READ(kind, data, j + 3) == 0x3E:
+                        j += 4
+                        break
+                j += 1
+            else:
+                break
+            i = PyUnicode_FindChar(html, 0x3C, j, n, 1)
+            continue
+        if c == 0x21 or c == 0x3F or c == 0x2F:  # <! <? </
+            j = PyUnicode_FindChar(html, 0x3E, i + 2, n, 1) if i + 2 < n else -1
+            i = PyUnicode_FindChar(html, 0x3C, j + 1, n, 1) if 0 <= j < n - 1 else -1
+            continue
+        if not _ascii_letter(c):
+            i = PyUnicode_FindChar(html, 0x3C, i + 1, n, 1)
+            continue
+        j = i + 2
+        while j < n:
+            c = PyUnicode_READ(kind, data, j)
+            if _html_space(c) or c == 0x2F or c == 0x3E:
+                break
+            j += 1
+        # the name matters only for raw-text elements (3 to 9 letters): no string for others
+        raw = 3 <= j - i - 1 <= 9 and _raw_initial(PyUnicode_READ(kind, data, i + 1))
+        name = html[i + 1:j].lower() if raw else None
+        count = 0
+        cut = -1
+        while True:
+            while j < n and (_html_space(PyUnicode_READ(kind, data, j)) or PyUnicode_READ(kind, data, j) == 0x2F):
+                j += 1
+            if j >= n or PyUnicode_READ(kind, data, j) == 0x3E:
+                break
+            count += 1
+            if count == limit + 1:
+                cut = j
+            j += 1
+            while j < n:
+                c = PyUnicode_READ(kind, data, j)
+                if _html_space(c) or c == 0x2F or c == 0x3E or c == 0x3D:
+                    break
+                j += 1
+            k = j
+            while k < n and _html_space(PyUnicode_READ(kind, data, k)):
+                k += 1
+            if k < n and PyUnicode_READ(kind, data, k) == 0x3D:
+                k += 1
+                while k < n and _html_space(PyUnicode_READ(kind, data, k)):
+                    k += 1
+                if k < n and (PyUnicode_READ(kind, data, k) == 0x22 or PyUnicode_READ(kind, data, k) == 0x27):
+                    quote = PyUnicode_READ(kind, data, k)
+                    q = PyUnicode_FindChar(html, quote, k + 1, n, 1) if k + 1 < n else -1
+                    j = n if q < 0 else q + 1
+                else:
+                    while k < n and not _html_space(PyUnicode_READ(kind, data, k)) and PyUnicode_READ(kind, data, k) != 0x3E:
+                        k += 1
+                    j = k
+        if cut >= 0:
+            out.append((cut, j))
+        if j >= n:
+            break
+        i = j + 1
+        if name is not None and name in _raw_text_names:
+            i = _raw_text_end(html, i, n, name)
+        i = PyUnicode_FindChar(html, 0x3C, i, n, 1) if i < n else -1
+    return out
+
+
+_raw_text_names = frozenset(
+    {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"}
+)

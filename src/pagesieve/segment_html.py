@@ -85,7 +85,13 @@ hide content (skipped elements, ``hidden``, ``display:none``) are never dropped.
 approximation of the real tree for such pages only (misnested markup around a dropped tag can
 show or hide a few characters differently); 5,000 levels, and every real page we have seen
 (peak depth under 200, depth sum under 300,000), parse untouched. Lone surrogates (not
-encodable as UTF-8) are replaced by U+FFFD before parsing.
+encodable as UTF-8) are replaced by U+FFFD before parsing. The tree builder also checks each new
+attribute of a tag against the ones before it (one ``<div>`` with 50,000 attributes: ~7 s,
+200,000: ~100 s, past any time limit: SIGALRM cannot stop C code), so in pages of at least
+`ATTRIBUTE_SCAN_CHARS` characters a tag's attributes past the first `MAX_ATTRIBUTES` are dropped
+before parsing (`_attribute_overflows` finds them as the HTML tokenizer reads tags: quoted values,
+comments and the text of script-like elements passed over). A smaller page holds at most ~40,000
+distinct attributes (~5 s); real pages have a few dozen a tag at most and parse untouched.
 """
 
 from __future__ import annotations
@@ -104,7 +110,10 @@ from .links import href_flags, kinds_of_flags, link_kinds
 from .native import pure_requested
 from .types import Block
 
-__all__ = ["DEPTH_BUDGET", "MAX_ATTR_WORDS", "MAX_DEPTH", "segment_html"]
+__all__ = [
+    "ATTRIBUTE_SCAN_CHARS", "DEPTH_BUDGET", "MAX_ATTRIBUTES", "MAX_ATTR_WORDS", "MAX_DEPTH",
+    "segment_html",
+]
 
 #: Cap on ``Block.attr_words``.
 MAX_ATTR_WORDS = 24
@@ -144,6 +153,15 @@ MAX_DEPTH = 6000
 #: lets 5,000 levels through). Real pages sum to well under a million. Past the budget the depth
 #: cap becomes budget / number of tags.
 DEPTH_BUDGET = 30_000_000
+#: Attributes kept on one tag of a big page (see the module doc); 512 parse in ~1 ms.
+MAX_ATTRIBUTES = 512
+#: Pages shorter than this are not scanned for tags with too many attributes.
+ATTRIBUTE_SCAN_CHARS = 300_000
+#: Elements whose text the tokenizer does not read as markup, up to their end tag.
+_RAW_TEXT = frozenset(
+    {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"}
+)
+_HTML_SPACE = " \t\n\f\r"
 #: Tags that do not count towards the depth estimate: void elements, elements whose end tag is
 #: optional (closed implicitly by a sibling or the parent's end), and ``a`` (the parser never
 #: nests it). Formatting elements do count: they nest when left open.
@@ -397,6 +415,101 @@ def _cap_depth(html: str, limit: int, budget: int) -> str:
     return "".join(parts)
 
 
+def _attribute_overflows(html: str, limit: int) -> list[tuple[int, int]]:
+    """(start, end) of what to drop from each start tag with more than `limit` attributes: from
+    its attribute number `limit` + 1 to the tag's ``>`` (or the end of the text).
+
+    Tags are read as the HTML tokenizer reads them: a name runs to a space, ``/``, ``>`` or
+    ``=`` (and may start with ``=``); a value follows ``=``, quoted (``>`` inside is text) or up
+    to a space or ``>``; comments (``<!--`` to ``-->``, ``--!>`` or the abrupt ``<!-->``,
+    ``<!--->``), other ``<!``/``<?`` markup and end tags are passed over, and so is the text of
+    `_RAW_TEXT` elements, up to ``</`` and their name. The reference for
+    _fastsegment.attribute_overflows, which does the same in C."""
+    out: list[tuple[int, int]] = []
+    n = len(html)
+    sp = _HTML_SPACE
+    i = html.find("<")
+    while 0 <= i < n - 1:
+        c = html[i + 1]
+        if c == "!" and html.startswith("<!--", i):
+            if html.startswith("<!-->", i) or html.startswith("<!--->", i):
+                i = html.find("<", i + 4)
+                continue
+            close = _COMMENT_END.search(html, i + 4)
+            i = html.find("<", close.end()) if close else -1
+            continue
+        if c in "!?/":
+            end = html.find(">", i + 2)
+            i = html.find("<", end + 1) if end >= 0 else -1
+            continue
+        if not ("a" <= c <= "z" or "A" <= c <= "Z"):
+            i = html.find("<", i + 1)
+            continue
+        j = i + 2
+        while j < n and html[j] not in sp and html[j] not in "/>":
+            j += 1
+        name = html[i + 1 : j].lower()
+        count, cut = 0, -1
+        while True:
+            while j < n and (html[j] in sp or html[j] == "/"):
+                j += 1
+            if j >= n or html[j] == ">":
+                break
+            count += 1
+            if count == limit + 1:
+                cut = j
+            j += 1
+            while j < n and html[j] not in sp and html[j] not in "/>=":
+                j += 1
+            k = j
+            while k < n and html[k] in sp:
+                k += 1
+            if k < n and html[k] == "=":
+                k += 1
+                while k < n and html[k] in sp:
+                    k += 1
+                if k < n and html[k] in "\"'":
+                    q = html.find(html[k], k + 1)
+                    j = n if q < 0 else q + 1
+                else:
+                    while k < n and html[k] not in sp and html[k] != ">":
+                        k += 1
+                    j = k
+        if cut >= 0:
+            out.append((cut, j))
+        if j >= n:
+            break
+        i = j + 1
+        if name in _RAW_TEXT:
+            end_tag = re.compile("</" + name, re.I | re.A).search(html, i)
+            i = end_tag.start() if end_tag else n
+        i = html.find("<", i)
+    return out
+
+
+_COMMENT_END = re.compile("--!?>")
+
+
+def _cap_attributes(html: str, limit: int = MAX_ATTRIBUTES) -> str:
+    """`html` without the attributes past the first `limit` of any tag (the tags and the text
+    stay); `html` itself when no tag has that many or the page is under
+    `ATTRIBUTE_SCAN_CHARS` characters."""
+    if len(html) < ATTRIBUTE_SCAN_CHARS:
+        return html
+    spans = (_FAST.attribute_overflows if _FAST is not None else _attribute_overflows)(
+        html, limit
+    )
+    if not spans:
+        return html
+    parts: list[str] = []
+    pos = 0
+    for start, end in spans:
+        parts.append(html[pos:start])
+        pos = end
+    parts.append(html[pos:])
+    return "".join(parts)
+
+
 def segment_html(
     html: str, *, max_blocks: int = 5000, url: str | None = None, utf8: bytes | None = None
 ) -> tuple[Block, ...]:
@@ -416,7 +529,7 @@ def _segment(
         max_blocks = sys.maxsize
     if not html or html.isspace():
         return ()
-    capped = _cap_depth(html, MAX_DEPTH, DEPTH_BUDGET)
+    capped = _cap_depth(_cap_attributes(html), MAX_DEPTH, DEPTH_BUDGET)
     if utf8 is not None and capped is html:
         data = utf8
     else:
