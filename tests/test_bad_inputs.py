@@ -38,7 +38,8 @@ the run goes on. Cases that exist only on one surface are tested where they live
                                                 test_limits::test_limits_in_the_service,
                                                 test_service_api::test_413_*
 11  60,000 unclosed <p><b><i>; cut mid-tag/char c11-60000-unclosed-pbi, c11-cut-mid-tag,
-                                                c11-cut-mid-char; test_segment_html::test_60000_*,
+                                                c11-cut-mid-char, c11-60000-attributes;
+                                                test_segment_html::test_60000_*,
                                                 test_page_cut_mid_tag; test_decode::*mid_character
 12  PDF/PNG/gzip as text/html; chunked; bomb     c12-pdf, c12-png, c12-gzip, c12-chunk-encoded,
                                                 c12-chunked-whole, c12-gzip-bomb;
@@ -216,6 +217,9 @@ CASES = [
     Case("c11-cut-mid-tag", f'<html><body><div class="a">{ZH}<a href="/x'.encode(),
          check=has(ZH)),
     Case("c11-cut-mid-char", _cut_mid_char(), check=has(ZH, "结\ufffd")),
+    Case("c11-60000-attributes",  # Lexbor's attribute check is quadratic: ~7 s uncapped
+         _html('<div ' + " ".join(f"a{i}" for i in range(60_000)) + f">{ZH}</div>").encode(),
+         check=has(ZH)),
     Case("c12-pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n" + bytes(range(256)) * 4,
          error="PDF"),
     Case("c12-png", b"\x89PNG\r\n\x1a\n" + bytes(2048), error="PNG"),
