@@ -77,6 +77,10 @@ def serve_command(
     except ModelError as exc:
         print(f"pagesieve serve: {exc}", file=sys.stderr)
         return 3
+    except Exception as exc:  # an incompatible or broken file the checks let through
+        print(f"pagesieve serve: could not load the model: {exc.__class__.__name__}: {exc}",
+              file=sys.stderr)
+        return 3
 
     import uvicorn
 
