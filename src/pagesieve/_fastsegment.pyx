@@ -754,34 +754,37 @@ cdef Py_ssize_t _raw_text_end(str html, Py_ssize_t i, Py_ssize_t n, str name) ex
         i += 1
 
 
+cdef inline Py_UCS4 _at(int kind, void *data, Py_ssize_t n, Py_ssize_t i) noexcept:
+    """The character at `i`, or 0 (none of the ones the tokenizer tests) past the end."""
+    return PyUnicode_READ(kind, data, i) if i < n else 0
+
+
 def attribute_overflows(str html, Py_ssize_t limit):
     """`segment_html._attribute_overflows(html, limit)` in one pass, the same tokenizer rules;
     the next ``<`` is found by a memchr-like scan, a tag read character by character."""
     cdef Py_ssize_t n = len(html)
     cdef Py_ssize_t i, j, k, q, count, cut
-    cdef Py_UCS4 c, quote
+    cdef Py_UCS4 c
     cdef list out = []
     cdef str name
-    cdef bint raw
-    cdef int kind = PyUnicode_KIND(html)
-    cdef void *data = PyUnicode_DATA(html)
+    cdef int kd = PyUnicode_KIND(html)
+    cdef void *d = PyUnicode_DATA(html)
     i = PyUnicode_FindChar(html, 0x3C, 0, n, 1) if n else -1
     while 0 <= i < n - 1:
-        c = PyUnicode_READ(kind, data, i + 1)
-        if c == 0x21 and i + 3 < n and PyUnicode_READ(kind, data, i + 2) == 0x2D and PyUnicode_READ(kind, data, i + 3) == 0x2D:  # <!--
-            if i + 4 < n and PyUnicode_READ(kind, data, i + 4) == 0x3E:  # <!-->
-                i = PyUnicode_FindChar(html, 0x3C, i + 4, n, 1)
-                continue
-            if i + 5 < n and PyUnicode_READ(kind, data, i + 4) == 0x2D and PyUnicode_READ(kind, data, i + 5) == 0x3E:  # <!--->
+        c = _at(kd, d, n, i + 1)
+        if c == 0x21 and _at(kd, d, n, i + 2) == 0x2D and _at(kd, d, n, i + 3) == 0x2D:  # <!--
+            if _at(kd, d, n, i + 4) == 0x3E or (
+                _at(kd, d, n, i + 4) == 0x2D and _at(kd, d, n, i + 5) == 0x3E
+            ):  # <!--> or <!--->
                 i = PyUnicode_FindChar(html, 0x3C, i + 4, n, 1)
                 continue
             j = i + 4
-            while j + 2 < n:
-                if PyUnicode_READ(kind, data, j) == 0x2D and PyUnicode_READ(kind, data, j + 1) == 0x2D:
-                    if PyUnicode_READ(kind, data, j + 2) == 0x3E:
+            while j + 2 < n:  # to --> or --!>
+                if _at(kd, d, n, j) == 0x2D and _at(kd, d, n, j + 1) == 0x2D:
+                    if _at(kd, d, n, j + 2) == 0x3E:
                         j += 3
                         break
-                    if j + 3 < n and PyUnicode_READ(kind, data, j + 2) == 0x21 and PyUnicode_READ(kind, data, j + 3) == 0x3E:
+                    if _at(kd, d, n, j + 2) == 0x21 and _at(kd, d, n, j + 3) == 0x3E:
                         j += 4
                         break
                 j += 1
@@ -798,42 +801,46 @@ def attribute_overflows(str html, Py_ssize_t limit):
             continue
         j = i + 2
         while j < n:
-            c = PyUnicode_READ(kind, data, j)
+            c = _at(kd, d, n, j)
             if _html_space(c) or c == 0x2F or c == 0x3E:
                 break
             j += 1
         # the name matters only for raw-text elements (3 to 9 letters): no string for others
-        raw = 3 <= j - i - 1 <= 9 and _raw_initial(PyUnicode_READ(kind, data, i + 1))
-        name = html[i + 1:j].lower() if raw else None
+        name = None
+        if 3 <= j - i - 1 <= 9 and _raw_initial(_at(kd, d, n, i + 1)):
+            name = html[i + 1:j].lower()
         count = 0
         cut = -1
         while True:
-            while j < n and (_html_space(PyUnicode_READ(kind, data, j)) or PyUnicode_READ(kind, data, j) == 0x2F):
+            while _html_space(_at(kd, d, n, j)) or _at(kd, d, n, j) == 0x2F:
                 j += 1
-            if j >= n or PyUnicode_READ(kind, data, j) == 0x3E:
+            if j >= n or _at(kd, d, n, j) == 0x3E:
                 break
             count += 1
             if count == limit + 1:
                 cut = j
             j += 1
-            while j < n:
-                c = PyUnicode_READ(kind, data, j)
+            while j < n:  # the attribute's name
+                c = _at(kd, d, n, j)
                 if _html_space(c) or c == 0x2F or c == 0x3E or c == 0x3D:
                     break
                 j += 1
             k = j
-            while k < n and _html_space(PyUnicode_READ(kind, data, k)):
+            while _html_space(_at(kd, d, n, k)):
                 k += 1
-            if k < n and PyUnicode_READ(kind, data, k) == 0x3D:
+            if _at(kd, d, n, k) == 0x3D:  # its value
                 k += 1
-                while k < n and _html_space(PyUnicode_READ(kind, data, k)):
+                while _html_space(_at(kd, d, n, k)):
                     k += 1
-                if k < n and (PyUnicode_READ(kind, data, k) == 0x22 or PyUnicode_READ(kind, data, k) == 0x27):
-                    quote = PyUnicode_READ(kind, data, k)
-                    q = PyUnicode_FindChar(html, quote, k + 1, n, 1) if k + 1 < n else -1
+                c = _at(kd, d, n, k)
+                if c == 0x22 or c == 0x27:
+                    q = PyUnicode_FindChar(html, c, k + 1, n, 1) if k + 1 < n else -1
                     j = n if q < 0 else q + 1
                 else:
-                    while k < n and not _html_space(PyUnicode_READ(kind, data, k)) and PyUnicode_READ(kind, data, k) != 0x3E:
+                    while k < n:
+                        c = _at(kd, d, n, k)
+                        if _html_space(c) or c == 0x3E:
+                            break
                         k += 1
                     j = k
         if cut >= 0:
