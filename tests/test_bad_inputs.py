@@ -26,7 +26,8 @@ the run goes on. Cases that exist only on one surface are tested where they live
                                                 test_decode::test_mixed_*, test_aliases_are_mapped
 7   lone surrogates, NUL/C0 in JSON or text     c07-nul-and-c0, c07-encoded-surrogate;
                                                 test_lone_surrogate_str_through_api_and_batch
-                                                (here); test_service_api::test_lone_surrogates_*;
+                                                (here); test_service_api::test_lone_surrogates_*,
+                                                test_offsets_index_the_callers_text_past_a_nul;
                                                 test_batch_sources::test_jsonl_* (line 11)
 8   empty, whitespace, <html></html>            c08-empty, c08-whitespace, c08-empty-html;
                                                 test_classify::test_empty_inputs_give_zero_blocks

@@ -310,6 +310,7 @@ def test_clean_text_fixes_lone_surrogates() -> None:
     assert clean_text("a\ud800b\udfffc") == "a\ufffdb\ufffdc"
     assert clean_text("\ud83d\ude00") == "\ufffd\ufffd"  # a pair kept as code units is still junk
     assert clean_text("x\x00y\x0cz") == "xy z"
+    assert clean_text("x\x00y\x0cz\ud800", keep_offsets=True) == "x y z\ufffd"
     json.dumps(clean_text("a\ud800\x00b"), ensure_ascii=False).encode("utf-8")
 
 

@@ -337,6 +337,18 @@ def test_wrong_content_type_and_charset(client: TestClient) -> None:
     assert r.status_code == 200, r.text
 
 
+def test_offsets_index_the_callers_text_past_a_nul(client: TestClient) -> None:
+    """Text handed over as a string keeps every character's place (a NUL becomes a space), so
+    each block's start/end index the caller's own string (bad-inputs case 7)."""
+    text = "第一段今天北京\u0000天气晴朗。\n\n第二段，市民\u0007出门散步。\n\n第三段结束。"
+    r = client.post("/v1/classify", json={"text": text})
+    assert r.status_code == 200, r.text
+    blocks = r.json()["blocks"]
+    assert len(blocks) == 3
+    for b in blocks:
+        assert text[b["start"]:b["end"]].replace("\x00", " ").replace("\x07", " ") == b["text"]
+
+
 def test_lone_surrogates_and_control_characters(client: TestClient) -> None:
     r = client.post(
         "/v1/classify",

@@ -212,19 +212,22 @@ _HTML_MARK_RE = re.compile(
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 
 
-def clean_text(s: str) -> str:
+def clean_text(s: str, *, keep_offsets: bool = False) -> str:
     """Make text safe for JSON and terminals: drop NUL, blank other C0/DEL, fix lone surrogates.
 
     Tab, LF and CR stay. Controls become a space rather than nothing so words they separated
-    stay apart; NUL is dropped because it is padding, never a separator.
+    stay apart; NUL is dropped because in decoded bytes it is padding, never a separator. With
+    `keep_offsets` (text a caller handed over, whose offsets the blocks must keep) NUL becomes
+    a space too: every character then stays where it was.
     """
+    replace = _replace_unsafe_in_place if keep_offsets else _replace_unsafe
     try:
         raw = s.encode("utf-8")  # fast C check: fails on lone surrogates
     except UnicodeEncodeError:
-        return _UNSAFE_RE.sub(_replace_unsafe, s)
+        return _UNSAFE_RE.sub(replace, s)
     if not _has_unsafe(raw):
         return s
-    return _UNSAFE_RE.sub(_replace_unsafe, s)
+    return _UNSAFE_RE.sub(replace, s)
 
 
 def _has_unsafe(data: bytes) -> bool:
@@ -237,6 +240,10 @@ def _replace_unsafe(m: re.Match[str]) -> str:
     if c == "\x00":
         return ""
     return _REPL if c >= "\ud800" else " "
+
+
+def _replace_unsafe_in_place(m: re.Match[str]) -> str:
+    return _REPL if m.group() >= "\ud800" else " "
 
 
 def sniff_kind(text: str) -> Kind:

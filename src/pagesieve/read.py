@@ -33,7 +33,8 @@ def read_page(
         decoded = decode(data, http_charset=http_charset)
         text, encoding, notes, utf8 = decoded.text, decoded.encoding, decoded.notes, decoded.utf8
     else:
-        text, encoding = clean_text(data), "utf-8"
+        # the caller's own string: block offsets must index it, so nothing is dropped
+        text, encoding = clean_text(data, keep_offsets=True), "utf-8"
     page_kind = sniff_kind(text) if kind == "auto" else kind
     if page_kind == "html":
         blocks = segment_html(text, max_blocks=limits.max_blocks, url=url, utf8=utf8)
