@@ -34,7 +34,9 @@ def test_fuzz_classify_page_bounded_run(tmp_path: Path) -> None:
          "-timeout=120", "-rss_limit_mb=4096", f"-artifact_prefix={tmp_path}/", str(corpus)],
         capture_output=True, text=True, timeout=seconds + 300, env=env, cwd=REPO,
     )
-    log = r.stderr[-4000:]
+    # the Python exception comes first, then libFuzzer's (long, native) stack: show both ends
+    at = r.stderr.find("Uncaught Python exception")
+    log = (r.stderr[max(0, at - 200):at + 4000] + "\n[...]\n" if at >= 0 else "") + r.stderr[-2000:]
     crashes = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("crash-", "oom-",
                                                                              "timeout-")))
     assert r.returncode == 0 and not crashes, f"fuzz found {crashes}:\n{log}"
