@@ -615,3 +615,23 @@ def test_warc_a_page_quoting_a_warc_header_is_not_cut(tmp_path: Path) -> None:
     path.write_bytes(w + _overrun_warc(0)[0])
     pages = pages_of(list(iter_warc(str(path))))
     assert len(pages) == 2 and (pages[0].url, pages[0].data) == ("http://e/q", quoting)
+
+
+def test_warc_a_too_long_record_that_quotes_a_warc_header_loses_no_record(
+    tmp_path: Path,
+) -> None:
+    """The overlong record's payload quotes a WARC version line (no header block after it): the
+    cut and the place reading goes on from are both the real next record, not the quote."""
+    quote = ("<pre>\r\n\r\nWARC/1.0\r\nContent-Length: 12\r\n</pre>" + "<p>说明文字。</p>" * 300)
+    page = f"<html><body>{quote}</body></html>".encode()
+    second = raw_record("http://e/2", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + page)
+    size = len(second.split(b"\r\n\r\n", 1)[1]) - 4
+    second = second.replace(f"Content-Length: {size}".encode(),
+                            f"Content-Length: {size + 400}".encode())
+    first, _, third, fourth = _overrun_warc(0)
+    path = tmp_path / "q.warc"
+    path.write_bytes(first + second + third + fourth)
+    items = list(iter_warc(str(path)))
+    assert kinds(items) == ["SourceRecord"] * 4
+    assert [p.url for p in pages_of(items)] == [f"http://e/{n}" for n in (1, 2, 3, 4)]
+    assert pages_of(items)[1].data == page

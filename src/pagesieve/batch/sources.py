@@ -580,14 +580,21 @@ class _Overrun:
     item: SourceRecord | Reject
 
 
+def _record_head(buf: bytes) -> re.Match[bytes] | None:
+    """The first place in `buf` where a WARC record ends and the head of another begins (the
+    version line followed by a ``WARC-Type`` header), or None."""
+    if b"WARC/1." not in buf:  # a fast search first: nearly every payload is done here
+        return None
+    for m in _NEXT_RECORD.finditer(buf):
+        if _WARC_TYPE.search(buf, m.end() - 1, m.end() + 2048):
+            return m
+    return None
+
+
 def _embedded_record(body: bytes) -> int | None:
     """Where a payload holds the end of its record and the head of another, or None."""
-    if b"WARC/1." not in body:  # a fast search first: nearly every payload is done here
-        return None
-    for m in _NEXT_RECORD.finditer(body):
-        if _WARC_TYPE.search(body, m.end() - 1, m.end() + 2048):
-            return m.start()
-    return None
+    m = _record_head(body)
+    return None if m is None else m.start()
 
 
 def _record_after(fh: IO[bytes], gz: bool, offset: int) -> int | None:
@@ -599,8 +606,8 @@ def _record_after(fh: IO[bytes], gz: bool, offset: int) -> int | None:
     while True:
         fh.seek(pos)
         window = fh.read(1 << 20)
-        m = _NEXT_RECORD.search(window)
-        if m is not None and _WARC_TYPE.search(window, m.end() - 1, m.end() + 2048):
+        m = _record_head(window)
+        if m is not None:
             return pos + m.end() - len(m.group().lstrip(b"\r\n"))
         if len(window) < 1 << 20:
             return None
