@@ -235,15 +235,12 @@ def _has_unsafe(data: bytes) -> bool:
     return any(b in data for b in _UNSAFE_SINGLES)
 
 
-def _replace_unsafe(m: re.Match[str]) -> str:
-    c = m.group()
-    if c == "\x00":
-        return ""
-    return _REPL if c >= "\ud800" else " "
-
-
 def _replace_unsafe_in_place(m: re.Match[str]) -> str:
     return _REPL if m.group() >= "\ud800" else " "
+
+
+def _replace_unsafe(m: re.Match[str]) -> str:
+    return "" if m.group() == "\x00" else _replace_unsafe_in_place(m)
 
 
 def sniff_kind(text: str) -> Kind:

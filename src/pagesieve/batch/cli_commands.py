@@ -9,9 +9,11 @@ model (as `classify`), 130 interrupted.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from ..limits import Limits, check_seconds
+from ..verdict import normalize_keep
 from .runner import DEFAULT_SHARD_SIZE, RunConfig, RunError, RunSummary, run
 
 __all__ = ["clean_command", "format_summary", "spark_command"]
@@ -60,12 +62,10 @@ def clean_command(
     try:
         limits = Limits.from_env()
         if max_seconds is not None:
-            limits = Limits(limits.max_bytes, limits.max_blocks, limits.max_block_chars,
-                            check_seconds(max_seconds, "--max-seconds"))
-        keep_labels = tuple(k.strip() for k in keep.split(",") if k.strip())
+            limits = replace(limits, max_seconds=check_seconds(max_seconds, "--max-seconds"))
         config = RunConfig(
             inputs=tuple(str(p) for p in inputs), outdir=Path(outdir), blocks=blocks,
-            keep=keep_labels, workers=workers, resume=resume, rejects=rejects, model=model,
+            keep=normalize_keep(keep), workers=workers, resume=resume, rejects=rejects, model=model,
             gzip=gzip, shard_size=shard_size, limits=limits, progress=progress,
         )
         summary = run(config)
