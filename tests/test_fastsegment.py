@@ -388,3 +388,15 @@ def test_attribute_overflows_on_real_pages(shared_data: Path, pattern: str, fast
         html = decode(f.read_bytes()).text
         assert fast.attribute_overflows(html, 6) == mod._attribute_overflows(html, 6), f
         assert fast.attribute_overflows(html, 64) == [], f
+
+
+def test_attribute_overflows_knows_every_raw_text_element(fast: Any) -> None:
+    """The compiled scanner's raw-text names are segment_html's (`_RAW_TEXT`, which `_MARKUP`
+    is built from too), and each one's text, in either case, holds no attributes for it."""
+    assert fast._raw_text_names == mod._RAW_TEXT
+    for name in mod._RAW_TEXT:
+        for tag in (name, name.upper()):
+            html = f"<{tag} x><b a b c></{tag}><i a b c>"
+            want = [(html.index("<i a") + 5, len(html) - 1)]
+            assert mod._attribute_overflows(html, 1) == want, tag
+            assert fast.attribute_overflows(html, 1) == want, tag

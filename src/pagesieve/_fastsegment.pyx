@@ -854,6 +854,8 @@ def attribute_overflows(str html, Py_ssize_t limit):
     return out
 
 
+#: segment_html._RAW_TEXT (tests/test_fastsegment.py checks they match; `_raw_initial` holds
+#: their first letters).
 _raw_text_names = frozenset(
     {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"}
 )

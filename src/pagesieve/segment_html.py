@@ -157,7 +157,8 @@ DEPTH_BUDGET = 30_000_000
 MAX_ATTRIBUTES = 512
 #: Pages shorter than this are not scanned for tags with too many attributes.
 ATTRIBUTE_SCAN_CHARS = 300_000
-#: Elements whose text the tokenizer does not read as markup, up to their end tag.
+#: Elements whose text the tokenizer does not read as markup, up to their end tag (`_MARKUP`
+#: is built from it; _fastsegment keeps the same set, as tests/test_fastsegment.py checks).
 _RAW_TEXT = frozenset(
     {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"}
 )
@@ -178,7 +179,7 @@ _MARKUP = re.compile(
     r"<!--(?:-?>|.*?(?:--!?>|\Z))"
     r"|<[!?][^>]*(?:>|\Z)"
     r"|</(?![A-Za-z])[^>]*(?:>|\Z)"
-    r"|<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)(?=[\t\n\f\r />])"
+    rf"|<({'|'.join(sorted(_RAW_TEXT))})(?=[\t\n\f\r />])"
     r"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?(?:</\1(?=[\t\n\f\r />])[^>]*>|\Z)"
     r"|<(/?)([A-Za-z][^\t\n\f\r />]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*(?:>|\Z)",
     re.I | re.S,
