@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from dataclasses import replace
@@ -303,6 +304,33 @@ def test_an_output_folder_or_rejects_file_that_cannot_be_written_is_one_line(
     err = capsys.readouterr().err
     assert code == 2 and "cannot write to the output folder" in err, err
     assert "Read-only file system" in err and "Traceback" not in err
+
+
+def test_rejects_through_a_link_or_a_fifo_leave_them_in_place(
+    tmp_path: Path, model_path: Path
+) -> None:
+    """`--rejects` naming a link or a FIFO (as `/dev/stdout` is): the rejects reach what it
+    points to, and the link or FIFO is still there afterwards (the rename used to replace it
+    with a regular file: `--rejects /dev/null` would have replaced the machine's /dev/null)."""
+    inp = tmp_path / "feed.jsonl"
+    inp.write_text('{"id": 1, "html": 5}\n', encoding="utf-8")  # a reject: html not a string
+    real = tmp_path / "logs" / "rejects.jsonl"
+    real.parent.mkdir()
+    link = tmp_path / "rejects-link.jsonl"
+    link.symlink_to(real)
+    assert clean_command([inp], tmp_path / "o1", workers=1, rejects=link, model=model_path) == 0
+    assert link.is_symlink()
+    assert [r["id"] for r in read_jsonl(real)] == [1]
+
+    fifo = tmp_path / "rejects.fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    assert clean_command([inp], tmp_path / "o2", workers=1, rejects=fifo, model=model_path) == 0
+    reader.join(30)
+    assert fifo.is_fifo()
+    assert [json.loads(line)["id"] for line in got[0].splitlines()] == [1]
 
 
 def test_a_run_never_reads_its_own_output_inside_an_input_folder(

@@ -43,6 +43,39 @@ def test_atomic_file_abort_and_error_leave_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_atomic_file_keeps_a_link_and_writes_through_a_fifo(tmp_path: Path) -> None:
+    """`--rejects /dev/stdout` or a link must not be swapped for a regular file by the rename."""
+    real = tmp_path / "real.jsonl"
+    real.write_bytes(b"old\n")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    with AtomicFile(link) as f:
+        f.write(b"new\n")
+        f.commit()
+    assert link.is_symlink() and real.read_bytes() == b"new\n"
+
+    dangling = tmp_path / "dangling.jsonl"
+    dangling.symlink_to(tmp_path / "made.jsonl")
+    with AtomicFile(dangling) as f:
+        f.write(b"x\n")
+        f.commit()
+    assert dangling.is_symlink() and (tmp_path / "made.jsonl").read_bytes() == b"x\n"
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader, so opening to write works
+    try:
+        with AtomicFile(fifo) as f:
+            f.write(b"through\n")
+            f.commit()
+        assert os.read(reader, 100) == b"through\n"
+    finally:
+        os.close(reader)
+    assert fifo.is_fifo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "dangling.jsonl", "fifo", "link.jsonl", "made.jsonl", "real.jsonl"]
+
+
 def test_disk_full_on_commit_leaves_no_partial_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,6 +23,7 @@ import contextlib
 import json
 import os
 import shutil
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -95,14 +96,25 @@ class AtomicFile:
 
     `abort()` (or leaving the `with` block on an error, or without committing) removes the temp
     file, so a failed write — a full disk — leaves nothing half-written behind.
+
+    A symbolic link at `path` stays: the file it points to is the one replaced. A `path` that is
+    not a regular file (``/dev/stdout``, ``/dev/null``, a FIFO) cannot be replaced without
+    destroying it, so it is written through instead (no temp file; nothing to roll back).
     """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self.through = _special_file(self.path)
+        self.bytes_written = 0
+        if self.through:
+            self.tmp = self.path
+            self._fh: IO[bytes] | None = open(self.path, "wb")  # noqa: SIM115
+            return
+        if self.path.is_symlink():
+            self.path = Path(os.path.realpath(self.path))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = self.path.with_name(f"{TMP_PREFIX}{self.path.name}.{os.getpid()}{TMP_SUFFIX}")
-        self._fh: IO[bytes] | None = open(self.tmp, "wb")  # noqa: SIM115
-        self.bytes_written = 0
+        self._fh = open(self.tmp, "wb")  # noqa: SIM115
 
     def write(self, data: bytes) -> None:
         if self._fh is None:
@@ -114,6 +126,9 @@ class AtomicFile:
         if self._fh is None:
             raise ValueError(f"{self.path} is already committed or aborted")
         fh, self._fh = self._fh, None
+        if self.through:
+            fh.close()
+            return self.path
         try:
             fh.flush()
             os.fsync(fh.fileno())
@@ -135,6 +150,8 @@ class AtomicFile:
         self._remove_tmp()
 
     def _remove_tmp(self) -> None:
+        if self.through:
+            return
         with contextlib.suppress(OSError):
             self.tmp.unlink()
 
@@ -144,6 +161,15 @@ class AtomicFile:
     def __exit__(self, *exc: object) -> None:
         if self._fh is not None:
             self.abort()
+
+
+def _special_file(path: Path) -> bool:
+    """Whether `path` (followed through links) exists and is not a regular file or a folder."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def write_json_atomic(path: Path, obj: Any) -> None:
