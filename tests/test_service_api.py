@@ -483,6 +483,34 @@ def test_feedback_survives_app_recreation(model_path: Path, db_url: str) -> None
     assert export_corrections(db_url)[0]["label"] == "ad"
 
 
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_database_keeps_its_corrections(model_path: Path, url: str) -> None:
+    """Every connection to an in-memory SQLite opens a new, empty database: the store keeps
+    one (the table was missing from every other: each page and each correction was a 500)."""
+    with TestClient(create_app(model_path=model_path, database_url=url),
+                    raise_server_exceptions=False) as c:
+        assert c.get("/readyz").status_code == 200
+        assert c.post("/v1/feedback", json={"text": "博彩网站", "label": "ad"}).status_code == 201
+        assert c.get("/").status_code == 200 and "博彩网站" in c.get("/").text
+        rows = [json.loads(x) for x in c.get("/v1/feedback/export").text.splitlines()]
+        assert [r["label"] for r in rows] == ["ad"]
+
+
+def test_a_failing_database_is_a_503_with_a_reason(client: TestClient) -> None:
+    """The store's table gone (a database changed under the service): 503 and why, as JSON,
+    not a 500; the export answers 503 before its status line rather than breaking off."""
+    from sqlalchemy import text
+
+    store = client.app.state.pagesieve.store  # type: ignore[attr-defined]
+    with store.engine.begin() as conn:
+        conn.execute(text("DROP TABLE pagesieve_corrections"))
+    r = client.post("/v1/feedback", json={"text": "博彩网站", "label": "ad"})
+    assert r.status_code == 503 and "feedback database unavailable" in _detail(r), r.text
+    r = client.get("/v1/feedback/export")
+    assert r.status_code == 503 and "no such table" in _detail(r), r.text
+    assert client.get("/readyz").status_code == 503
+
+
 def test_concurrent_writers(db_url: str) -> None:
     """Eight threads on four separate engines (as four worker processes would have)."""
     stores = [FeedbackStore(db_url) for _ in range(4)]

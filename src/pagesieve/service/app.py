@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -32,6 +33,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.staticfiles import StaticFiles
@@ -308,6 +310,15 @@ def create_app(
             {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
         )
 
+    @app.exception_handler(SQLAlchemyError)
+    async def _on_database(_r: Request, exc: SQLAlchemyError) -> Response:
+        # the page's work is done or refused, but the corrections cannot be read or stored
+        log.error("feedback database error: %s", exc)
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return SafeJSONResponse(
+            {"detail": f"feedback database unavailable: {first}"[:300]}, status_code=503
+        )
+
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         return swagger
@@ -381,8 +392,15 @@ def create_app(
         response_class=StreamingResponse,
     )
     async def feedback_export() -> StreamingResponse:
+        # The first batch is read before the status line goes out, so a database that fails
+        # answers 503 rather than a 200 whose body breaks off (later failures still can).
+        rows = state.store.iter_all()
+        first = await run_in_threadpool(next, rows, None)
+
         def lines() -> Iterator[bytes]:
-            for c in state.store.iter_all():
+            if first is None:
+                return
+            for c in itertools.chain((first,), rows):
                 yield (json.dumps(c.to_dict(), ensure_ascii=False) + "\n").encode("utf-8")
 
         return StreamingResponse(lines(), media_type="application/x-ndjson; charset=utf-8")

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.pool import StaticPool
 
 from ..types import LABELS
 
@@ -144,6 +145,11 @@ def _make_engine(url: str) -> Engine:
             folder.mkdir(parents=True, exist_ok=True)
         elif not folder.is_dir():  # a typo must not leave folders behind (at / for root)
             raise OSError(f"no such folder: {folder}")
+    if _in_memory(url, path):
+        # Each new connection to an in-memory database opens an empty one: keep one for all.
+        # It lives as long as the process (and each `serve --workers` process has its own).
+        return create_engine(url, connect_args={"check_same_thread": False},
+                             poolclass=StaticPool)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -158,6 +164,11 @@ def _make_engine(url: str) -> Engine:
             cur.close()
 
     return engine
+
+
+def _in_memory(url: str, path: str) -> bool:
+    """``sqlite://``, ``sqlite:///:memory:``, ``sqlite:///file:x?mode=memory&uri=true``."""
+    return not path or path.split("?", 1)[0] == ":memory:" or "mode=memory" in url
 
 
 class FeedbackStore:
