@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from pagesieve.evaluation.extractors import PAGESIEVE
 from pagesieve.evaluation.metrics import label_figures
@@ -11,7 +17,9 @@ from pagesieve.evaluation.report import (
     HELDBACK_ROWS,
     _heldback_markdown,
     _seedlike_markdown,
+    check_report_path,
     targets,
+    write_report,
 )
 
 
@@ -68,3 +76,40 @@ def test_markdown_has_the_heldback_section() -> None:
     assert "bench/heldback_corpora.py --seed 0" in md
     assert _heldback_markdown(None) == []
     assert "Not run: no builder" in "\n".join(_heldback_markdown({"error": "no builder"}))
+
+
+def test_report_paths_are_checked_before_the_work(tmp_path: Path) -> None:
+    """A report path that cannot be written is refused up front; no folders are built from a
+    missing parent down (`/nonexistent/dir` used to be created at the root)."""
+    assert check_report_path(tmp_path / "r.json") == (tmp_path / "r.json", tmp_path / "r.md")
+    assert check_report_path(tmp_path / "new") == (
+        tmp_path / "new" / "evaluation.json", tmp_path / "new" / "evaluation.md")
+    a_file = tmp_path / "existing"
+    a_file.write_text("x", encoding="utf-8")
+    (tmp_path / "dir.json").mkdir()
+    for bad, why in [
+        (tmp_path / "missing" / "deeper" / "r.json", "no such folder"),
+        (a_file, "exists and is not a folder"),
+        (a_file / "r.json", "exists and is not a folder"),
+        (tmp_path / "dir.json", "is a folder"),
+    ]:
+        with pytest.raises(ValueError, match=why):
+            check_report_path(bad)
+    assert not (tmp_path / "missing").exists()
+    report: dict[str, Any] = {"meta": {}, "pages": {}}
+    jpath, mpath = write_report(report, tmp_path / "made" / "r.json")
+    assert jpath.is_file() and mpath.is_file()
+
+
+def test_evaluate_refuses_a_bad_report_path_before_evaluating(tmp_path: Path) -> None:
+    env = {**os.environ, "PAGESIEVE_EVAL_FIGURES": "0", "PAGESIEVE_EVAL_FOLDS": "0"}
+    missing = tmp_path / "nonexistent" / "dir" / "x.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pagesieve", "evaluate", str(tmp_path), "--no-peers",
+         "--report", str(missing)],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"pagesieve: error: --report: no such folder {missing.parent.parent}"], proc.stderr
+    assert not missing.parent.parent.exists()

@@ -71,7 +71,13 @@ from .evaluation.pages import (
     load_eval_pages,
     page_type,
 )
-from .evaluation.report import print_summary, render_figures, targets, write_report
+from .evaluation.report import (
+    check_report_path,
+    print_summary,
+    render_figures,
+    targets,
+    write_report,
+)
 from .evaluation.summary import summarize
 
 __all__ = ["evaluate_command", "quick_metrics", "run_evaluation"]
@@ -298,6 +304,7 @@ def evaluate_command(
     def log(msg: str) -> None:
         console.print(f"[dim]{time.perf_counter() - t0:6.1f}s[/] {msg}")
 
+    check_report_path(report)  # before the work: a bad path must not cost the evaluation
     folds = int(os.environ.get("PAGESIEVE_EVAL_FOLDS", str(DEFAULT_HELDOUT_FOLDS)))
     n_synth = os.environ.get("PAGESIEVE_EVAL_SYNTHETIC", str(DEFAULT_HELDOUT_SYNTHETIC))
     kwargs: dict[str, Any] = {"n_synthetic": int(n_synth)}

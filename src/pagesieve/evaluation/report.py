@@ -367,6 +367,25 @@ def _heldback_markdown(hb: Mapping[str, Any] | None) -> list[str]:
     return lines
 
 
+def check_report_path(report: Path | None) -> tuple[Path, Path]:
+    """The report's two paths, or `ValueError` saying why they cannot be written: checked
+    before an evaluation of many minutes, not after it. The folder that holds them is made
+    only where its own parent exists (a typo must not build folders from ``/`` down)."""
+    jpath, mpath = _report_paths(report)
+    for p in (jpath, mpath):
+        if p.is_dir():
+            raise ValueError(f"--report: {p} is a folder")
+    folder = jpath.parent
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"--report: {folder} exists and is not a folder")
+    if not folder.exists() and not folder.parent.is_dir():
+        raise ValueError(f"--report: no such folder {folder.parent}")
+    where = folder if folder.exists() else folder.parent
+    if not os.access(where, os.W_OK):
+        raise ValueError(f"--report: cannot write to {where}")
+    return jpath, mpath
+
+
 def _report_paths(report: Path | None) -> tuple[Path, Path]:
     if report is None:
         return DEFAULT_REPORT, DEFAULT_REPORT.with_suffix(".md")
@@ -396,9 +415,8 @@ def dump_report(report: Mapping[str, Any]) -> str:
 
 def write_report(report: Mapping[str, Any], path: Path | None = None) -> tuple[Path, Path]:
     """Write the JSON report and its Markdown summary; returns both paths."""
-    jpath, mpath = _report_paths(path)
-    jpath.parent.mkdir(parents=True, exist_ok=True)
-    mpath.parent.mkdir(parents=True, exist_ok=True)
+    jpath, mpath = check_report_path(path)
+    jpath.parent.mkdir(exist_ok=True)
     tmp = jpath.with_suffix(".json.tmp")
     tmp.write_text(dump_report(report), encoding="utf-8")
     os.replace(tmp, jpath)
