@@ -306,6 +306,25 @@ def test_an_output_folder_or_rejects_file_that_cannot_be_written_is_one_line(
     assert "Read-only file system" in err and "Traceback" not in err
 
 
+def test_resume_refuses_a_folder_of_output_that_is_no_run(
+    tmp_path: Path, model_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`part-*` files without the run's settings (another tool's output, a Spark folder):
+    --resume has nothing to resume and must not mix its shards in with them."""
+    inp = tmp_path / "in.txt"
+    inp.write_text(page_text(1), encoding="utf-8")
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "part-old.jsonl").write_text('{"x": 1}\n', encoding="utf-8")
+    (busy / "_SUCCESS").write_text("", encoding="utf-8")
+    assert clean_command([inp], busy, workers=1, model=model_path) == 2
+    assert "pass --resume" in capsys.readouterr().err
+    assert clean_command([inp], busy, workers=1, resume=True, model=model_path) == 2
+    err = capsys.readouterr().err
+    assert "no run to resume" in err and len(err.splitlines()) == 1, err
+    assert sorted(p.name for p in busy.iterdir()) == ["_SUCCESS", "part-old.jsonl"]
+
+
 def test_rejects_through_a_link_or_a_fifo_leave_them_in_place(
     tmp_path: Path, model_path: Path
 ) -> None:

@@ -912,7 +912,12 @@ def _prepare(config: RunConfig, store: ShardStore, settings: dict[str, Any]) -> 
                 "or choose an empty folder", 2,
             )
         previous = store.read_marker(store.run_path)
-        if previous is not None and previous != settings:
+        if previous is None:  # every run writes its settings first: these files are not one
+            raise RunError(
+                f"{config.outdir} holds output files but no run to resume (no readable "
+                f"{store.run_path.relative_to(config.outdir)}); choose an empty folder", 2,
+            )
+        if previous != settings:
             diff = sorted(k for k in settings if previous.get(k) != settings[k])
             raise RunError(
                 f"{config.outdir} holds a run with other settings ({', '.join(diff)} differ); "
