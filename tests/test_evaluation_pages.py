@@ -71,3 +71,20 @@ def test_folder_of_pages_passes_over_a_fifo(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "b.html")  # reading it would block until something wrote to it
     [page] = _load_folder(tmp_path)
     assert page.key == f"{tmp_path.name}/a" and page.gold == "一段自己写的正文。"
+
+
+def test_gbk_pages_and_gold_are_decoded_as_pagesieve_decodes(tmp_path: Path) -> None:
+    """A GBK page and its GBK gold text: the peers get the page as text, not mojibake, and the
+    gold reads as written (both were read as UTF-8 with replacement, so every score was 0);
+    an empty gold file means no gold, not a gold of no words."""
+    text = "这是一篇关于北京城市发展的新闻报道，内容涉及交通、住房和教育等多个方面的改革措施。"
+    page = (f'<html><head><meta charset="gbk"><title>北京新闻</title></head><body><article>'
+            f"<h1>标题</h1><p>{text}</p></article></body></html>")
+    (tmp_path / "b.html").write_bytes(page.encode("gbk"))
+    (tmp_path / "b.gold.txt").write_bytes(text.encode("gbk"))
+    (tmp_path / "c.html").write_bytes(page.encode("gbk"))
+    (tmp_path / "c.gold.txt").write_bytes(b"  \n")
+    b, c = _load_folder(tmp_path)
+    assert text in b.html and b.title == "北京新闻"
+    assert b.gold == text and b.gold_kind == "gold"
+    assert c.gold is None and c.gold_kind is None

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..decode import decode
+from ..errors import DecodeError
 from . import REPO
 
 __all__ = [
@@ -226,7 +228,18 @@ def _short_hash(text: str) -> str:
 
 
 def _read_text(path: Path) -> str:
-    return path.read_bytes().decode("utf-8", errors="replace")
+    """A gold file's text, decoded as pagesieve decodes pages (a GBK gold file is common)."""
+    return _decoded(path.read_bytes())
+
+
+def _decoded(data: bytes) -> str:
+    """`decode.decode`'s text: what the peers must be given too, or a GBK page reaches them as
+    mojibake and scores 0. Bytes it refuses as binary fall back to lenient UTF-8 (they are
+    scored, not dropped: a bad page in a gold set is for the report to show)."""
+    try:
+        return decode(data).text
+    except DecodeError:
+        return data.decode("utf-8", errors="replace")
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
@@ -236,7 +249,7 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
 
 def _page(key: str, dataset: str, data: bytes, *, site_fallback: str, url: str | None = None,
           title: str | None = None, **kw: Any) -> EvalPage:
-    html = data.decode("utf-8", errors="replace")
+    html = _decoded(data)
     vis_title, text = _visible_text(html)
     title = title or vis_title
     site = infer_site(html, url, fallback=site_fallback, title=title)
@@ -339,11 +352,13 @@ def _load_folder(folder: Path) -> list[EvalPage]:
         gold_file = next((g for g in (f.with_suffix(".gold.txt"), f.with_suffix(".txt"))
                           if g.is_file()), None)
         rel = f.relative_to(folder).with_suffix("").as_posix()
+        gold = _read_text(gold_file) if gold_file else None
+        if gold is not None and not gold.strip():
+            gold = None  # an empty gold file: nothing to score against, not a score of 0
         out.append(_page(
             f"{folder.name}/{rel}", folder.name, f.read_bytes(),
             site_fallback=f"{folder.name}:{f.parent.name}",
-            gold=_read_text(gold_file) if gold_file else None,
-            gold_kind="gold" if gold_file else None,
+            gold=gold, gold_kind="gold" if gold is not None else None,
         ))
     return out
 
