@@ -610,6 +610,23 @@ def test_moderation_page_shows_blocks_in_order(client: TestClient) -> None:
     assert 'data-label="ad"' in r.text
 
 
+def test_moderation_upload_goes_by_the_suffix_as_the_cli_does(client: TestClient) -> None:
+    """`m.txt` holding markup is a text page for `pagesieve classify m.txt` and `clean`: the
+    upload reads it the same way (it sniffed HTML); JSONL and WARC files are many pages."""
+    markup = "<p>北京市统计局盘点去年北京在建设国际科技创新中心方面的成绩。</p>"
+    upload = {"file": ("m.txt", markup.encode("utf-8"), "text/plain")}
+    r = client.post("/", data={"page": "", "kind": "auto"}, files=upload)
+    api = client.post("/v1/classify", json={"text": markup}).json()
+    assert r.status_code == 200 and api["kind"] == "text", r.text
+    assert "/html/body/p" not in r.text and "&lt;p&gt;北京市" in r.text
+    r = client.post("/", data={"page": "", "kind": "html"}, files=upload)  # the choice wins
+    assert r.status_code == 200 and "/html/body/p" in r.text
+    for name in ("pages.jsonl", "crawl.warc.gz"):
+        r = client.post("/", data={"page": "", "kind": "auto"},
+                        files={"file": (name, b'{"id": 1, "text": "x"}\n', "text/plain")})
+        assert r.status_code == 400 and "many pages" in r.text and "pagesieve clean" in r.text
+
+
 def test_moderation_upload_and_errors(client: TestClient) -> None:
     page = "<html><head><meta charset=gbk></head><body><p>网友评论：写得好</p></body></html>"
     r = client.post(

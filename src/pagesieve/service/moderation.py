@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
+from ..batch.sources import input_kind
 from .app import ClassifyJob, ServiceState
 from .example import EXAMPLE_PAGE
 from .render import (
@@ -97,7 +98,17 @@ async def classify_form(request: Request) -> HTMLResponse:
         kind = "auto"
 
     data: bytes | str
+    page_kind = kind  # the form shows what was chosen; the page is read as `page_kind`
     if isinstance(upload, UploadFile) and upload.filename:
+        # By the file's suffix, as `pagesieve classify FILE` and `clean` read it.
+        container = input_kind(upload.filename)
+        if container in ("jsonl", "warc"):
+            form_html = render_form(
+                "", kind, f"{upload.filename} is a {str(container).upper()} file of many pages; "
+                f"clean it with `pagesieve clean {upload.filename} -o OUTDIR`.")
+            return _html(render_document("Classify a page", form_html), 400)
+        if kind == "auto" and container is not None:
+            page_kind = str(container)
         data, source = await upload.read(), upload.filename
     else:
         data, source = pasted, "pasted page"
@@ -106,7 +117,7 @@ async def classify_form(request: Request) -> HTMLResponse:
         form_html = render_form(echo, kind, "Paste a page or choose a file first.")
         return _html(render_document("Classify a page", form_html), 400)
 
-    job = ClassifyJob(data=data, kind=kind, source=source)
+    job = ClassifyJob(data=data, kind=page_kind, source=source)
     try:
         record = await run_in_threadpool(state.classify, job)
     except HTTPException as exc:
