@@ -248,7 +248,7 @@ def test_export_of_a_freshly_fitted_model(tmp_path: Path) -> None:
         export_model(model, path, fmt)
         back = PageModel.load(path)
         assert np.abs(back.predict_proba(page) - model.predict_proba(page)).max() <= TOL
-    with pytest.raises(ModelError, match=r"must end in \.onnx"):
+    with pytest.raises(ValueError, match=r"must end in \.onnx"):
         export_model(model, tmp_path / "m.skops", "onnx")
     with pytest.raises(ModelError, match="cannot be saved again"):
         PageModel.load(tmp_path / "m.onnx").save(tmp_path / "again.joblib")

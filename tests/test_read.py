@@ -24,6 +24,19 @@ def test_kind_can_be_forced() -> None:
     assert page.kind == "text" and page.blocks[0].text == "<p>看起来像标签</p>"
 
 
+def test_bytes_like_input_and_bad_arguments() -> None:
+    """A bytearray or memoryview is read as its bytes; an unknown kind or a non-page value is a
+    clear ValueError / TypeError (they were an AttributeError and a KeyError from inside)."""
+    data = "<html><body><p>第一段</p></body></html>".encode("gb18030")
+    want = [b.text for b in read_page(data).blocks]
+    assert [b.text for b in read_page(bytearray(data)).blocks] == want
+    assert [b.text for b in read_page(memoryview(data)).blocks] == want
+    with pytest.raises(ValueError, match="unknown kind 'pdf'"):
+        read_page(data, kind="pdf")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="bytes or str, not int"):
+        read_page(5)  # type: ignore[arg-type]
+
+
 def test_limits() -> None:
     with pytest.raises(InputTooLarge, match="over the limit"):
         read_page("正" * 100, limits=Limits(max_bytes=100))

@@ -386,7 +386,7 @@ def model_export(
         ) from None
     except PagesieveError as exc:
         raise fail(str(exc), EXIT_MODEL) from None
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # the output path: a usage error
         raise fail(str(exc)) from None
     typer.echo(f"wrote {out} ({fmt.value}, sha256 {manifest['sha256'][:12]}…)")
 

@@ -112,10 +112,10 @@ def _vocabulary(arr: np.ndarray) -> dict[str, int]:
 def export_model(model: PageModel, out: Path, fmt: str) -> dict[str, Any]:
     """Write `model` to `out` as `fmt` (skops or onnx) with its manifest; returns the manifest."""
     if fmt not in EXPORT_FORMATS:
-        raise ModelError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
+        raise ValueError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
     out = Path(out)
     if out.suffix != _SUFFIX[fmt]:
-        raise ModelError(f"a {fmt} model file must end in {_SUFFIX[fmt]}, not {out.name!r}")
+        raise ValueError(f"a {fmt} model file must end in {_SUFFIX[fmt]}, not {out.name!r}")
     data = _skops_bytes(model) if fmt == "skops" else _onnx_bytes(model)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")

@@ -13,6 +13,8 @@ from .types import Block, Page
 
 __all__ = ["read_page"]
 
+_KINDS = ("auto", "html", "text")
+
 
 def read_page(
     data: bytes | str,
@@ -23,7 +25,14 @@ def read_page(
     http_charset: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Page:
-    """Decode (bytes only) and segment a page. Raises `DecodeError` or `InputTooLarge`."""
+    """Decode (bytes only) and segment a page. Raises `DecodeError` or `InputTooLarge`;
+    `ValueError` for an unknown `kind`, `TypeError` for `data` that is neither bytes nor str."""
+    if kind not in _KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(_KINDS)}")
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
+    elif not isinstance(data, (bytes, str)):
+        raise TypeError(f"a page is bytes or str, not {type(data).__name__}")
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
     if size > limits.max_bytes:
         raise InputTooLarge(f"input is {size:,} bytes, over the limit of {limits.max_bytes:,}")
