@@ -77,6 +77,19 @@ def test_healthz_and_readyz(client: TestClient) -> None:
     assert body["model"]["sha256"]
 
 
+def test_health_probes_answer_head(client: TestClient) -> None:
+    for path in ("/healthz", "/readyz"):
+        r = client.head(path)
+        assert r.status_code == 200 and r.content == b"", (path, r.status_code)
+
+
+def test_an_integer_id_is_echoed_as_clean_echoes_a_jsonl_id(client: TestClient) -> None:
+    r = client.post("/v1/classify", json={"text": "第一段正文。", "id": 7})
+    assert r.status_code == 200 and r.json()["id"] == 7, r.text
+    assert client.post("/v1/classify", json={"text": "第一段", "id": True}).status_code == 422
+    assert client.post("/v1/classify", json={"text": "第一段", "id": 1.5}).status_code == 422
+
+
 def test_startup_warms_the_model(client: TestClient) -> None:
     # The lookup tables are built at start-up, not by the first request.
     model = client.app.state.pagesieve.model  # type: ignore[attr-defined]

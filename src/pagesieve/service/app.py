@@ -90,7 +90,7 @@ class ClassifyJob:
     kind: str = "auto"
     url: str | None = None
     source: str | None = None
-    id: str | None = None
+    id: str | int | None = None
     keep: tuple[str, ...] | None = None
     http_charset: str | None = None
 
@@ -327,11 +327,14 @@ def create_app(
     async def favicon() -> Response:
         return Response(status_code=204)
 
-    @app.get("/healthz", tags=["ops"], summary="The process is up.")
+    # HEAD too: load balancers and uptime checkers often probe with it
+    @app.api_route("/healthz", methods=["GET", "HEAD"], tags=["ops"],
+                   summary="The process is up.")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["ops"], summary="The model is loaded and the database answers.")
+    @app.api_route("/readyz", methods=["GET", "HEAD"], tags=["ops"],
+                   summary="The model is loaded and the database answers.")
     async def readyz() -> Response:
         db_ok = await run_in_threadpool(_db_ok, state.store)
         ready = state.model is not None and db_ok

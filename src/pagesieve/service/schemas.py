@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
 
 from ..types import LABELS, LabelName
 from ..verdict import normalize_keep
@@ -69,7 +76,10 @@ class ClassifyIn(_Keep):
     html: str | None = Field(default=None, description="HTML of the page.")
     url: Url | None = Field(default=None, description="Where the page came from; never fetched.")
     source: Name | None = Field(default=None, description="A name for the page in the result.")
-    id: Name | None = Field(default=None, description="Your id for the page, echoed back.")
+    id: Name | StrictInt | None = Field(
+        default=None, description="Your id for the page (a string or an integer, as a JSONL "
+        "line's id for `clean`), echoed back."
+    )
 
     @model_validator(mode="after")
     def _one_input(self) -> ClassifyIn:
