@@ -4,6 +4,7 @@ import pytest
 
 from pagesieve.types import Block, Label, LabelledBlock
 from pagesieve.verdict import (
+    SPAM_MAX_CONTENT_CHARS,
     SPAM_MIN_AD_CHARS,
     kept_text,
     normalize_keep,
@@ -47,16 +48,24 @@ def test_spam_when_the_main_text_is_an_ad() -> None:
     # A stray ad line on an article page is not a spam page.
     article = [lb("正文" * 100, "content"), lb("加微信开挂", "ad")]
     assert not page_spam(article)
+    # Nor is an article of its own under which spam comments outweigh it: its main text is not
+    # an ad (its quality falls with them all the same).
+    flooded = [lb("正文" * 150, "content"), lb("网友评论", "boilerplate"),
+               *[lb("微乐麻将开挂辅助加微信" * 10, "ad") for _ in range(12)]]
+    assert not page_spam(flooded) and page_quality(flooded) < 0.3
 
 
 def test_page_verdict_is_quality_and_spam() -> None:
     """The one-pass `page_verdict` gives `page_quality` and `page_spam`, by their definitions:
-    junk characters over all, and ads of at least SPAM_MIN_AD_CHARS outweighing content."""
+    junk characters over all, and ads of at least SPAM_MIN_AD_CHARS outweighing a content of
+    less than SPAM_MAX_CONTENT_CHARS."""
     import random
 
     rng = random.Random(3)
     names = ["content", "comment", "related", "ad", "boilerplate"]
     cases = [[], [lb("", "ad")], [lb("x" * SPAM_MIN_AD_CHARS, "ad")],
+             [lb("x" * 900, "ad"), lb("y" * SPAM_MAX_CONTENT_CHARS, "content")],
+             [lb("x" * 900, "ad"), lb("y" * (SPAM_MAX_CONTENT_CHARS - 1), "content")],
              [lb("x" * SPAM_MIN_AD_CHARS, "ad"), lb("y" * SPAM_MIN_AD_CHARS, "content")],
              [lb("x" * (SPAM_MIN_AD_CHARS - 1), "ad")]]
     cases += [[lb("字" * rng.randint(0, 90), rng.choice(names)) for _ in range(rng.randint(0, 9))]
@@ -66,7 +75,7 @@ def test_page_verdict_is_quality_and_spam() -> None:
         junk = sum(len(b.block.text) for b in blocks if b.label.junk)
         ad = sum(len(b.block.text) for b in blocks if b.label.name == "ad")
         content = sum(len(b.block.text) for b in blocks if b.label.name == "content")
-        spam = ad >= SPAM_MIN_AD_CHARS and ad > content
+        spam = ad >= SPAM_MIN_AD_CHARS and ad > content and content < SPAM_MAX_CONTENT_CHARS
         quality = 0.0 if total == 0 else round(min(1.0 - junk / total, 0.1) if spam
                                                else 1.0 - junk / total, 6)
         assert page_verdict(blocks) == (quality, spam)

@@ -1,8 +1,11 @@
 """Stage 5 — the page verdict and the kept text, from the labelled blocks.
 
 `spam` when the page's main text is itself an ad (a cheat or gambling page): ad text outweighs
-the page's content and is long enough to be a body, not a stray line. `quality` is the share of
-characters in non-junk blocks, so it falls as related, ad and boilerplate text grows.
+the page's content and is long enough to be a body, not a stray line, and what is left as
+content is too short to be a body of its own. An article or a forum post of its own with a
+flood of spam comments under it is not a spam page: its ads are comments, its main text is not
+(its `quality` still falls with them). `quality` is the share of characters in non-junk blocks,
+so it falls as related, ad and boilerplate text grows.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ __all__ = ["kept_text", "normalize_keep", "page_quality", "page_spam", "page_ver
 
 #: Minimum ad characters for a page to be called spam.
 SPAM_MIN_AD_CHARS = 60
+#: Content characters from which a page has a main text of its own (a short news item runs to
+#: 200 characters; a cheat page keeps its title, a line or two), so its ads do not make it spam.
+SPAM_MAX_CONTENT_CHARS = 200
 
 
 def normalize_keep(keep: Iterable[str] | str) -> tuple[str, ...]:
@@ -63,7 +69,7 @@ def page_quality(blocks: Sequence[LabelledBlock]) -> float:
 def page_verdict(blocks: Sequence[LabelledBlock]) -> tuple[float, bool]:
     """(`page_quality`, `page_spam`) of the blocks, counted in one pass."""
     total, junk, ad, content = _chars(blocks)
-    spam = ad >= SPAM_MIN_AD_CHARS and ad > content
+    spam = ad >= SPAM_MIN_AD_CHARS and ad > content and content < SPAM_MAX_CONTENT_CHARS
     if total == 0:
         return 0.0, spam
     quality = 1.0 - junk / total
