@@ -286,3 +286,23 @@ def test_odd_time_limits_in_the_service(tmp_path: Path, monkeypatch: pytest.Monk
     with pytest.raises(ValueError, match="PAGESIEVE_MAX_SECONDS"):
         create_app(database_url=db)
     assert serve_command(database_url=db) == 2  # one line, before uvicorn starts
+
+
+def test_huge_block_limits_mean_no_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block limit past what a C size holds is no limit in effect: it used to be an
+    OverflowError in the compiled walk and tokenizer (a traceback in `classify`, a reject for
+    every HTML page in `clean`, a 500 in the service)."""
+    huge = 10**25
+    lim = Limits(max_blocks=huge, max_block_chars=huge, max_bytes=huge)
+    assert (lim.max_blocks, lim.max_block_chars, lim.max_bytes) == (sys.maxsize,) * 3
+    html = "<html><body>" + "".join(f"<p>第{i}段。</p>" for i in range(30)) + "</body></html>"
+    want = classify_page(html, limits=Limits(max_blocks=0, max_block_chars=0)).to_dict()
+    assert classify_page(html, limits=lim).to_dict() == want
+    monkeypatch.setenv("PAGESIEVE_MAX_BLOCKS", str(huge))
+    monkeypatch.setenv("PAGESIEVE_MAX_BLOCK_CHARS", str(huge))
+    assert Limits.from_env().max_blocks == sys.maxsize
+    proc = subprocess.run([sys.executable, "-m", "pagesieve", "classify", "-", "--kind", "html"],
+                          input=html.encode(), capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    assert [b["text"] for b in json.loads(proc.stdout)["blocks"]] == [
+        b["text"] for b in want["blocks"]]

@@ -6,6 +6,7 @@ import contextlib
 import math
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -70,6 +71,9 @@ class Limits:
 
     def __post_init__(self) -> None:
         check_seconds(self.max_seconds)
+        for name in ("max_bytes", "max_blocks", "max_block_chars"):
+            if getattr(self, name) > sys.maxsize:  # no limit in effect; the C parts need a size
+                object.__setattr__(self, name, sys.maxsize)
         if self.max_bytes <= 0:
             raise ValueError(f"max_bytes (PAGESIEVE_MAX_BYTES) must be a positive number of "
                              f"bytes, not {self.max_bytes}")
