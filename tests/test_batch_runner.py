@@ -325,6 +325,35 @@ def test_resume_refuses_a_folder_of_output_that_is_no_run(
     assert sorted(p.name for p in busy.iterdir()) == ["_SUCCESS", "part-old.jsonl"]
 
 
+def test_a_resume_beside_a_live_run_is_refused(
+    tmp_path: Path, model_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """While a run holds the output folder (simulated by a second holder of its lock), a
+    --resume of it is refused, exit 2, and leaves the live run's temp files alone (it deleted
+    them, and the live run died on its own rename); once the lock is free it resumes."""
+    from pagesieve.batch.writer import TMP_PREFIX, TMP_SUFFIX, ShardStore
+
+    inp = tmp_path / "in.txt"
+    inp.write_text(page_text(1), encoding="utf-8")
+    out = tmp_path / "out"
+    assert clean_command([inp], out, workers=1, model=model_path) == 0
+    assert (out / "_state" / "lock").is_file()  # left behind, unlocked: harmless
+    live = ShardStore(out)
+    live.lock()
+    writing = out / f"{TMP_PREFIX}part-x.jsonl.1{TMP_SUFFIX}"
+    writing.write_text("half a shard", encoding="utf-8")
+    try:
+        capsys.readouterr()
+        assert clean_command([inp], out, workers=1, resume=True, model=model_path) == 2
+        err = capsys.readouterr().err
+        assert "in use by another pagesieve run" in err and len(err.splitlines()) == 1, err
+        assert writing.exists()
+    finally:
+        live.unlock()
+    assert clean_command([inp], out, workers=1, resume=True, model=model_path) == 0
+    assert not writing.exists()
+
+
 def test_rejects_through_a_link_or_a_fifo_leave_them_in_place(
     tmp_path: Path, model_path: Path
 ) -> None:

@@ -923,13 +923,29 @@ def _prepare(config: RunConfig, store: ShardStore, settings: dict[str, Any]) -> 
                 f"{config.outdir} holds a run with other settings ({', '.join(diff)} differ); "
                 "resume it with the same command, or use another folder", 2,
             )
+        _lock(config, store)  # before its temp files go: a live run may be writing them
         store.remove_temp_files()
     try:
         config.outdir.mkdir(parents=True, exist_ok=True)
+        if not store.locked:
+            _lock(config, store)
         write_json_atomic(store.run_path, settings)
     except OSError as exc:
+        store.unlock()
         raise RunError(f"cannot write to the output folder {config.outdir}: "
                        f"{exc.strerror or exc}", 2) from None
+
+
+def _lock(config: RunConfig, store: ShardStore) -> None:
+    """Hold the output folder for this run, or refuse: a second run (a --resume started while
+    the first still runs) would delete the first one's temp files and race it for shards."""
+    try:
+        store.lock()
+    except BlockingIOError:
+        raise RunError(
+            f"{config.outdir} is in use by another pagesieve run; wait for it to end (or stop "
+            "it), then rerun with --resume", 2,
+        ) from None
 
 
 def run(
@@ -967,8 +983,25 @@ def run(
     if config.resume:
         _check_unchanged(units, store, files)
     _prepare(config, store, _settings(config, model_path))
-    runner = _Runner(config, units, store, model_path, workers, worker_target or _worker_main,
-                     files)
+    try:
+        return _run_prepared(config, units, store, model_path, workers,
+                             worker_target or _worker_main, files, on_start)
+    finally:
+        store.unlock()
+
+
+def _run_prepared(
+    config: RunConfig,
+    units: list[Any],
+    store: ShardStore,
+    model_path: Path,
+    workers: int,
+    worker_target: Callable[..., None],
+    files: dict[str, Any],
+    on_start: Callable[[RunSummary], None] | None,
+) -> RunSummary:
+    """`run` once the output folder is prepared and locked."""
+    runner = _Runner(config, units, store, model_path, workers, worker_target, files)
     if on_start is not None:
         on_start(runner.summary)
     show = sys.stderr.isatty() if config.progress is None else config.progress

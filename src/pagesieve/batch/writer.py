@@ -4,6 +4,7 @@ Layout of an output folder::
 
     part-<unit>-<shard>.jsonl[.gz]   one record a page, in input order
     _state/run.json                  the settings of the run (checked by --resume)
+    _state/lock                      flock'ed by the run that writes the folder (one at a time)
     _state/done/<shard>.json         marker: the shard and its rejects are complete (+ counts
                                      and a digest of its input's file list)
     _state/done/<unit>.unit.json     marker: every shard of an input is complete
@@ -187,6 +188,7 @@ class ShardStore:
         self.state = self.outdir / "_state"
         self.done_dir = self.state / "done"
         self.rejects_dir = self.state / "rejects"
+        self._lock_fd: int | None = None
 
     # -- names ------------------------------------------------------------------------------
     def shard_path(self, name: str) -> Path:
@@ -209,6 +211,39 @@ class ShardStore:
     def success_path(self) -> Path:
         return self.outdir / "_SUCCESS"
 
+    @property
+    def lock_path(self) -> Path:
+        return self.state / "lock"
+
+    # -- the lock ---------------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self._lock_fd is not None
+
+    def lock(self) -> None:
+        """Hold the folder's lock (``flock`` on `lock_path`) until `unlock` or this process
+        ends (the kernel drops it then, after kill -9 too, so a resume is never locked out by a
+        dead run). `BlockingIOError` if another run holds it. A no-op without `fcntl`."""
+        if self._lock_fd is not None:
+            return
+        try:
+            import fcntl
+        except ImportError:  # not POSIX
+            return
+        self.state.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._lock_fd = fd
+
+    def unlock(self) -> None:
+        fd, self._lock_fd = self._lock_fd, None
+        if fd is not None:
+            os.close(fd)  # closing the only descriptor releases the flock
+
     # -- state ------------------------------------------------------------------------------
     def has_output(self) -> bool:
         """Whether the folder already holds (part of) a run."""
@@ -226,7 +261,8 @@ class ShardStore:
             p.name.startswith(("part-", TMP_PREFIX)) for p in self.outdir.iterdir()
         ):
             return False
-        if any(p.is_file() and p != self.run_path for p in self.state.rglob("*")):
+        if any(p.is_file() and p not in (self.run_path, self.lock_path)
+               for p in self.state.rglob("*")):
             return False
         shutil.rmtree(self.state, ignore_errors=True)
         return not self.state.exists()
