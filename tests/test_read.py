@@ -35,6 +35,8 @@ def test_bytes_like_input_and_bad_arguments() -> None:
         read_page(data, kind="pdf")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="bytes or str, not int"):
         read_page(5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="url is a str or None, not int"):
+        read_page(data, url=123)  # type: ignore[arg-type]
 
 
 def test_limits() -> None:

@@ -82,6 +82,15 @@ def test_page_verdict_is_quality_and_spam() -> None:
         assert (page_quality(blocks), page_spam(blocks)) == (quality, spam)
 
 
+def test_normalize_keep_refuses_what_is_not_label_names() -> None:
+    """A TypeError that says so (None, bytes and a number were a bare TypeError or an
+    AttributeError from inside)."""
+    for keep, why in [(None, "not NoneType"), (b"content", "not bytes"), (5, "not int"),
+                      (["content", 1], r"label names \(str\), not int")]:
+        with pytest.raises(TypeError, match=why):
+            normalize_keep(keep)  # type: ignore[arg-type]
+
+
 def test_normalize_keep_refuses_no_labels() -> None:
     """Naming no label would keep no text at all; the API refuses it too (schemas.parse_keep)."""
     for keep in (",", " , ", "", []):

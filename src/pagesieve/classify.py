@@ -37,7 +37,9 @@ def classify_page(
     """Decode, segment, featurise and label one page.
 
     Raises only `PagesieveError` subclasses (`DecodeError`, `InputTooLarge`, `LimitExceeded`,
-    `ModelError`) and `ValueError` for an unknown label in `keep`. Limits that cut the reading
+    `ModelError`), `ValueError` for an unknown label in `keep` or an unknown `kind`, and
+    `TypeError` for an argument of the wrong type (`data` neither bytes nor str, a `url` that is
+    not a str...). Limits that cut the reading
     short (blocks, characters per block) are listed in the result's ``limits``; the time limit
     is checked between stages (reading, labelling), so it bounds a page to the limit plus one
     stage (the batch runner also interrupts a stage that runs over).

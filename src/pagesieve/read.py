@@ -33,6 +33,9 @@ def read_page(
         data = bytes(data)
     elif not isinstance(data, (bytes, str)):
         raise TypeError(f"a page is bytes or str, not {type(data).__name__}")
+    for name, value in (("url", url), ("source", source), ("http_charset", http_charset)):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{name} is a str or None, not {type(value).__name__}")
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
     if size > limits.max_bytes:
         raise InputTooLarge(f"input is {size:,} bytes, over the limit of {limits.max_bytes:,}")

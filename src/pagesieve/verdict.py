@@ -27,7 +27,16 @@ def normalize_keep(keep: Iterable[str] | str) -> tuple[str, ...]:
     """``"content,comment"`` or an iterable to a checked tuple; unknown labels are an error
     (named, up to 200 characters: an API body may be large), and so is naming none (``","``),
     which would keep no text at all. The CLI's --keep and the API's ``keep`` both come here."""
-    items = keep.split(",") if isinstance(keep, str) else list(keep)
+    if isinstance(keep, str):
+        items = keep.split(",")
+    elif isinstance(keep, Iterable) and not isinstance(keep, (bytes, bytearray)):
+        items = list(keep)
+        if not all(isinstance(k, str) for k in items):
+            raise TypeError("keep holds label names (str), not "
+                            + ", ".join(sorted({type(k).__name__ for k in items
+                                                if not isinstance(k, str)})))
+    else:
+        raise TypeError(f"keep is a str or an iterable of label names, not {type(keep).__name__}")
     out = tuple(dict.fromkeys(k.strip() for k in items if k.strip()))
     bad = [k for k in out if k not in LABELS]
     if bad:
