@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "demo-page.html"
 
@@ -176,3 +178,41 @@ def test_classify_reads_a_file_by_its_suffix_as_clean_does(tmp_path: Path) -> No
     assert json.loads(proc.stdout)["kind"] == "html"
     proc = run("classify", "-", stdin=markup.encode())
     assert json.loads(proc.stdout)["kind"] == "html"
+
+
+def test_a_ctrl_c_typer_swallows_is_still_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """typer ends a Ctrl-C that reaches it (while it parses arguments or a command imports its
+    modules) with exit 130 and no word; the CLI says it was interrupted."""
+    from pagesieve import cli_app
+    from pagesieve.batch import cli_commands
+
+    def interrupted(**_: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_commands, "clean_command", interrupted)
+    monkeypatch.setattr(cli_app, "_INTERRUPT_SAID", False)
+    page = tmp_path / "a.txt"
+    page.write_text("一段正文。", encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        cli_app.main(["clean", str(page), "-o", str(tmp_path / "out")])
+    assert exc.value.code == 130
+    assert capsys.readouterr().err.strip() == "pagesieve: interrupted"
+
+
+def test_the_fork_server_is_spawned_ignoring_ctrl_c() -> None:
+    """An ignored SIGINT stays ignored across exec: the fork server, spawned inside this block,
+    cannot be interrupted in its imports (a Ctrl-C there printed their traceback), while this
+    process gets its own handler back."""
+    import signal
+
+    from pagesieve.batch.forkserver import _ctrl_c_not_inherited
+
+    before = signal.getsignal(signal.SIGINT)
+    probe = ("import signal; print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)")
+    with _ctrl_c_not_inherited():
+        inside = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    outside = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert (inside.stdout.strip(), outside.stdout.strip()) == ("True", "False")
+    assert signal.getsignal(signal.SIGINT) is before

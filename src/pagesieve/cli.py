@@ -33,11 +33,15 @@ def main(argv: list[str] | None = None) -> Any:
     # last collections then skip the objects typer, pydantic and the run left (~50 ms).
     atexit.register(gc.freeze)
     args = sys.argv[1:] if argv is None else list(argv)
-    if args[:1] == ["clean"]:
-        # a head start only: whatever fails here, the run starts (and reports) it again
-        with contextlib.suppress(Exception):
-            _start_clean_workers(args[1:])
-    return import_module(".cli_app", __package__).main(argv)
+    try:
+        if args[:1] == ["clean"]:
+            # a head start only: whatever fails here, the run starts (and reports) it again
+            with contextlib.suppress(Exception):
+                _start_clean_workers(args[1:])
+        return import_module(".cli_app", __package__).main(argv)
+    except KeyboardInterrupt:  # before the commands' own handlers (while importing them)
+        sys.stderr.write("pagesieve: interrupted\n")
+        raise SystemExit(130) from None
 
 
 def _start_clean_workers(args: list[str]) -> None:

@@ -187,6 +187,8 @@ def clean(
         shard_size=shard_size,
         max_seconds=max_seconds,
     )
+    if code == 130:  # clean_command has said what an interrupted run leaves
+        _said_interrupted()
     raise typer.Exit(code)
 
 
@@ -391,6 +393,14 @@ def model_export(
     typer.echo(f"wrote {out} ({fmt.value}, sha256 {manifest['sha256'][:12]}…)")
 
 
+_INTERRUPT_SAID = False
+
+
+def _said_interrupted() -> None:
+    global _INTERRUPT_SAID
+    _INTERRUPT_SAID = True
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point."""
     try:
@@ -398,3 +408,9 @@ def main(argv: list[str] | None = None) -> Any:
     except KeyboardInterrupt:
         typer.echo("pagesieve: interrupted", err=True)
         sys.exit(130)
+    except SystemExit as exc:
+        # typer turns a Ctrl-C it catches (while parsing the arguments or importing a
+        # command's modules) into exit 130 without a word; a command that handled it has said so
+        if exc.code == 130 and not _INTERRUPT_SAID:
+            typer.echo("pagesieve: interrupted", err=True)
+        raise

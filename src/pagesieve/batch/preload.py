@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import signal
 from importlib import import_module
 
 from .forkserver import PRELOAD_ENV
@@ -25,6 +26,11 @@ __all__: list[str] = []
 #: `PageModel.warm` imports whatever prediction needs (scipy, without the compiled parts); a
 #: first run that has to build the cache imports scikit-learn while loading the model.
 _MODULES = ("pagesieve.batch.runner", "pagesieve.batch.process", "pagesieve.classify")
+
+# Ctrl-C reaches the whole process group; the fork server ignores it once it serves (its own
+# `main` sets that after the preload), but a Ctrl-C during this preload printed a traceback of
+# the import. The workers ignore it anyway: the parent decides what Ctrl-C means.
+signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 # The collector would find next to no garbage among the modules and the model (~700 of ~49k
 # objects) yet cost every run's start ~10 ms: it is off while they load, and then they are

@@ -356,21 +356,30 @@ def _worker_main(
 
     classify_line = _classify_line()
 
+    def tell(msg: tuple[Any, ...]) -> bool:
+        """Send to the parent; False once it is gone (Ctrl-C while the workers start)."""
+        try:
+            conn.send(msg)
+        except (EOFError, OSError):
+            return False
+        return True
+
     try:
         model = load_model(model_path)
     except PagesieveError as exc:
-        conn.send(("fatal", "model", f"{exc.__class__.__name__}: {exc}"))
+        tell(("fatal", "model", f"{exc.__class__.__name__}: {exc}"))
         return
     except Exception as exc:  # an incompatible or broken model file
-        conn.send(("fatal", "model", f"could not load the model {model_path}: "
-                                     f"{exc.__class__.__name__}: {exc}"))
+        tell(("fatal", "model", f"could not load the model {model_path}: "
+                                f"{exc.__class__.__name__}: {exc}"))
         return
     # The model and the modules live as long as the worker: keep the cyclic collector from
     # rescanning them (freeze), and run it less often on the many short-lived token lists a page
     # makes (~7% of a worker's time with the defaults; memory stays bounded, see bench_clean.py).
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
-    conn.send(("ready", wid, os.getpid()))
+    if not tell(("ready", wid, os.getpid())):
+        return
     while True:
         try:
             batch = conn.recv()
