@@ -802,6 +802,38 @@ def test_kill_9_mid_run_then_resume_gives_every_page_exactly_once(
     assert (out / "_rejects.jsonl").read_bytes() == (fresh / "_rejects.jsonl").read_bytes()
 
 
+def test_sigterm_mid_run_stops_like_ctrl_c_then_resume_finishes(
+    tmp_path: Path, model_path: Path
+) -> None:
+    """SIGTERM (a scheduler, `kill`) ends the run as Ctrl-C does: exit 143, one line saying
+    what is left, no traceback; it used to kill the process where it stood (a terminal kept
+    its cursor hidden). --resume then writes every page exactly once."""
+    n_html, n_jsonl, n_warc = 90, 90, 12
+    inp = make_inputs(tmp_path, n_html=n_html, n_jsonl=n_jsonl, n_warc=n_warc)
+    total = (n_html + 1) + (n_jsonl + 1) + (n_warc - 1)
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    proc = subprocess.Popen(_clean_cmd(inp, out, model_path), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, text=True)
+    done_dir = out / "_state" / "done"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if done_dir.is_dir() and any(p.name.endswith("-00000.json") for p in done_dir.iterdir()):
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run finished before it could be stopped"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert err.strip().splitlines()[-1].startswith("pagesieve: terminated; finished shards"), err
+    assert "Traceback" not in err
+    resumed = subprocess.run(_clean_cmd(inp, out, model_path, "--resume"), env=env,
+                             capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    records = read_records(out)
+    assert len(records) == total and max(Counter(key(r) for r in records).values()) == 1
+
+
 def test_pagesieve_clean_command_line(tmp_path: Path, model_path: Path) -> None:
     exe = Path(sys.executable).with_name("pagesieve")
     if not exe.exists():

@@ -3,12 +3,16 @@
 cli.py (typer) wires them; keeping them free of typer lets ``python -m pagesieve.batch`` and
 the tests drive the very same code. Exit codes: 0 the run completed (rejects included), 1 it
 stopped (disk full, a worker that keeps dying), 2 bad usage or input, 3 a missing or refused
-model (as `classify`), 130 interrupted.
+model (as `classify`), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -59,6 +63,50 @@ def clean_command(
     progress: bool | None = None,
 ) -> int:
     """Run `pagesieve clean`; print the summary (stderr) and return the exit code."""
+    with _sigterm_raises():
+        return _clean(inputs, outdir, blocks, keep, workers, resume, rejects, model, gzip,
+                      shard_size, max_seconds, progress)
+
+
+class _Terminated(BaseException):
+    """SIGTERM reached the run (a scheduler stopping it, `kill`). A BaseException, as
+    KeyboardInterrupt is, so no ``except Exception`` on the way (a reader turning a failure
+    into a reject) can take it for a bad page and go on."""
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM ends the run the way Ctrl-C does (workers stopped, unfinished shards dropped,
+    the progress bar and the terminal's cursor restored, a word on what is left) instead of
+    killing the process where it stands. Only from the main thread, where handlers can be set."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_term(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _clean(
+    inputs: list[Path],
+    outdir: Path,
+    blocks: bool,
+    keep: str,
+    workers: int | None,
+    resume: bool,
+    rejects: Path | None,
+    model: Path | None,
+    gzip: bool,
+    shard_size: int,
+    max_seconds: float | None,
+    progress: bool | None,
+) -> int:
     try:
         limits = Limits.from_env()
         if max_seconds is not None:
@@ -78,6 +126,9 @@ def clean_command(
     except KeyboardInterrupt:
         _say("pagesieve: interrupted; finished shards are kept, rerun with --resume to finish")
         return 130
+    except _Terminated:
+        _say("pagesieve: terminated; finished shards are kept, rerun with --resume to finish")
+        return 143
     _say(format_summary(summary, gzip=gzip))
     return 0
 
