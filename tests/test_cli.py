@@ -216,3 +216,16 @@ def test_the_fork_server_is_spawned_ignoring_ctrl_c() -> None:
     outside = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert (inside.stdout.strip(), outside.stdout.strip()) == ("True", "False")
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_json_output_stays_utf8_for_a_file_name_in_gbk(tmp_path: Path) -> None:
+    """A file name that is not UTF-8 reaches Python as lone surrogates; the JSON escapes them
+    (as `clean` writes them) instead of writing bytes that are not UTF-8."""
+    name = os.fsencode(tmp_path) + b"/" + "新闻".encode("gbk") + b".html"
+    with open(name, "wb") as fh:
+        fh.write(DEMO.read_bytes())
+    proc = subprocess.run([sys.executable, "-m", "pagesieve", "classify", os.fsdecode(name)],
+                          capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    rec = json.loads(proc.stdout.decode("utf-8"))  # strict: raises on bytes that are not UTF-8
+    assert rec["source"] == os.fsdecode(name) and rec["blocks"]
