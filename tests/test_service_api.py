@@ -210,6 +210,24 @@ def test_raw_gbk_text_without_charset_and_utf8_plain(client: TestClient) -> None
     assert r.json()["kind"] == "text"
 
 
+def test_a_repeated_keep_query_keeps_every_label(client: TestClient) -> None:
+    """`?keep=content&keep=ad` keeps both, as `?keep=content,ad` does (only the last counted)."""
+    text = "今天市政府发布了新的城市规划方案，涉及交通和住房建设。专家表示这将推动发展。"
+
+    def kept(query: str) -> str:
+        r = client.post(f"/v1/classify?{query}", content=text.encode("utf-8"),
+                        headers={"content-type": "text/plain; charset=utf-8"})
+        assert r.status_code == 200, r.text
+        return str(r.json()["text"])
+
+    both = kept("keep=content,ad")
+    assert both and kept("keep=content&keep=ad") == both == kept("keep=ad&keep=content")
+    assert kept("keep=ad") == ""
+    r = client.post("/v1/classify?keep=content&keep=spam", content=text.encode("utf-8"),
+                    headers={"content-type": "text/plain; charset=utf-8"})
+    assert r.status_code == 422 and "unknown label" in r.text
+
+
 def test_batch(client: TestClient) -> None:
     r = client.post(
         "/v1/classify/batch",

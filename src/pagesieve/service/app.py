@@ -454,7 +454,11 @@ async def _job_from_request(request: Request) -> ClassifyJob:
     ctype, params = _content_type(request.headers.get("content-type"))
     if ctype in _HTML_TYPES or ctype in _TEXT_TYPES:
         try:
-            q = RawParams.model_validate(dict(request.query_params))
+            query: dict[str, Any] = dict(request.query_params)
+            keeps = request.query_params.getlist("keep")
+            if len(keeps) > 1:  # ?keep=content&keep=comment: every one counts, not the last
+                query["keep"] = ",".join(keeps)
+            q = RawParams.model_validate(query)
         except ValidationError as exc:
             raise RequestValidationError(exc.errors()) from exc
         charset = params.get("charset")
