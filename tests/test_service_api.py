@@ -139,6 +139,32 @@ def test_docs_and_openapi(client: TestClient) -> None:
     assert {"application/json", "text/html", "text/plain"} <= set(content)
 
 
+def test_openapi_describes_the_answers_as_they_are(client: TestClient) -> None:
+    """The documented record holds every field an answer has (its 200 schema was empty), and
+    the documented refusals and media types are the ones sent."""
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    op = spec["paths"]["/v1/classify"]["post"]["responses"]
+    assert op["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/RecordOut")
+    assert {"400", "413", "415", "422", "503"} <= set(op)
+    record_fields = set(schemas["RecordOut"]["properties"])
+    block_fields = set(schemas["BlockOut"]["properties"])
+    for body in ({"text": "第一段正文。\n\n第二段正文。", "id": 3},
+                 {"html": "<p>正文</p>", "url": "http://example.com/a"}):
+        rec = client.post("/v1/classify", json=body).json()
+        assert set(rec) <= record_fields, set(rec) - record_fields
+        assert set(schemas["RecordOut"]["required"]) <= set(rec)
+        for b in rec["blocks"]:
+            assert set(b) <= block_fields, set(b) - block_fields
+    r = client.post("/v1/classify", json={"text": "x", "keep": ["spam"]})
+    assert r.status_code == 422 and set(r.json()) <= set(schemas["ErrorOut"]["properties"])
+    metrics = spec["paths"]["/metrics"]["get"]["responses"]["200"]["content"]
+    assert list(metrics) == ["text/plain"]
+    assert client.get("/metrics").headers["content-type"].startswith("text/plain")
+    export = spec["paths"]["/v1/feedback/export"]["get"]["responses"]["200"]["content"]
+    assert "application/x-ndjson" in export
+
+
 # --- classify ----------------------------------------------------------------------------------
 
 

@@ -31,7 +31,13 @@ from fastapi import Body, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+    StreamingResponse,
+)
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
@@ -43,7 +49,15 @@ from ..limits import Limits
 from .feedback import FeedbackStore
 from .metrics import CONTENT_TYPE_LATEST, Metrics
 from .middleware import BodyLimitMiddleware, HeadersAndMetricsMiddleware
-from .schemas import MAX_BATCH, ClassifyIn, FeedbackIn, RawParams
+from .schemas import (
+    MAX_BATCH,
+    BatchErrorOut,
+    ClassifyIn,
+    ErrorOut,
+    FeedbackIn,
+    RawParams,
+    RecordOut,
+)
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -347,7 +361,8 @@ def create_app(
     app.add_api_route("/healthz", healthz, methods=["HEAD"], include_in_schema=False)
     app.add_api_route("/readyz", readyz, methods=["HEAD"], include_in_schema=False)
 
-    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics.")
+    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics.",
+             response_class=PlainTextResponse)
     async def metrics_endpoint() -> Response:
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
@@ -357,6 +372,8 @@ def create_app(
         summary="Classify one page (JSON, or a raw text/html or text/plain body).",
         openapi_extra=_CLASSIFY_OPENAPI,
         response_model=None,
+        responses={200: {"model": RecordOut, "description": "The page's record."},
+                   **_ERRORS},
     )
     async def classify(request: Request) -> Response:
         job = await _job_from_request(request)
@@ -368,6 +385,8 @@ def create_app(
         tags=["classify"],
         summary="Classify a list of pages; a refused page gets an error entry, not a failure.",
         response_model=None,
+        responses={200: {"model": list[RecordOut | BatchErrorOut],
+                         "description": "One entry a page, in order."}, **_ERRORS},
     )
     async def classify_batch(
         pages: Annotated[list[ClassifyIn], Body(max_length=MAX_BATCH)],
@@ -395,6 +414,9 @@ def create_app(
         tags=["feedback"],
         summary="Every stored correction as JSON Lines, oldest first.",
         response_class=StreamingResponse,
+        responses={200: {"content": {"application/x-ndjson": {}},
+                         "description": "One correction a line."},
+                   503: {"model": ErrorOut, "description": "The database cannot be read."}},
     )
     async def feedback_export() -> StreamingResponse:
         # The first batch is read before the status line goes out, so a database that fails
@@ -448,6 +470,19 @@ def _job_from_model(req: ClassifyIn) -> ClassifyJob:
         id=req.id,
         keep=tuple(req.keep) if isinstance(req.keep, list) else None,
     )
+
+
+#: The refusals /v1/classify documents (the body of each: ``{"detail": ...}``).
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": why}
+    for code, why in [
+        (400, "Unusable body: empty, not JSON, a bad charset."),
+        (413, "The body is over the service's limit."),
+        (415, "A content type the service does not read."),
+        (422, "A page refused: undecodable, over a limit, an unknown label or field."),
+        (503, "The model is not loaded."),
+    ]
+}
 
 
 async def _job_from_request(request: Request) -> ClassifyJob:

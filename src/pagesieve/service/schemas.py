@@ -25,9 +25,13 @@ __all__ = [
     "MAX_BATCH",
     "MAX_NAME_CHARS",
     "MAX_URL_CHARS",
+    "BatchErrorOut",
+    "BlockOut",
     "ClassifyIn",
+    "ErrorOut",
     "FeedbackIn",
     "RawParams",
+    "RecordOut",
     "parse_keep",
 ]
 
@@ -123,3 +127,50 @@ class FeedbackIn(BaseModel):
         if not v.strip():
             raise ValueError("text is blank")
         return v
+
+
+# --- answers (for the OpenAPI document only: the service writes the core's records as they are)
+
+
+class BlockOut(BaseModel):
+    """One labelled block of a record."""
+
+    text: str
+    label: Literal["content", "comment", "related", "ad", "boilerplate"]
+    score: float = Field(description="The chosen label's probability.")
+    scores: dict[str, float] = Field(description="Every label's probability.")
+    junk: bool = Field(description="related, ad or boilerplate.")
+    xpath: str | None = Field(default=None, description="HTML input: where the block sits.")
+    start: int | None = Field(default=None, description="Text input: first character offset.")
+    end: int | None = Field(default=None, description="Text input: end character offset.")
+    why: list[str] | None = Field(default=None, description="What pushed it to its label.")
+
+
+class RecordOut(BaseModel):
+    """A classified page (design.md's record)."""
+
+    source: str | None
+    id: str | int | None = Field(default=None, description="The id sent with the page.")
+    url: str | None = None
+    kind: Literal["html", "text"]
+    encoding: str
+    quality: float = Field(ge=0, le=1, description="Share of the text that is not junk.")
+    spam: bool = Field(description="The page's main text is itself an ad.")
+    text: str = Field(description="The kept text: the blocks of the `keep` labels.")
+    limits: list[str] | None = Field(default=None, description="Limits the page reached.")
+    blocks: list[BlockOut]
+
+
+class BatchErrorOut(BaseModel):
+    """A page of a batch that was refused: the others are still classified."""
+
+    index: int
+    id: str | int | None = None
+    error: Any
+    status: int
+
+
+class ErrorOut(BaseModel):
+    """Why a request was refused."""
+
+    detail: Any
