@@ -229,3 +229,13 @@ def test_json_output_stays_utf8_for_a_file_name_in_gbk(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     rec = json.loads(proc.stdout.decode("utf-8"))  # strict: raises on bytes that are not UTF-8
     assert rec["source"] == os.fsdecode(name) and rec["blocks"]
+
+
+def test_version_and_short_help() -> None:
+    from pagesieve import __version__
+
+    proc = run("--version")
+    assert proc.returncode == 0 and proc.stdout.decode().strip() == f"pagesieve {__version__}"
+    for args in (("-h",), ("clean", "-h"), ("model", "export", "-h")):
+        proc = run(*args)
+        assert proc.returncode == 0 and b"Usage: pagesieve" in proc.stdout, args

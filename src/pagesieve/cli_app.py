@@ -19,15 +19,38 @@ from .errors import LimitExceeded, PagesieveError
 
 __all__ = ["app", "main"]
 
+_HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+
 app = typer.Typer(
     name="pagesieve",
     help="Label every block of a crawled page: content, comment, related, ad or boilerplate.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings=_HELP_OPTIONS,
 )
-model_app = typer.Typer(help="Inspect and export models.", no_args_is_help=True)
+model_app = typer.Typer(help="Inspect and export models.", no_args_is_help=True,
+                        context_settings=_HELP_OPTIONS)
 app.add_typer(model_app, name="model")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"pagesieve {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True,
+                     help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Label every block of a crawled page: content, comment, related, ad or boilerplate."""
 
 EXIT_INPUT = 2
 EXIT_MODEL = 3
