@@ -35,7 +35,7 @@ def format_summary(s: RunSummary, *, gzip: bool = False) -> str:
         f"({s.pages_per_s:,.1f} pages/s this run, {s.workers} worker"
         f"{'s' if s.workers != 1 else ''})",
         f"  records  {s.records:,} → {s.outdir}/part-*.jsonl{'.gz' if gzip else ''} "
-        f"({s.shards:,} shards"
+        f"({s.shards:,} shard{'s' if s.shards != 1 else ''}"
         + (f", {s.shards_resumed:,} finished by an earlier run" if s.shards_resumed else "")
         + ")",
         f"  rejects  {s.rejects:,} → {s.rejects_file}",
