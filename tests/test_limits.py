@@ -63,6 +63,19 @@ def test_block_limits_through_the_api_fold_and_are_recorded() -> None:
     assert "limits" not in classify_page(PAGE).to_dict()
 
 
+def test_a_page_of_exactly_max_blocks_has_no_note() -> None:
+    """Nothing is folded when a page has just as many blocks as the limit: no note (the
+    record said the limit was reached and later text folded)."""
+    for kind, page in (("text", "第一段。\n\n第二段。\n\n第三段。"),
+                       ("html", "<p>第一段。</p><p>第二段。</p><p>第三段。</p>")):
+        exact = classify_page(page, kind=kind, limits=Limits(max_blocks=3)).to_dict()  # type: ignore[arg-type]
+        assert "limits" not in exact and len(exact["blocks"]) == 3, kind
+        over = classify_page(page, kind=kind, limits=Limits(max_blocks=2)).to_dict()  # type: ignore[arg-type]
+        assert over["limits"] == ["max_blocks: the page has more than 2 blocks; the text past "
+                                  "the limit is folded into the last block"], kind
+        assert "第三段" in over["blocks"][-1]["text"]
+
+
 def test_block_chars_limit_changes_what_the_tokenizer_reads(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Literal
 
 from .decode import clean_text, decode, sniff_kind
@@ -48,10 +49,19 @@ def read_page(
         # the caller's own string: block offsets must index it, so nothing is dropped
         text, encoding = clean_text(data, keep_offsets=True), "utf-8"
     page_kind = sniff_kind(text) if kind == "auto" else kind
-    if page_kind == "html":
-        blocks = segment_html(text, max_blocks=limits.max_blocks, url=url, utf8=utf8)
-    else:
-        blocks = segment_text(text, max_blocks=limits.max_blocks)
+
+    def segment(max_blocks: int) -> tuple[Block, ...]:
+        if page_kind == "html":
+            return segment_html(text, max_blocks=max_blocks, url=url, utf8=utf8)
+        return segment_text(text, max_blocks=max_blocks)
+
+    cap = limits.max_blocks
+    blocks = segment(cap)
+    folded = False
+    if 0 < cap <= len(blocks) and cap < sys.maxsize:
+        # exactly `cap` blocks: was later text folded into the last, or was that all? One more
+        # block tells (only pages at the limit, a few in a thousand, are segmented twice)
+        folded = len(segment(cap + 1)) > cap
     return Page(
         text=text,
         kind=page_kind,
@@ -60,17 +70,19 @@ def read_page(
         source=source,
         url=url,
         notes=notes,
-        limits=_limit_notes(blocks, limits),
+        limits=_limit_notes(blocks, limits, folded),
     )
 
 
-def _limit_notes(blocks: tuple[Block, ...], limits: Limits) -> tuple[str, ...]:
+def _limit_notes(
+    blocks: tuple[Block, ...], limits: Limits, folded: bool
+) -> tuple[str, ...]:
     """One sentence per limit the blocks hit, for the record (a cut reading is never silent)."""
     out = []
-    if 0 < limits.max_blocks <= len(blocks):
+    if folded:
         out.append(
-            f"max_blocks: the page reached the limit of {limits.max_blocks:,} blocks; any later "
-            "text is folded into the last block"
+            f"max_blocks: the page has more than {limits.max_blocks:,} blocks; the text past "
+            "the limit is folded into the last block"
         )
     cut = sum(1 for b in blocks if len(b.text) > limits.max_block_chars > 0)
     if cut:
