@@ -306,6 +306,22 @@ def test_an_output_folder_or_rejects_file_that_cannot_be_written_is_one_line(
     assert "Read-only file system" in err and "Traceback" not in err
 
 
+def test_files_of_other_suffixes_in_a_folder_are_counted_and_named(
+    tmp_path: Path, model_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder of `.shtml` pages gave "0 pages" and no word of what was passed over."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.html").write_text(page_html(1), encoding="utf-8")
+    (inp / "b.shtml").write_text(page_html(2), encoding="utf-8")
+    (inp / "c.ndjson").write_text('{"id": 1, "text": "x"}\n', encoding="utf-8")
+    assert clean_command([inp], tmp_path / "out", workers=1, model=model_path) == 0
+    err = capsys.readouterr().err
+    assert "ignored  2 files in the input folders with other suffixes (e.g. " in err, err
+    summary = json.loads((tmp_path / "out" / "_SUCCESS").read_text(encoding="utf-8"))
+    assert summary["ignored_files"] == 2 and summary["records"] == 1
+
+
 def test_resume_refuses_a_folder_of_output_that_is_no_run(
     tmp_path: Path, model_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

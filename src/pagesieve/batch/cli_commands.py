@@ -42,6 +42,10 @@ def format_summary(s: RunSummary, *, gzip: bool = False) -> str:
         f"  skipped  {s.skipped:,} (not pages: WARC requests/metadata/revisits, non-2xx, "
         "non-text responses)",
     ]
+    if s.ignored_files:
+        lines.append(f"  ignored  {s.ignored_files:,} file{'s' if s.ignored_files != 1 else ''} "
+                     f"in the input folders with other suffixes (e.g. {s.ignored_example}); "
+                     "pages are read from .html/.htm/.txt, .jsonl[.gz] and .warc[.gz]")
     if s.worker_restarts:
         lines.append(f"  workers restarted {s.worker_restarts:,} times (crash or hard time limit)")
     return "\n".join(lines)

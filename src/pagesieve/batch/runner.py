@@ -156,6 +156,9 @@ class RunSummary:
     pages_this_run: int = 0
     elapsed_s: float = 0.0
     worker_restarts: int = 0
+    #: Files in input folders passed over for their suffix (not a page format), and one of them.
+    ignored_files: int = 0
+    ignored_example: str | None = None
 
     @property
     def pages_per_s(self) -> float:
@@ -984,7 +987,8 @@ def run(
     if not store.has_output() and all(os.path.exists(p) for p in config.inputs):
         forkserver.start(model_path)
     try:
-        units = discover(config.inputs, exclude=_own_outputs(config))
+        ignored: list[str] = []
+        units = discover(config.inputs, exclude=_own_outputs(config), ignored=ignored)
     except FileNotFoundError as exc:
         raise RunError(str(exc), 2) from None
     _check_rejects_not_input(config, store)
@@ -994,7 +998,7 @@ def run(
     _prepare(config, store, _settings(config, model_path))
     try:
         return _run_prepared(config, units, store, model_path, workers,
-                             worker_target or _worker_main, files, on_start)
+                             worker_target or _worker_main, files, on_start, ignored)
     finally:
         store.unlock()
 
@@ -1008,9 +1012,12 @@ def _run_prepared(
     worker_target: Callable[..., None],
     files: dict[str, Any],
     on_start: Callable[[RunSummary], None] | None,
+    ignored: list[str],
 ) -> RunSummary:
     """`run` once the output folder is prepared and locked."""
     runner = _Runner(config, units, store, model_path, workers, worker_target, files)
+    runner.summary.ignored_files = len(ignored)
+    runner.summary.ignored_example = ignored[0] if ignored else None
     if on_start is not None:
         on_start(runner.summary)
     show = sys.stderr.isatty() if config.progress is None else config.progress

@@ -174,6 +174,7 @@ def discover(
     inputs: Sequence[str | os.PathLike[str]],
     *,
     exclude: Sequence[str | os.PathLike[str]] = (),
+    ignored: list[str] | None = None,
 ) -> list[InputUnit]:
     """Expand files and folders into units, in a stable order.
 
@@ -183,7 +184,8 @@ def discover(
     `FileNotFoundError` before anything runs. Folder walks leave out the paths in `exclude`
     (and all under them): a run's own output folder and rejects file, which must not be read
     back as input, whether they exist yet (a resume) or not (a first run), so that both runs
-    see the same inputs.
+    see the same inputs. `ignored`, when given, receives the files of other suffixes found in
+    folders, so that a run can say it passed over them.
     """
     excluded = frozenset(os.path.realpath(p) for p in exclude)
     units: list[InputUnit] = []
@@ -207,6 +209,8 @@ def discover(
             loose[folder].append(path)
         elif explicit:
             units.append(InputUnit(_unit_key(os.path.basename(path), real), "unsupported", (path,)))
+        elif ignored is not None:
+            ignored.append(path)
 
     for raw in inputs:
         path = os.fspath(raw)
