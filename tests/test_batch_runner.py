@@ -762,6 +762,19 @@ def _clean_cmd(inp: Path, out: Path, model: Path, *extra: str) -> list[str]:
             "--workers", "2", "--shard-size", "8", "--model", str(model), *extra]
 
 
+def _first_shard_done(proc: subprocess.Popen[Any], out: Path) -> Path:
+    """Wait until the run in `proc` has finished its first shard (and still runs): the
+    moment to stop it midway. Returns the folder of its markers."""
+    done_dir = out / "_state" / "done"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if done_dir.is_dir() and any(p.name.endswith("-00000.json") for p in done_dir.iterdir()):
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run finished before it could be stopped"
+    return done_dir
+
+
 def test_kill_9_mid_run_then_resume_gives_every_page_exactly_once(
     tmp_path: Path, model_path: Path
 ) -> None:
@@ -773,13 +786,7 @@ def test_kill_9_mid_run_then_resume_gives_every_page_exactly_once(
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     log = (tmp_path / "run1.log").open("wb")
     proc = subprocess.Popen(_clean_cmd(inp, out, model_path), stdout=log, stderr=log, env=env)
-    done_dir = out / "_state" / "done"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if done_dir.is_dir() and any(p.name.endswith("-00000.json") for p in done_dir.iterdir()):
-            break
-        time.sleep(0.05)
-    assert proc.poll() is None, "the run finished before it could be killed"
+    done_dir = _first_shard_done(proc, out)
     family = psutil.Process(proc.pid).children(recursive=True)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -831,13 +838,7 @@ def test_sigterm_mid_run_stops_like_ctrl_c_then_resume_finishes(
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     proc = subprocess.Popen(_clean_cmd(inp, out, model_path), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env, text=True)
-    done_dir = out / "_state" / "done"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if done_dir.is_dir() and any(p.name.endswith("-00000.json") for p in done_dir.iterdir()):
-            break
-        time.sleep(0.05)
-    assert proc.poll() is None, "the run finished before it could be stopped"
+    _first_shard_done(proc, out)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 143, err
