@@ -1005,12 +1005,12 @@ def run(
 
 def _run_prepared(
     config: RunConfig,
-    units: list[Any],
+    units: list[InputUnit],
     store: ShardStore,
     model_path: Path,
     workers: int,
     worker_target: Callable[..., None],
-    files: dict[str, Any],
+    files: dict[str, str],
     on_start: Callable[[RunSummary], None] | None,
     ignored: list[str],
 ) -> RunSummary:
