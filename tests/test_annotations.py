@@ -35,6 +35,18 @@ def test_unknown_label_is_an_error(tmp_path: Path) -> None:
         load_annotations(tmp_path)
 
 
+def test_a_malformed_line_is_named_by_file_and_line(tmp_path: Path) -> None:
+    """A line without a label or not JSON at all: a ValueError naming the place (a KeyError
+    traceback, or a JSON message without a file, before)."""
+    good = json.dumps({"page": "p", "block": 0, "hash": "x", "label": "ad"})
+    for bad, why in [('{"page": "x/y", "block": 0}', "missing 'hash'"),
+                     ("not json", "not an annotation line"),
+                     ('{"page": "p", "block": "first", "hash": "x", "label": "ad"}', "first")]:
+        (tmp_path / "a.jsonl").write_text(good + "\n" + bad + "\n", encoding="utf-8")
+        with pytest.raises(ValueError, match=f"a.jsonl:2: .*{why}"):
+            load_annotations(tmp_path)
+
+
 def test_committed_annotations_are_labels_only() -> None:
     folder = REPO / "data" / "annotations"
     ann = load_annotations(folder)

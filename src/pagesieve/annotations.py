@@ -45,12 +45,17 @@ def load_annotations(folder: Path) -> dict[str, PageAnnotation]:
             for n, line in enumerate(fh, 1):
                 if not line.strip():
                     continue
-                rec = json.loads(line)
-                if rec["label"] not in LABELS:
-                    raise ValueError(f"{path}:{n}: unknown label {rec['label']!r}")
-                rows.setdefault(rec["page"], []).append(
-                    (int(rec["block"]), str(rec["hash"]), rec["label"])
-                )
+                try:
+                    rec = json.loads(line)
+                    page, hsh, label = rec["page"], rec["hash"], rec["label"]
+                    block = int(rec["block"])
+                except (ValueError, KeyError, TypeError) as exc:
+                    why = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+                    raise ValueError(f"{path}:{n}: not an annotation line "
+                                     f'({{"page", "block", "hash", "label"}}): {why}') from None
+                if label not in LABELS:
+                    raise ValueError(f"{path}:{n}: unknown label {label!r}")
+                rows.setdefault(str(page), []).append((block, str(hsh), label))
     return {k: PageAnnotation(k, tuple(sorted(v))) for k, v in rows.items()}
 
 

@@ -111,6 +111,48 @@ def train_model(
     return model, info
 
 
+#: What training reads under the shared data folder: real pages with gold text, then the
+#: corpora the synthetic pages are composed from (training/realpages.py, training/corpora.py).
+TRAINING_DATA = (
+    "cwced-zh", "gne-testpages", "readability-zh", "trafilatura-zh", "webmainbench-zh",
+    "sina-news-2018", "sogou-news-smarty", "thucnews-fulltext-mini", "fewclue-tnews",
+    "headlines-baowen", "gamble-blocks", "reviews-chinesenlpcorpus", "fewclue-eprstmt",
+    "weibo-comments-osm2022", "trec06c-sample", "mcchat-ads",
+)
+
+
+def check_training_inputs(
+    shared: Path, out: Path, seed: int, annotations: Path | None, report: Path | None
+) -> list[str]:
+    """Refuse (`ValueError`) what would fail, or train the wrong model, only after minutes of
+    work; returns the data sets missing from `shared` when some are there."""
+    if not shared.is_dir():
+        what = "is a file, not a folder" if shared.exists() else "not found"
+        raise ValueError(f"shared data folder {shared} {what} (pass --shared PATH)")
+    missing = [name for name in TRAINING_DATA if not (shared / name).is_dir()]
+    if len(missing) == len(TRAINING_DATA):
+        raise ValueError(
+            f"no training data under {shared}: none of {', '.join(TRAINING_DATA[:3])}... is "
+            "there (pass the shared data folder, the one holding cwced-zh/)"
+        )
+    if annotations is not None and not annotations.is_dir():
+        raise ValueError(f"annotations folder not found: {annotations}")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"--seed must be between 0 and {2**32 - 1}, not {seed}")
+    if out.suffix != ".joblib":
+        raise ValueError(f"the model file must end in .joblib, not {out.name!r} "
+                         "(`pagesieve model export` writes .skops and .onnx)")
+    for path, what in ((out, "model file"), (report, "report")):
+        if path is None:
+            continue
+        if path.is_dir():
+            raise ValueError(f"the {what} {path} is a folder; name a file")
+        if not path.parent.is_dir() and not path.parent.parent.is_dir():
+            raise ValueError(f"the {what}'s folder {path.parent} cannot be made: "
+                             f"no such folder {path.parent.parent}")
+    return missing
+
+
 def train_command(
     *,
     shared: Path,
@@ -122,8 +164,10 @@ def train_command(
     report: Path | None = None,
 ) -> int:
     console = Console(stderr=True)
-    if not shared.is_dir():
-        raise ValueError(f"shared data folder not found: {shared} (pass --shared PATH)")
+    missing = check_training_inputs(shared, out, seed, annotations, report)
+    if missing:
+        console.print(f"[yellow]warning:[/] not under {shared}: {', '.join(missing)}; the model "
+                      "is trained without them")
     extra = feedback_pages(database_url) if feedback else []
     if feedback:
         console.print(f"feedback: {len(extra)} corrections folded in")

@@ -48,7 +48,7 @@ __all__ = [
     "summary",
 ]
 
-ORIGINS = ("synthetic-text", "synthetic-html", "real-gold", "annotated")
+ORIGINS = ("synthetic-text", "synthetic-html", "real-gold", "annotated", "feedback")
 
 #: Synthetic pages composed by default (`make model`).
 SYNTHETIC_PAGES = 1600
