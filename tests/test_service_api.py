@@ -716,6 +716,21 @@ def test_correction_form_fallback_and_marking(client: TestClient) -> None:
     assert 'data-label="comment"' in r.text
 
 
+def test_a_form_correction_of_a_several_line_block_is_marked(client: TestClient) -> None:
+    """A browser sends a form's text with CRLF line ends: the correction of a block of two
+    lines, saved without JavaScript, must key as that block (it was stored and never shown)."""
+    page = "• 城南新开的农贸市场今天开张\n  市场负责人表示这里将成为居民买菜的好地方。 2026-01-01"
+    api = client.post("/v1/classify", json={"text": page}).json()
+    [block] = api["blocks"]  # a card: its indented line is part of it
+    assert "\n" in block["text"]
+    form = {"text": block["text"].replace("\n", "\r\n"), "label": "comment"}
+    assert client.post("/moderate/feedback", data=form).status_code == 200
+    r = client.post("/", data={"page": page, "kind": "text"})
+    assert 'data-corrected="true"' in r.text and 'data-label="comment"' in r.text
+    [row] = [json.loads(x) for x in client.get("/v1/feedback/export").text.splitlines()]
+    assert row["text"] == block["text"]
+
+
 def test_cross_site_form_posts_are_refused(client: TestClient) -> None:
     form = {"text": "伪造的更正", "label": "content"}
     r = client.post("/moderate/feedback", data=form, headers={"origin": "http://evil.example"})

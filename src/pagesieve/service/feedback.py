@@ -51,8 +51,10 @@ _BAD_CHARS = re.compile("[\ud800-\udfff\x00]")
 
 
 def normalise_text(text: str) -> str:
-    """Replace characters no database stores faithfully (lone surrogates, NUL) with U+FFFD."""
-    return _BAD_CHARS.sub("\ufffd", text)
+    """Replace characters no database stores faithfully (lone surrogates, NUL) with U+FFFD, and
+    line ends with ``\n``: a browser sends a form's text with CRLF, so a block corrected through
+    the page without JavaScript must key as the same block sent as JSON."""
+    return _BAD_CHARS.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def text_key(text: str) -> str:
