@@ -59,3 +59,52 @@ def test_report_has_no_page_text(small_report: dict[str, Any], shared_data: Path
             if len(line) >= 12:
                 assert line[:12] not in blob, "page text leaked into the report"
     assert "# pagesieve evaluation" in mpath.read_text(encoding="utf-8")
+
+
+# -- a folder of one's own --------------------------------------------------------------------
+def test_a_folder_is_evaluated_with_its_own_annotations(tmp_path: Path) -> None:
+    """`PATH/annotations` is read for PATH's pages (the repo's annotations were, and the
+    folder's pages counted as not annotated); `--annotations` names another folder."""
+    if not MODEL.is_file():
+        pytest.skip(f"needs the shipped model {MODEL} (run `make model`)")
+    from pagesieve import read_page
+    from pagesieve.annotations import block_hash
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    text = "城南新开的农贸市场今天开张，市场负责人表示这里将成为居民买菜的好地方。"
+    page = f"<html><body><h1>城南市场开张</h1><p>{text}</p><p>联系我们</p></body></html>"
+    (folder / "a.html").write_text(page, encoding="utf-8")
+    (folder / "a.gold.txt").write_text(text, encoding="utf-8")
+    blocks = read_page(page.encode("utf-8")).blocks
+    labels = ["content", "content", "boilerplate"]
+    (folder / "annotations").mkdir()
+    (folder / "annotations" / "mine.jsonl").write_text("".join(
+        json.dumps({"page": "mine/a", "block": b.index, "hash": block_hash(b.text),
+                    "label": lab}) + "\n" for b, lab in zip(blocks, labels, strict=True)
+    ), encoding="utf-8")
+    kw: dict[str, Any] = {"peers": False, "progress": False, "seedlike_dir": None,
+                          "blind_dir": None}
+    rep = run_evaluation(folder, **kw)
+    assert rep["meta"]["annotations"] == str(folder / "annotations")
+    assert rep["annotations"]["pages"] == 1
+    with pytest.raises(ValueError, match="annotations folder not found"):
+        run_evaluation(folder, annotations_dir=tmp_path / "none", **kw)
+
+
+def test_evaluate_without_a_path_reads_from_the_working_folder(tmp_path: Path) -> None:
+    """No PATH: ../shared/data from where it runs (it used to evaluate the checkout's sibling
+    and write into the checkout's reports/ from anywhere)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PAGESIEVE_SHARED"}
+    proc = subprocess.run([sys.executable, "-m", "pagesieve", "evaluate"], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    assert "evaluation data not found: ../shared/data" in proc.stderr
+    env["PAGESIEVE_EVAL_FOLDS"] = "abc"
+    proc = subprocess.run([sys.executable, "-m", "pagesieve", "evaluate", str(tmp_path)],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "PAGESIEVE_EVAL_FOLDS must be a whole number" in proc.stderr

@@ -356,7 +356,8 @@ def evaluate(
     path: Annotated[
         Path | None,
         typer.Argument(
-            help="Folder of pages with gold text or annotations (default: ../shared/data)."
+            help="Folder of pages with gold text or annotations (default: "
+            "$PAGESIEVE_SHARED/data, else ../shared/data from the working folder)."
         ),
     ] = None,
     model: ModelOpt = None,
@@ -364,7 +365,14 @@ def evaluate(
         bool, typer.Option("--peers/--no-peers", help="Also run the peer extractors.")
     ] = True,
     report: Annotated[
-        Path | None, typer.Option(help="Write the JSON/Markdown report here.")
+        Path | None,
+        typer.Option(help="Write the JSON/Markdown report here (default: "
+                          "reports/evaluation.json in the working folder)."),
+    ] = None,
+    annotations: Annotated[
+        Path | None,
+        typer.Option(help="Folder of block annotations (default: PATH/annotations, else the "
+                          "repo's data/annotations)."),
     ] = None,
 ) -> None:
     """Evaluate main-content ROUGE-1 and per-label F1, against the peers, split by site."""
@@ -373,7 +381,8 @@ def evaluate(
     except ImportError as exc:
         raise fail(f"evaluation support is missing ({exc})") from None
     try:
-        code = evaluate_command(path=path, model=model, peers=peers, report=report)
+        code = evaluate_command(path=path, model=model, peers=peers, report=report,
+                                annotations=annotations)
     except (PagesieveError, OSError, ValueError) as exc:
         raise fail(str(exc)) from None
     raise typer.Exit(code)

@@ -136,9 +136,15 @@ def run_evaluation(
     data_path = _resolve_shared(path)
     if not data_path.exists():
         raise ValueError(f"evaluation data not found: {data_path}")
-    ann_dir = annotations_dir if annotations_dir is not None else DEFAULT_ANNOTATIONS
-    if not ann_dir.is_dir() and (data_path / "annotations").is_dir():
+    # a folder's own annotations first (`PATH/annotations`), else the repo's (for shared data)
+    if annotations_dir is not None:
+        ann_dir = annotations_dir
+        if not ann_dir.is_dir():
+            raise ValueError(f"annotations folder not found: {ann_dir}")
+    elif (data_path / "annotations").is_dir():
         ann_dir = data_path / "annotations"
+    else:
+        ann_dir = DEFAULT_ANNOTATIONS
     annotations = load_annotations(ann_dir) if ann_dir.is_dir() else {}
     pages = load_eval_pages(data_path, annotations=annotations, datasets=datasets, limit=limit)
     if not pages:
@@ -281,8 +287,25 @@ def quick_metrics(model: Any, shared: Path) -> dict[str, Any]:
     }
 
 
+def _env_count(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"{name} must be 0 or more, not {value}")
+    return value
+
+
 def evaluate_command(
-    path: Path | None, model: Path | None, peers: bool, report: Path | None
+    path: Path | None,
+    model: Path | None,
+    peers: bool,
+    report: Path | None,
+    annotations: Path | None = None,
 ) -> int:
     """`pagesieve evaluate [PATH] [--model M] [--peers/--no-peers] [--report R]`.
 
@@ -294,7 +317,10 @@ def evaluate_command(
     1,600, as `make model` trains) bound it to a few minutes on two cores. With the folds, the
     held-back-corpus model is trained and scored too (`evaluation.heldback`).
     `report` is a ``.json`` or ``.md`` path (the other file goes beside it) or a folder;
-    default ``reports/evaluation.json`` and ``reports/evaluation.md``.
+    default ``reports/evaluation.json`` and ``reports/evaluation.md``. PATH, the report and
+    `annotations` (default ``PATH/annotations``, else the repo's ``data/annotations``) are
+    read relative to the working folder, PATH by default ``$PAGESIEVE_SHARED/data`` or
+    ``../shared/data``.
     """
     from rich.console import Console
 
@@ -304,11 +330,20 @@ def evaluate_command(
     def log(msg: str) -> None:
         console.print(f"[dim]{time.perf_counter() - t0:6.1f}s[/] {msg}")
 
+    if path is None:  # where the working folder says, not where the code is installed
+        env = os.environ.get("PAGESIEVE_SHARED")
+        base = Path(env) if env else Path("..") / "shared"
+        path = base / "data" if (base / "data").is_dir() or not env else base
+        if not path.is_dir():
+            raise ValueError(f"evaluation data not found: {path} (pass the folder to evaluate)")
+    if report is None:
+        report = Path("reports") / "evaluation.json"
     check_report_path(report)  # before the work: a bad path must not cost the evaluation
-    folds = int(os.environ.get("PAGESIEVE_EVAL_FOLDS", str(DEFAULT_HELDOUT_FOLDS)))
-    n_synth = os.environ.get("PAGESIEVE_EVAL_SYNTHETIC", str(DEFAULT_HELDOUT_SYNTHETIC))
-    kwargs: dict[str, Any] = {"n_synthetic": int(n_synth)}
+    folds = _env_count("PAGESIEVE_EVAL_FOLDS", DEFAULT_HELDOUT_FOLDS)
+    kwargs: dict[str, Any] = {
+        "n_synthetic": _env_count("PAGESIEVE_EVAL_SYNTHETIC", DEFAULT_HELDOUT_SYNTHETIC)}
     result = run_evaluation(path, model_path=model, peers=peers, heldout_folds=folds,
+                            annotations_dir=annotations,
                             heldout_kwargs=kwargs, log=log, progress=console.is_terminal)
     jpath, mpath = write_report(result, report)
     if os.environ.get("PAGESIEVE_EVAL_FIGURES", "1") != "0":
