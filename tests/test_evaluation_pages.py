@@ -84,7 +84,9 @@ def test_gbk_pages_and_gold_are_decoded_as_pagesieve_decodes(tmp_path: Path) -> 
     (tmp_path / "b.gold.txt").write_bytes(text.encode("gbk"))
     (tmp_path / "c.html").write_bytes(page.encode("gbk"))
     (tmp_path / "c.gold.txt").write_bytes(b"  \n")
-    b, c = _load_folder(tmp_path)
+    (tmp_path / "D.HTM").write_bytes(page.encode("gbk"))  # any case, as classify reads it
+    b, c, d = sorted(_load_folder(tmp_path), key=lambda p: p.key.lower())
     assert text in b.html and b.title == "北京新闻"
     assert b.gold == text and b.gold_kind == "gold"
     assert c.gold is None and c.gold_kind is None
+    assert d.key.endswith("/D") and text in d.html and d.gold is None

@@ -37,6 +37,12 @@ def test_bytes_like_input_and_bad_arguments() -> None:
         read_page(5)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="url is a str or None, not int"):
         read_page(data, url=123)  # type: ignore[arg-type]
+    from pagesieve import classify_page
+
+    with pytest.raises(TypeError, match=r"limits is a pagesieve\.Limits or None, not dict"):
+        classify_page(data, limits={"max_blocks": 3})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="extra is a mapping"):
+        classify_page(data, extra=[1, 2])  # type: ignore[arg-type]
 
 
 def test_limits() -> None:

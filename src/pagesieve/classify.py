@@ -45,6 +45,11 @@ def classify_page(
     stage (the batch runner also interrupts a stage that runs over).
     """
     keep_labels = normalize_keep(keep)
+    if limits is not None and not isinstance(limits, Limits):
+        raise TypeError(f"limits is a pagesieve.Limits or None, not {type(limits).__name__}")
+    if extra is not None and not isinstance(extra, Mapping):
+        raise TypeError(f"extra is a mapping (fields for the record) or None, not "
+                        f"{type(extra).__name__}")
     lim = limits or Limits.from_env()
     pm = model if isinstance(model, PageModel) else load_model(model)
     started = time.monotonic()

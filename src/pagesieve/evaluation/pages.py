@@ -348,7 +348,9 @@ def _load_folder(folder: Path) -> list[EvalPage]:
     ``<stem>.txt`` beside it (pages without gold are kept for annotations)."""
     out = []
     # is_file: a FIFO named *.html would block the read until something wrote to it
-    for f in sorted(f for f in [*folder.rglob("*.html"), *folder.rglob("*.htm")] if f.is_file()):
+    # any case of the suffix, as `classify` and `clean` read them (PAGE.HTM)
+    pages = (f for f in folder.rglob("*") if f.suffix.lower() in (".html", ".htm"))
+    for f in sorted(f for f in pages if f.is_file()):
         gold_file = next((g for g in (f.with_suffix(".gold.txt"), f.with_suffix(".txt"))
                           if g.is_file()), None)
         rel = f.relative_to(folder).with_suffix("").as_posix()
