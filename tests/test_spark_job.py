@@ -183,6 +183,61 @@ def test_model_is_hash_checked_before_shipping_and_on_executors(
         _model_spec(tampered, on_executors=False)
 
 
+def test_a_model_spark_would_ship_is_checked_as_every_command_checks_it(
+    tmp_path: Path, model_path: Path
+) -> None:
+    """A symlinked model, a manifest that names another serialization, a changed file: exit
+    3 before Spark starts (a symlink was shipped, a serialization mismatch failed on the
+    executors after the job had started, a changed file exited 2)."""
+    manifest = model_path.with_name(model_path.stem + ".manifest.json")
+    link_dir = tmp_path / "ln"
+    link_dir.mkdir()
+    (link_dir / model_path.name).symlink_to(model_path)
+    shutil.copy(manifest, link_dir)
+    with pytest.raises(SparkJobError, match="is a symlink") as exc:
+        _model_spec(link_dir / model_path.name, on_executors=False)
+    assert exc.value.exit_code == 3
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(model_path, other)
+    meta = json.loads(manifest.read_text(encoding="utf-8"))
+    (other / manifest.name).write_text(json.dumps({**meta, "serialization": "skops"}),
+                                       encoding="utf-8")
+    with pytest.raises(SparkJobError, match="says 'skops'") as exc:
+        _model_spec(other / model_path.name, on_executors=False)
+    assert exc.value.exit_code == 3
+    with pytest.raises(SparkJobError, match="not found") as exc:
+        _model_spec(tmp_path / "missing.joblib", on_executors=False)
+    assert exc.value.exit_code == 3
+
+
+def test_spark_refuses_bad_arguments_before_spark_starts(
+    tmp_path: Path, model_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A --rejects that is an input (it replaced the input's pages) or a folder (the rejects
+    were lost after the whole job), a master that is no Spark URL, partitions below 1: one
+    line, exit 2, nothing started and nothing written."""
+    pytest.importorskip("pyspark")
+    inp = make_inputs(tmp_path)
+    feed = inp / "feed.jsonl.gz"
+    before = feed.read_bytes()
+    (tmp_path / "rejdir").mkdir()
+    cases = [
+        ({"rejects": str(feed)}, "is an input file"),
+        ({"rejects": str(tmp_path / "rejdir")}, "is a folder"),
+        ({"master": "bogus://x"}, "is not a Spark master URL"),
+        ({"master": "local[abc]"}, "is not a Spark master URL"),
+        ({"partitions": -1}, "--partitions must be 1 or more"),
+    ]
+    for kw, why in cases:
+        args: dict[str, Any] = {"master": "local[1]", "model": model_path, **kw}
+        code = spark_command([str(inp)], str(tmp_path / "out"), **args)
+        err = capsys.readouterr().err
+        assert code == 2 and why in err and len(err.strip().splitlines()) == 1, (kw, err)
+        assert not (tmp_path / "out").exists()
+    assert feed.read_bytes() == before
+
+
 def test_files_read_by_spark_give_the_same_items_as_local_files(tmp_path: Path) -> None:
     inp = make_inputs(tmp_path)
     for path in (inp / "feed.jsonl.gz", inp / "crawl.warc.gz", inp / "pages" / "3.html"):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 import re
 import shutil
@@ -30,6 +29,7 @@ from typing import IO, Any
 
 from .batch.forkserver import ONE_THREAD_ENV
 from .batch.process import classify_line
+from .batch.runner import MODEL_EXIT_CODE
 from .batch.sources import (
     InputUnit,
     Item,
@@ -43,7 +43,7 @@ from .batch.sources import (
 from .batch.writer import AtomicFile, dumps_record
 from .errors import ModelError
 from .limits import Limits
-from .model import default_model_path, load_model, manifest_path
+from .model import default_model_path, load_model, manifest_path, read_manifest
 from .verdict import normalize_keep
 
 __all__ = ["SparkJobError", "run_spark", "spark_command"]
@@ -169,22 +169,51 @@ def _classify_partition(
 
 
 def _model_spec(model: Path | None, on_executors: bool) -> dict[str, Any]:
+    """What the executors get: the checked model bytes, or its path. The checks are
+    `load_model`'s (a symlink, a missing or foreign manifest, a serialization the file name
+    contradicts, a changed file: exit 3, as every command refuses a model), made here in the
+    driver, before Spark starts, not on the executors after it has."""
     path = Path(model) if model is not None else default_model_path()
     mpath = manifest_path(path)
     try:
+        manifest = read_manifest(path)
         data = path.read_bytes()
         manifest_bytes = mpath.read_bytes()
-        manifest = json.loads(manifest_bytes)
-    except (OSError, ValueError) as exc:
-        raise SparkJobError(f"model unreadable: {exc}", 2) from None
+    except ModelError as exc:
+        raise SparkJobError(str(exc), MODEL_EXIT_CODE) from None
+    except OSError as exc:
+        raise SparkJobError(f"model unreadable: {exc}", MODEL_EXIT_CODE) from None
     digest = hashlib.sha256(data).hexdigest()
     if digest != manifest.get("sha256"):
         raise SparkJobError(f"model file {path} does not match its manifest (sha256); "
-                            "refusing to ship it", 2)
+                            "refusing to ship it", MODEL_EXIT_CODE)
     if on_executors:
         return {"sha256": digest, "path": str(path.resolve())}
     return {"sha256": digest, "name": path.name, "model_bytes": data,
             "manifest_bytes": manifest_bytes}
+
+
+#: What SparkSession accepts as a master (anything else fails in the JVM, 15-50 lines of Java).
+_MASTER = re.compile(
+    r"^(local(\[(\*|\d+)(,\s*\d+)?\])?|local-cluster\[\d+,\s*\d+,\s*\d+\]"
+    r"|(spark|mesos|k8s)://\S+|yarn)$"
+)
+
+
+def _check_rejects(rejects: Path, local: Sequence[str], units: Sequence[InputUnit]) -> None:
+    """Refuse a --rejects file that cannot be written, or would overwrite an input, before
+    Spark starts (as `clean` does): it is written only at the end of the job."""
+    if rejects.is_dir():
+        raise SparkJobError(f"--rejects {rejects} is a folder; name a file", 2)
+    where = next((q for q in (rejects, *rejects.parents) if q.exists()), None)
+    if where is not None and not os.access(where, os.W_OK):
+        raise SparkJobError(f"--rejects {rejects}: cannot write to {where}", 2)
+    real = os.path.realpath(rejects)
+    inputs = {os.path.realpath(p) for p in local}
+    inputs.update(os.path.realpath(f) for u in units for f in u.paths)
+    if real in inputs:
+        raise SparkJobError(f"--rejects {rejects} is an input file; writing rejects there "
+                            "would overwrite it, name another file", 2)
 
 
 def _split_inputs(inputs: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -233,10 +262,17 @@ def run_spark(
     out_local = outdir[len("file://"):] if outdir.startswith("file://") else outdir
     if not _URI.match(outdir) and Path(out_local).exists():
         raise SparkJobError(f"{outdir} already exists; choose a new output folder", 2)
+    if master and not _MASTER.match(master):
+        raise SparkJobError(f"--master {master!r} is not a Spark master URL (local, local[N], "
+                            "local[*], spark://HOST:PORT, yarn, k8s://URL, mesos://URL)", 2)
+    if partitions is not None and partitions < 1:
+        raise SparkJobError(f"--partitions must be 1 or more, not {partitions}", 2)
     try:
         units = discover(local)
     except FileNotFoundError as exc:
         raise SparkJobError(str(exc), 2) from None
+    if rejects is not None:
+        _check_rejects(Path(rejects), local, units)
     spec = _model_spec(model, model_on_executors)
     # executors run the driver's interpreter unless told otherwise (the venv with pagesieve)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
