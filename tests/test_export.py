@@ -231,6 +231,14 @@ def test_onnx_vectorizer_that_reads_files_refused(
         PageModel.load(path)
 
 
+def test_an_onnx_model_is_not_exported_again(exported: dict[str, Path], tmp_path: Path) -> None:
+    """It said "the model is not fitted" (exit 3): its passes live in onnxruntime."""
+    onnx = PageModel.load(exported["onnx"])
+    with pytest.raises(ValueError, match="ONNX model cannot be exported again"):
+        export_model(onnx, tmp_path / "again.skops", "skops")
+    assert not (tmp_path / "again.skops").exists()
+
+
 def test_export_of_a_freshly_fitted_model(tmp_path: Path) -> None:
     # Any model `fit` produces exports, not only the shipped one.
     rng = random.Random(1)

@@ -81,6 +81,48 @@ def fitted() -> PageModel:
     )
 
 
+def test_fit_refuses_inputs_that_do_not_line_up() -> None:
+    """A page whose labels are one short (or one over) shifted every label after it onto the
+    wrong block and fitted without a word; the other mistakes were bare KeyError/IndexError."""
+    pages, labels, groups = training_set(1)
+    model = PageModel(min_df=1, n_folds=2)
+    short = [labels[0][:-1], labels[1] + ["content"], *labels[2:]]
+    cases = [
+        (([], []), {}, "at least one page"),
+        ((pages, short), {}, "page 0 .* blocks but .* labels"),
+        ((pages, labels[:-1]), {}, "labels has 11 entries for 12 pages"),
+        ((pages, [["foo"] * len(labels[0]), *labels[1:]]), {}, "unknown label.*'foo'"),
+        ((pages, labels), {"groups": groups[:-1]}, "groups has 11 entries"),
+        ((pages, labels), {"weights": [[1.0]] * len(pages)}, "page 0 has .* blocks but 1 weights"),
+    ]
+    for args, kw, why in cases:
+        with pytest.raises(ValueError, match=why):
+            model.fit(*args, **kw)
+
+
+def test_settings_follow_scikit_learn(fitted: PageModel) -> None:
+    """get_params(deep=...), set_params and sklearn.base.clone work (clone raised TypeError:
+    get_params took no `deep`)."""
+    from sklearn.base import clone
+
+    copy = clone(fitted)
+    assert copy.get_params(deep=False) == fitted.get_params() and copy is not fitted
+    with pytest.raises(ModelError, match="not fitted"):
+        copy.fitted  # noqa: B018 - a clone is unfitted
+    assert copy.set_params(min_df=4, ad_weight=2.0).get_params()["min_df"] == 4
+    with pytest.raises(ValueError, match="unknown setting"):
+        copy.set_params(min_dff=4)
+
+
+def test_save_refuses_a_name_it_would_not_load(fitted: PageModel, tmp_path: Path) -> None:
+    """`save('m.pkl')` wrote a file no load accepts (and a manifest that broke m.joblib's);
+    `save('m.skops')` a joblib pickle under an export's name."""
+    for name in ("m.pkl", "m.skops", "m.onnx"):
+        with pytest.raises(ValueError, match=r"saved as \.joblib"):
+            fitted.save(tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_probabilities_are_distributions(fitted: PageModel) -> None:
     text, _ = make_page(random.Random(99))
     page = read_page(text, kind="text")

@@ -113,6 +113,9 @@ def export_model(model: PageModel, out: Path, fmt: str) -> dict[str, Any]:
     """Write `model` to `out` as `fmt` (skops or onnx) with its manifest; returns the manifest."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
+    if isinstance(model, OnnxPageModel):  # its passes live in onnxruntime, not scikit-learn
+        raise ValueError("an ONNX model cannot be exported again; export from the .joblib "
+                         "(or .skops) model")
     out = Path(out)
     if out.suffix != _SUFFIX[fmt]:
         raise ValueError(f"a {fmt} model file must end in {_SUFFIX[fmt]}, not {out.name!r}")

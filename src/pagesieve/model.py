@@ -306,6 +306,7 @@ class PageModel:
         fit, so a file trained on another machine (or under ``OMP_NUM_THREADS=1``) differed."""
         from threadpoolctl import threadpool_limits
 
+        _check_fit_inputs(pages, labels, weights, groups, features)
         with threadpool_limits(limits=1):
             return self._fit(pages, labels, weights=weights, groups=groups, features=features,
                              progress=progress)
@@ -676,6 +677,10 @@ class PageModel:
         """Write the joblib file and its manifest (sha256, versions, params, `extra`)."""
         import joblib
 
+        path = Path(path)
+        if path.suffix != ".joblib":  # any other name would load as nothing, or break another
+            raise ValueError(f"a model is saved as .joblib, not {path.name!r} (`pagesieve "
+                             "model export` writes .skops and .onnx)")
         f = self.fitted
         _drop_object_ids(f.pass1)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -712,7 +717,10 @@ class PageModel:
         )
         return manifest
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The settings given to `__init__` (scikit-learn's contract: `sklearn.base.clone`
+        builds an unfitted copy from them; `deep` changes nothing, no setting is an
+        estimator)."""
         return {
             "alpha_words": self.alpha_words,
             "c_context": self.c_context,
@@ -727,6 +735,18 @@ class PageModel:
             "words_weight": self.words_weight,
             "layout_min_sites": self.layout_min_sites,
         }
+
+    def set_params(self, **params: Any) -> PageModel:
+        """Change settings by name, as scikit-learn's `set_params`; a fitted model keeps what
+        it learnt until the next `fit`."""
+        known = self.get_params()
+        bad = sorted(set(params) - set(known))
+        if bad:
+            raise ValueError(f"unknown setting(s) {', '.join(bad)}; settings are "
+                             f"{', '.join(known)}")
+        for name, value in params.items():
+            setattr(self, name, value)
+        return self
 
     @classmethod
     def load(cls, path: Path, *, compiled: bool = True) -> PageModel:
@@ -822,6 +842,35 @@ def _read_payload(data: bytes, path: Path) -> tuple[dict[str, Any], Any, Any]:
     if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
         raise ModelError(f"model file {path} is not a pagesieve model (format mismatch)")
     return payload["params"], payload["pass1"], payload["pass2"]
+
+
+def _check_fit_inputs(
+    pages: Sequence[Page],
+    labels: Sequence[Sequence[str]],
+    weights: Sequence[Sequence[float]] | None,
+    groups: Sequence[str] | None,
+    features: Sequence[np.ndarray] | None,
+) -> None:
+    """`ValueError` naming what does not line up: a page's labels (or weights) one short or
+    one over would shift every label after it onto the wrong block without a word."""
+    n = len(pages)
+    if n == 0:
+        raise ValueError("fit needs at least one page")
+    for name, seq in (("labels", labels), ("weights", weights), ("groups", groups),
+                      ("features", features)):
+        if seq is not None and len(seq) != n:
+            raise ValueError(f"{name} has {len(seq)} entries for {n} pages (one per page)")
+    for i, page in enumerate(pages):
+        blocks = len(page.blocks)
+        if len(labels[i]) != blocks:
+            raise ValueError(f"page {i} ({page.source or 'no source'}) has {blocks} blocks but "
+                             f"{len(labels[i])} labels")
+        bad = sorted(set(labels[i]) - set(LABELS))
+        if bad:
+            raise ValueError(f"page {i}: unknown label(s) {', '.join(map(repr, bad))}; labels "
+                             f"are {', '.join(LABELS)}")
+        if weights is not None and len(weights[i]) != blocks:
+            raise ValueError(f"page {i} has {blocks} blocks but {len(weights[i])} weights")
 
 
 def _read_checked(path: Path, digest: str) -> bytes:
