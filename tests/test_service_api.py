@@ -855,6 +855,21 @@ def test_serve_command_refuses_bad_options(tmp_path: Path) -> None:
     assert serve_command(review_dir=tmp_path / "absent") == 2
 
 
+def test_serve_refuses_an_in_memory_database_for_several_workers(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each worker process would keep its own in-memory corrections: an export answered by
+    one showed some of them, by the other the rest."""
+    from pagesieve.service.cli_commands import serve_command
+    from pagesieve.service.feedback import in_memory_url
+
+    for url in ("sqlite://", "sqlite:///:memory:"):
+        assert serve_command(workers=2, database_url=url) == 2
+        assert "in-memory database lives in one process" in capsys.readouterr().err
+    assert in_memory_url("sqlite:///file:x?mode=memory&uri=true")
+    assert not in_memory_url("sqlite:////tmp/x.db") and not in_memory_url("postgresql://h/x")
+
+
 def test_serve_command_refuses_a_bad_database_url(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

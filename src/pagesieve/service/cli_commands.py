@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import ModelError
 from .app import DEFAULT_MAX_BODY_BYTES
+from .feedback import in_memory_url
 
 __all__ = ["serve_command"]
 
@@ -64,6 +65,12 @@ def serve_command(
     if model is not None and not Path(model).is_file():
         print(f"pagesieve serve: model file not found: {model}", file=sys.stderr)
         return 3
+    url = database_url or os.environ.get("PAGESIEVE_DATABASE_URL") or ""
+    if workers > 1 and in_memory_url(url):
+        print("pagesieve serve: an in-memory database lives in one process; with --workers "
+              f"{workers} each would keep its own corrections. Use a database file or server "
+              "(the default is a SQLite file), or --workers 1", file=sys.stderr)
+        return 2
     if review_dir is not None and not Path(review_dir).is_dir():
         print(f"pagesieve serve: review folder not found: {review_dir}", file=sys.stderr)
         return 2

@@ -173,6 +173,12 @@ def _in_memory(url: str, path: str) -> bool:
     return not path or path.split("?", 1)[0] == ":memory:" or "mode=memory" in url
 
 
+def in_memory_url(url: str) -> bool:
+    """Whether a SQLite URL names an in-memory database (one per process)."""
+    return url.startswith("sqlite") and _in_memory(url, url.split("///", 1)[1] if "///" in url
+                                                   else "")
+
+
 class FeedbackStore:
     """Stores and reads corrections. Thread-safe: one engine, a session per call."""
 
