@@ -40,7 +40,7 @@ from .batch.sources import (
     input_kind,
     iter_unit,
 )
-from .batch.writer import AtomicFile, dumps_record
+from .batch.writer import AtomicFile, dumps_record, unwritable_file
 from .errors import ModelError
 from .limits import Limits
 from .model import default_model_path, load_model, manifest_path, read_manifest
@@ -203,11 +203,9 @@ _MASTER = re.compile(
 def _check_rejects(rejects: Path, local: Sequence[str], units: Sequence[InputUnit]) -> None:
     """Refuse a --rejects file that cannot be written, or would overwrite an input, before
     Spark starts (as `clean` does): it is written only at the end of the job."""
-    if rejects.is_dir():
-        raise SparkJobError(f"--rejects {rejects} is a folder; name a file", 2)
-    where = next((q for q in (rejects, *rejects.parents) if q.exists()), None)
-    if where is not None and not os.access(where, os.W_OK):
-        raise SparkJobError(f"--rejects {rejects}: cannot write to {where}", 2)
+    problem = unwritable_file(rejects)
+    if problem:
+        raise SparkJobError(f"--rejects {rejects}: {problem}", 2)
     real = os.path.realpath(rejects)
     inputs = {os.path.realpath(p) for p in local}
     inputs.update(os.path.realpath(f) for u in units for f in u.paths)

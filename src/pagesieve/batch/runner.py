@@ -56,7 +56,7 @@ from .sources import (
     input_kind,
     iter_unit,
 )
-from .writer import AtomicFile, ShardStore, encode_lines, write_json_atomic
+from .writer import AtomicFile, ShardStore, encode_lines, unwritable_file, write_json_atomic
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -883,11 +883,9 @@ def _check_paths(config: RunConfig) -> None:
     rej = config.rejects
     if rej is None:
         return
-    if rej.is_dir():
-        raise RunError(f"--rejects {rej} is a folder; name a file", 2)
-    where = next((q for q in (rej, *rej.parents) if q.exists()), None)
-    if where is not None and not os.access(where, os.W_OK):
-        raise RunError(f"--rejects {rej}: cannot write to {where}", 2)
+    problem = unwritable_file(rej)
+    if problem:
+        raise RunError(f"--rejects {rej}: {problem}", 2)
     rej_real = os.path.realpath(rej)
     if rej_real == out_real:
         raise RunError(f"--rejects {rej} is the output folder; name a file", 2)

@@ -164,6 +164,18 @@ class AtomicFile:
             self.abort()
 
 
+def unwritable_file(path: Path) -> str | None:
+    """Why a file cannot be written at `path` (a folder is there, or the nearest existing
+    folder on its way is not writable), or None: the check `clean` and `spark` make on
+    `--rejects` before any work, since it is written only at the end."""
+    if path.is_dir():
+        return "is a folder; name a file"
+    where = next((q for q in (path, *path.parents) if q.exists()), None)
+    if where is not None and not os.access(where, os.W_OK):
+        return f"cannot write to {where}"
+    return None
+
+
 def _special_file(path: Path) -> bool:
     """Whether `path` (followed through links) exists and is not a regular file or a folder."""
     try:
