@@ -808,6 +808,8 @@ def test_review_queue(model_path: Path, db_url: str, tmp_path: Path) -> None:
         assert c.get("/review?page=0").status_code == 422
         r3 = c.get("/review?max_quality=0.05")
         assert "spam-1" in r3.text and "low-1" not in r3.text
+        assert "quality below 0.05;" in r3.text
+        assert "quality below 0.005;" in c.get("/review?max_quality=0.005").text  # not "0.01"
 
 
 def test_review_queue_survives_odd_records(model_path: Path, db_url: str, tmp_path: Path) -> None:

@@ -229,7 +229,7 @@ def render_review(
         return render_document("Review queue", body)
     parts = [
         f"<h1>Review queue</h1><p>Pages in <code>{esc(folder)}</code> flagged spam or with quality "
-        f"below {max_quality:.2f}; page {page}.</p>"
+        f"below {max_quality:g}; page {page}.</p>"
     ]
     if bad_lines:
         parts.append(f'<p class="error">{bad_lines} unreadable line(s) skipped.</p>')
