@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from .errors import LimitExceeded, PagesieveError
+from .types import record_json
 
 __all__ = ["app", "main"]
 
@@ -150,24 +151,13 @@ def classify(
             str(exc).splitlines()[0] if str(exc) else type(exc).__name__, _exit_code(exc)
         ) from None
     if fmt is Format.json:
-        typer.echo(_json_text(result.to_dict()))
+        typer.echo(record_json(result.to_dict(), indent=2))  # escapes lone surrogates
     elif fmt is Format.text:
         typer.echo(result.text)
     else:
         from .render import print_table
 
         print_table(result)
-
-
-def _json_text(record: dict[str, Any]) -> str:
-    """The record as UTF-8-safe JSON: a lone surrogate (a file name in GBK bytes read on a
-    UTF-8 system) is written as an escape, as `clean` writes it, not as invalid bytes."""
-    text = json.dumps(record, ensure_ascii=False, indent=2)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(record, ensure_ascii=True, indent=2)
-    return text
 
 
 @app.command()

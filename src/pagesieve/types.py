@@ -6,6 +6,7 @@ values instead.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -22,6 +23,7 @@ __all__ = [
     "LabelledBlock",
     "Page",
     "PageResult",
+    "record_json",
 ]
 
 LabelName = Literal["content", "comment", "related", "ad", "boilerplate"]
@@ -164,6 +166,19 @@ class PageResult:
             else:
                 out["blocks"] = [lb.to_dict(why=why) for lb in self.blocks]
         return out
+
+
+def record_json(obj: Any, **dumps: Any) -> str:
+    """`obj` as JSON text that encodes to UTF-8: characters as they are, unless the text holds
+    lone surrogates (a file name in GBK bytes on a UTF-8 system, a caller's broken string),
+    then ASCII escapes throughout. The one rule for records, whoever writes them: a batch
+    shard, the CLI, the service. `dumps` goes to ``json.dumps`` (``indent``, ``separators``...)."""
+    text = json.dumps(obj, ensure_ascii=False, **dumps)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(obj, ensure_ascii=True, **dumps)
+    return text
 
 
 def make_labels(

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..native import compiled_part
+from ..types import record_json
 
 __all__ = [
     "AtomicFile",
@@ -55,12 +56,7 @@ def dumps_record(record: Mapping[str, Any]) -> str:
 
 def _dumps_record(record: Mapping[str, Any]) -> str:
     """`dumps_record` through json (the reference; _fastwriter.pyx writes plain records)."""
-    try:
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        line.encode("utf-8")
-        return line
-    except UnicodeEncodeError:
-        return json.dumps(record, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    return record_json(record, separators=(",", ":"), allow_nan=False)
 
 
 #: The compiled `dumps_record` when built, else None (json writes every record).

@@ -46,6 +46,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..errors import InputTooLarge, ModelError, PagesieveError
 from ..limits import Limits
+from ..types import record_json
 from .feedback import FeedbackStore
 from .metrics import CONTENT_TYPE_LATEST, Metrics
 from .middleware import BodyLimitMiddleware, HeadersAndMetricsMiddleware
@@ -89,11 +90,7 @@ class SafeJSONResponse(JSONResponse):
     """UTF-8 JSON, or ASCII-escaped JSON when the payload holds lone surrogates."""
 
     def render(self, content: Any) -> bytes:
-        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
-        try:
-            return text.encode("utf-8")
-        except UnicodeEncodeError:
-            return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        return record_json(content, separators=(",", ":")).encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
