@@ -1,18 +1,23 @@
-"""Environment variables set for a block of code: what child processes started in it inherit.
+"""Environment variables and signal handlers set for a block of code, then put back.
 
 The batch runner's fork server reads the model to preload and its BLAS thread count from its
 environment (batch/forkserver.py); the evaluation notebook reads the report and figure paths
 from its kernel's (evaluation/report.py). Both set them around the start only, and put back what
-was there, so the calling process is left as it was.
+was there, so the calling process is left as it was. Signal handlers likewise: the fork server
+is started with SIGINT ignored (which it inherits), `clean` turns SIGTERM into a clean stop,
+the per-page time limit raises on SIGALRM.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import threading
 from collections.abc import Iterator, Mapping
+from typing import Any
 
-__all__ = ["environ_set"]
+__all__ = ["environ_set", "signal_set"]
 
 
 @contextlib.contextmanager
@@ -34,3 +39,18 @@ def environ_set(
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = old
+
+
+@contextlib.contextmanager
+def signal_set(signum: int, handler: Any) -> Iterator[bool]:
+    """Handle `signum` with `handler` (a function, ``SIG_IGN``...) for the block, then put the
+    previous handler back. Only the main thread may set handlers: elsewhere the block runs as
+    it is. Yields whether the handler was set."""
+    if threading.current_thread() is not threading.main_thread():
+        yield False
+        return
+    previous = signal.signal(signum, handler)
+    try:
+        yield True
+    finally:
+        signal.signal(signum, previous)

@@ -7,10 +7,11 @@ import math
 import os
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from .environ import signal_set
 
 __all__ = ["DEFAULT_LIMITS", "Limits", "check_seconds", "time_limit"]
 
@@ -101,22 +102,19 @@ def time_limit(seconds: float, error: Callable[[], BaseException]) -> Iterator[N
     Also a no-op for 0, negative or infinite `seconds` (no limit); longer ones are cut to
     `MAX_ALARM_SECONDS`, which setitimer accepts.
     """
-    usable = (
-        0 < seconds < math.inf
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
+    if not (0 < seconds < math.inf and hasattr(signal, "setitimer")):
         yield
         return
 
     def on_alarm(signum: int, frame: Any) -> None:
         raise error()
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, MAX_ALARM_SECONDS))
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    with signal_set(signal.SIGALRM, on_alarm) as handled:
+        if not handled:  # not the main thread
+            yield
+            return
+        signal.setitimer(signal.ITIMER_REAL, min(seconds, MAX_ALARM_SECONDS))
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)

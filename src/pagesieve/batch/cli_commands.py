@@ -8,14 +8,12 @@ model (as `classify`), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 
 from __future__ import annotations
 
-import contextlib
 import signal
 import sys
-import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from ..environ import signal_set
 from ..limits import Limits, check_seconds
 from ..verdict import normalize_keep
 from .runner import DEFAULT_SHARD_SIZE, RunConfig, RunError, RunSummary, run
@@ -67,7 +65,10 @@ def clean_command(
     progress: bool | None = None,
 ) -> int:
     """Run `pagesieve clean`; print the summary (stderr) and return the exit code."""
-    with _sigterm_raises():
+    # SIGTERM ends the run the way Ctrl-C does (workers stopped, unfinished shards dropped,
+    # the progress bar and the terminal's cursor restored, a word on what is left) instead of
+    # killing the process where it stands
+    with signal_set(signal.SIGTERM, _on_sigterm):
         return _clean(inputs, outdir, blocks, keep, workers, resume, rejects, model, gzip,
                       shard_size, max_seconds, progress)
 
@@ -78,23 +79,8 @@ class _Terminated(BaseException):
     into a reject) can take it for a bad page and go on."""
 
 
-@contextlib.contextmanager
-def _sigterm_raises() -> Iterator[None]:
-    """SIGTERM ends the run the way Ctrl-C does (workers stopped, unfinished shards dropped,
-    the progress bar and the terminal's cursor restored, a word on what is left) instead of
-    killing the process where it stands. Only from the main thread, where handlers can be set."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def on_term(signum: int, frame: object) -> None:
-        raise _Terminated
-
-    previous = signal.signal(signal.SIGTERM, on_term)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
 
 
 def _clean(

@@ -16,11 +16,10 @@ import contextlib
 import multiprocessing as mp
 import os
 import signal
-import threading
 from collections.abc import Iterator
 from typing import Any
 
-from ..environ import environ_set
+from ..environ import environ_set, signal_set
 
 __all__ = ["ONE_THREAD_ENV", "PRELOAD_ENV", "mp_context", "preload_env", "start"]
 
@@ -66,21 +65,9 @@ def start(model_path: str | os.PathLike[str]) -> None:
         return
     from multiprocessing import forkserver
 
-    with preload_env(model_path), _ctrl_c_not_inherited():
+    # SIGINT ignored while the fork server is spawned, so it starts ignoring it (an ignored
+    # signal stays ignored across exec): a Ctrl-C to the process group in its first second hit
+    # its imports and printed their traceback. It ignores SIGINT once it serves anyway, and so
+    # do the workers; the parent, which decides what Ctrl-C means, has its handler back at once.
+    with preload_env(model_path), signal_set(signal.SIGINT, signal.SIG_IGN):
         forkserver.ensure_running()
-
-
-@contextlib.contextmanager
-def _ctrl_c_not_inherited() -> Iterator[None]:
-    """SIGINT ignored while the fork server is spawned, so it starts ignoring it (an ignored
-    signal stays ignored across exec): a Ctrl-C to the process group in its first second hit
-    its imports and printed their traceback. It ignores SIGINT once it serves anyway, and so do
-    the workers; the parent, which decides what Ctrl-C means, has its handler back at once."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
