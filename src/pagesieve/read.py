@@ -14,7 +14,8 @@ from .types import Block, Page
 
 __all__ = ["read_page"]
 
-_KINDS = ("auto", "html", "text")
+#: What `kind` may be: sniff it, or read the page as HTML or as text.
+KINDS = ("auto", "html", "text")
 
 
 def read_page(
@@ -28,8 +29,8 @@ def read_page(
 ) -> Page:
     """Decode (bytes only) and segment a page. Raises `DecodeError` or `InputTooLarge`;
     `ValueError` for an unknown `kind`, `TypeError` for `data` that is neither bytes nor str."""
-    if kind not in _KINDS:
-        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(_KINDS)}")
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     if isinstance(data, (bytearray, memoryview)):
         data = bytes(data)
     elif not isinstance(data, (bytes, str)):

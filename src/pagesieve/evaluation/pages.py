@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..batch.sources import input_kind
 from ..decode import decode
 from ..errors import DecodeError
 from . import REPO
@@ -348,8 +349,8 @@ def _load_folder(folder: Path) -> list[EvalPage]:
     ``<stem>.txt`` beside it (pages without gold are kept for annotations)."""
     out = []
     # is_file: a FIFO named *.html would block the read until something wrote to it
-    # any case of the suffix, as `classify` and `clean` read them (PAGE.HTM)
-    pages = (f for f in folder.rglob("*") if f.suffix.lower() in (".html", ".htm"))
+    # as `classify` and `clean` read a file's suffix (PAGE.HTM too)
+    pages = (f for f in folder.rglob("*") if input_kind(str(f)) == "html")
     for f in sorted(f for f in pages if f.is_file()):
         gold_file = next((g for g in (f.with_suffix(".gold.txt"), f.with_suffix(".txt"))
                           if g.is_file()), None)

@@ -147,7 +147,7 @@ def _make_engine(url: str) -> Engine:
             folder.mkdir(parents=True, exist_ok=True)
         elif not folder.is_dir():  # a typo must not leave folders behind (at / for root)
             raise OSError(f"no such folder: {folder}")
-    if _in_memory(url, path):
+    if in_memory_url(url):
         # Each new connection to an in-memory database opens an empty one: keep one for all.
         # It lives as long as the process (and each `serve --workers` process has its own).
         return create_engine(url, connect_args={"check_same_thread": False},
@@ -168,15 +168,13 @@ def _make_engine(url: str) -> Engine:
     return engine
 
 
-def _in_memory(url: str, path: str) -> bool:
-    """``sqlite://``, ``sqlite:///:memory:``, ``sqlite:///file:x?mode=memory&uri=true``."""
-    return not path or path.split("?", 1)[0] == ":memory:" or "mode=memory" in url
-
-
 def in_memory_url(url: str) -> bool:
-    """Whether a SQLite URL names an in-memory database (one per process)."""
-    return url.startswith("sqlite") and _in_memory(url, url.split("///", 1)[1] if "///" in url
-                                                   else "")
+    """Whether a SQLite URL names an in-memory database (one per process): ``sqlite://``,
+    ``sqlite:///:memory:``, ``sqlite:///file:x?mode=memory&uri=true``."""
+    if not url.startswith("sqlite"):
+        return False
+    path = url.split("///", 1)[1] if "///" in url else ""
+    return not path or path.split("?", 1)[0] == ":memory:" or "mode=memory" in url
 
 
 class FeedbackStore:

@@ -19,10 +19,10 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from ..batch.sources import input_kind
+from ..read import KINDS
 from .app import ClassifyJob, ServiceState
 from .example import EXAMPLE_PAGE
 from .render import (
-    KINDS,
     blocks_of,
     render_document,
     render_form,

@@ -16,6 +16,7 @@ from importlib.resources import files
 from string import Template
 from typing import Any
 
+from ..read import KINDS  # the form's kind menu: what read_page takes
 from ..types import LABELS
 from .feedback import Correction, text_key
 
@@ -30,8 +31,6 @@ __all__ = [
     "render_result",
     "render_review",
 ]
-
-KINDS = ("auto", "html", "text")
 
 
 def blocks_of(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:

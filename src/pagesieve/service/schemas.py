@@ -136,7 +136,7 @@ class BlockOut(BaseModel):
     """One labelled block of a record."""
 
     text: str
-    label: Literal["content", "comment", "related", "ad", "boilerplate"]
+    label: LabelName
     score: float = Field(description="The chosen label's probability.")
     scores: dict[str, float] = Field(description="Every label's probability.")
     junk: bool = Field(description="related, ad or boilerplate.")
