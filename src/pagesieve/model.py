@@ -678,9 +678,7 @@ class PageModel:
         import joblib
 
         path = Path(path)
-        if path.suffix != ".joblib":  # any other name would load as nothing, or break another
-            raise ValueError(f"a model is saved as .joblib, not {path.name!r} (`pagesieve "
-                             "model export` writes .skops and .onnx)")
+        check_save_path(path)
         f = self.fitted
         _drop_object_ids(f.pass1)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -842,6 +840,15 @@ def _read_payload(data: bytes, path: Path) -> tuple[dict[str, Any], Any, Any]:
     if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
         raise ModelError(f"model file {path} is not a pagesieve model (format mismatch)")
     return payload["params"], payload["pass1"], payload["pass2"]
+
+
+def check_save_path(path: Path) -> None:
+    """`ValueError` unless `path` names a file `PageModel.save` may write: a .joblib (any other
+    name would load as nothing, or its manifest would break another model's). `train` checks
+    it before training too."""
+    if path.suffix != ".joblib":
+        raise ValueError(f"a model file must end in .joblib, not {path.name!r}: models are "
+                         "saved as .joblib (`pagesieve model export` writes .skops and .onnx)")
 
 
 def _check_fit_inputs(

@@ -14,7 +14,7 @@ from typing import Any
 
 from rich.console import Console
 
-from .model import PageModel
+from .model import PageModel, check_save_path
 from .read import read_page
 from .types import LABELS
 
@@ -139,9 +139,7 @@ def check_training_inputs(
         raise ValueError(f"annotations folder not found: {annotations}")
     if not 0 <= seed < 2**32:
         raise ValueError(f"--seed must be between 0 and {2**32 - 1}, not {seed}")
-    if out.suffix != ".joblib":
-        raise ValueError(f"the model file must end in .joblib, not {out.name!r} "
-                         "(`pagesieve model export` writes .skops and .onnx)")
+    check_save_path(out)
     for path, what in ((out, "model file"), (report, "report")):
         if path is None:
             continue
