@@ -915,7 +915,8 @@ def _check_rejects_not_input(config: RunConfig, store: ShardStore) -> None:
 
 
 def _prepare(config: RunConfig, store: ShardStore, settings: dict[str, Any]) -> None:
-    if store.has_output():
+    resuming = store.has_output()
+    if resuming:
         if not config.resume:
             raise RunError(
                 f"{config.outdir} already holds output of a run; pass --resume to finish it, "
@@ -933,12 +934,11 @@ def _prepare(config: RunConfig, store: ShardStore, settings: dict[str, Any]) -> 
                 f"{config.outdir} holds a run with other settings ({', '.join(diff)} differ); "
                 "resume it with the same command, or use another folder", 2,
             )
-        _lock(config, store)  # before its temp files go: a live run may be writing them
-        store.remove_temp_files()
     try:
         config.outdir.mkdir(parents=True, exist_ok=True)
-        if not store.locked:
-            _lock(config, store)
+        _lock(config, store)
+        if resuming:  # only once locked: a live run may be writing these
+            store.remove_temp_files()
         write_json_atomic(store.run_path, settings)
     except OSError as exc:
         store.unlock()

@@ -224,10 +224,6 @@ class ShardStore:
         return self.state / "lock"
 
     # -- the lock ---------------------------------------------------------------------------
-    @property
-    def locked(self) -> bool:
-        return self._lock_fd is not None
-
     def lock(self) -> None:
         """Hold the folder's lock (``flock`` on `lock_path`) until `unlock` or this process
         ends (the kernel drops it then, after kill -9 too, so a resume is never locked out by a
