@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .errors import LimitExceeded, PagesieveError
+from .errors import EXIT_MODEL, LimitExceeded, PagesieveError
 from .types import record_json
 
 __all__ = ["app", "main"]
@@ -54,7 +54,6 @@ def _options(
     """Label every block of a crawled page: content, comment, related, ad or boilerplate."""
 
 EXIT_INPUT = 2
-EXIT_MODEL = 3
 
 
 class Format(StrEnum):

@@ -7,12 +7,18 @@ returns it as the 4xx reason, the batch runner writes it to the rejects file).
 from __future__ import annotations
 
 __all__ = [
+    "EXIT_MODEL",
     "DecodeError",
     "InputTooLarge",
     "LimitExceeded",
     "ModelError",
     "PagesieveError",
 ]
+
+
+#: The exit code of every command (classify, clean, spark, serve, model export) when the model
+#: is missing or refused: 2 is bad input or usage, 1 a run that stopped.
+EXIT_MODEL = 3
 
 
 class PagesieveError(Exception):

@@ -29,7 +29,6 @@ from typing import IO, Any
 
 from .batch.forkserver import ONE_THREAD_ENV
 from .batch.process import classify_line
-from .batch.runner import MODEL_EXIT_CODE
 from .batch.sources import (
     InputUnit,
     Item,
@@ -41,7 +40,7 @@ from .batch.sources import (
     iter_unit,
 )
 from .batch.writer import AtomicFile, dumps_record, unwritable_file
-from .errors import ModelError
+from .errors import EXIT_MODEL, ModelError
 from .limits import Limits
 from .model import default_model_path, load_model, manifest_path, read_manifest
 from .verdict import normalize_keep
@@ -180,13 +179,13 @@ def _model_spec(model: Path | None, on_executors: bool) -> dict[str, Any]:
         data = path.read_bytes()
         manifest_bytes = mpath.read_bytes()
     except ModelError as exc:
-        raise SparkJobError(str(exc), MODEL_EXIT_CODE) from None
+        raise SparkJobError(str(exc), EXIT_MODEL) from None
     except OSError as exc:
-        raise SparkJobError(f"model unreadable: {exc}", MODEL_EXIT_CODE) from None
+        raise SparkJobError(f"model unreadable: {exc}", EXIT_MODEL) from None
     digest = hashlib.sha256(data).hexdigest()
     if digest != manifest.get("sha256"):
         raise SparkJobError(f"model file {path} does not match its manifest (sha256); "
-                            "refusing to ship it", MODEL_EXIT_CODE)
+                            "refusing to ship it", EXIT_MODEL)
     if on_executors:
         return {"sha256": digest, "path": str(path.resolve())}
     return {"sha256": digest, "name": path.name, "model_bytes": data,

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..errors import EXIT_MODEL
 from ..limits import Limits
 from ..verdict import normalize_keep
 from . import forkserver
@@ -78,11 +79,6 @@ _BATCH_MAX_BYTES = 8 * 1024 * 1024
 _RETRIES = 2
 #: Batches handed to one worker at a time: the one it works on and the next, waiting in its pipe.
 _IN_FLIGHT = 2
-
-
-#: Exit code of a run that cannot load its model (missing, tampered, incompatible), as
-#: `pagesieve classify` has it.
-MODEL_EXIT_CODE = 3
 
 
 class RunError(Exception):
@@ -643,7 +639,7 @@ class _Runner:
             return
         if kind == "fatal":
             raise RunError(f"worker could not start: {msg[2]}",
-                           MODEL_EXIT_CODE if msg[1] == "model" else 2)
+                           EXIT_MODEL if msg[1] == "model" else 2)
         _, batch_id, data, rejects, n_records, n_skipped = msg
         batch = self.inflight.pop(batch_id)
         w.batches.remove(batch)  # its oldest: a worker answers its batches in order
@@ -977,7 +973,7 @@ def run(
 
     model_path = Path(config.model) if config.model is not None else default_model_path()
     if not model_path.is_file():
-        raise RunError(f"model file not found: {model_path}", MODEL_EXIT_CODE)
+        raise RunError(f"model file not found: {model_path}", EXIT_MODEL)
     _check_paths(config)
     store = ShardStore(config.outdir, gzip=config.gzip)
     # A fresh run over inputs that exist will need workers (a resumed one may not: see

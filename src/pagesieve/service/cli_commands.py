@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..errors import ModelError
+from ..errors import EXIT_MODEL, ModelError
 from .app import DEFAULT_MAX_BODY_BYTES
 from .feedback import in_memory_url
 
@@ -64,7 +64,7 @@ def serve_command(
         return 2
     if model is not None and not Path(model).is_file():
         print(f"pagesieve serve: model file not found: {model}", file=sys.stderr)
-        return 3
+        return EXIT_MODEL
     url = database_url or os.environ.get("PAGESIEVE_DATABASE_URL") or ""
     if workers > 1 and in_memory_url(url):
         print("pagesieve serve: an in-memory database lives in one process; with --workers "
@@ -83,11 +83,11 @@ def serve_command(
         _check_model(model)
     except ModelError as exc:
         print(f"pagesieve serve: {exc}", file=sys.stderr)
-        return 3
+        return EXIT_MODEL
     except Exception as exc:  # an incompatible or broken file the checks let through
         print(f"pagesieve serve: could not load the model: {exc.__class__.__name__}: {exc}",
               file=sys.stderr)
-        return 3
+        return EXIT_MODEL
 
     import uvicorn
 
