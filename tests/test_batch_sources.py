@@ -326,6 +326,45 @@ def test_jsonl_line_over_the_byte_limit_is_rejected_and_reading_goes_on(tmp_path
     assert items[1].id == "ok" and items[1].offset == 2
 
 
+@pytest.mark.parametrize("end", [b"\n", b"\r\n", b"\r"], ids=["LF", "CRLF", "CR"])
+def test_jsonl_lines_end_in_lf_crlf_or_a_lone_cr(tmp_path: Path, end: bytes) -> None:
+    """Old Mac and some Windows tools end lines with a lone CR; JSON holds no raw CR, so it
+    always ends a line (it was read as one line: a reject naming two JSON values)."""
+    lines = [json.dumps({"id": i, "text": f"第{i}行"}, ensure_ascii=False).encode()
+             for i in range(5)]
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(end.join(lines[:3]) + end + end + end.join(lines[3:]))  # a blank line too
+    items = list(iter_jsonl(str(path)))
+    assert kinds(items) == ["SourceRecord"] * 5
+    assert [(p.id, p.offset, p.data) for p in items] == [
+        (0, 1, "第0行"), (1, 2, "第1行"), (2, 3, "第2行"), (3, 5, "第3行"), (4, 6, "第4行")]
+
+
+def test_jsonl_line_reader_matches_a_plain_split_at_every_read_size() -> None:
+    """`_lines` reads in chunks: a CRLF split between two reads, a line over the cap cut
+    anywhere, a last line with or without its end all come out as a plain split says."""
+    import random
+    import re
+
+    from pagesieve.batch import sources
+
+    def expected(data: bytes, cap: int) -> list[tuple[bytes, bool]]:
+        parts = re.split(rb"\r\n|\r|\n", data)
+        if parts[-1] == b"":
+            parts.pop()
+        return [(b"", True) if len(p) > cap else (p, False) for p in parts]
+
+    rng = random.Random(7)
+    for size in (1, 2, 3, 64):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(sources, "_READ_SIZE", size)
+            for _ in range(800):
+                data = bytes(rng.choice(b"ab\r\n") for _ in range(rng.randrange(40)))
+                cap = rng.randrange(8)
+                got = list(sources._lines(io.BytesIO(data), cap))
+                assert got == expected(data, cap), (size, data, cap)
+
+
 # --------------------------------------------------------------------------------------------
 # WARC
 

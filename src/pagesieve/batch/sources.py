@@ -325,15 +325,53 @@ _DECODER = json.JSONDecoder(parse_constant=_no_constants)
 _BOM = b"\xef\xbb\xbf"
 
 
-def _read_line(fh: IO[bytes], cap: int) -> tuple[bytes, bool]:
-    """The next line (b"" at the end) and whether it ran over `cap` (then the rest is skipped)."""
-    line = fh.readline(cap + 1)
-    if len(line) <= cap or line.endswith(b"\n"):
-        return line, False
+_READ_SIZE = 1 << 16
+
+
+def _lines(fh: IO[bytes], cap: int) -> Iterator[tuple[bytes, bool]]:
+    """Each line (without its end) and whether it ran over `cap` bytes; such a line is given as
+    b"" and skipped while it is read, so one endless line holds no more than `cap` in memory.
+
+    A line ends in LF, CRLF or a lone CR (old Mac files, some Windows tools): JSON text holds no
+    raw CR (in strings it is escaped), so a CR is never part of a record. The ends are found
+    with `bytes.find` (memchr), not a regex, which would look at every byte in Python's engine.
+    """
+    # read1: what one step of the stream gives, so a gzip file cut short loses only the last
+    # step's lines before its error, not a whole _READ_SIZE of them
+    read = getattr(fh, "read1", fh.read)
+    buf = bytearray()
+    over = False  # the line being read already ran over cap
     while True:
-        rest = fh.readline(1 << 20)
-        if not rest or rest.endswith(b"\n"):
-            return line, True
+        chunk = read(_READ_SIZE)
+        if not chunk:
+            if buf.endswith(b"\r"):  # the last line's end
+                yield (b"", True) if over or len(buf) - 1 > cap else (bytes(buf[:-1]), False)
+            elif buf or over:
+                yield (b"", True) if over or len(buf) > cap else (bytes(buf), False)
+            return
+        scan = max(len(buf) - 1, 0)  # `buf` holds no line end, bar perhaps a last CR
+        buf += chunk
+        start = 0
+        lf, cr = buf.find(b"\n", scan), buf.find(b"\r", scan)
+        while lf >= 0 or cr >= 0:
+            if cr < 0 or 0 <= lf < cr:
+                end, after = lf, lf + 1
+            elif cr + 1 == len(buf):
+                break  # a CR at the end of what was read: the LF of a CRLF may follow
+            else:
+                end, after = cr, cr + 2 if buf[cr + 1] == 10 else cr + 1
+            yield (b"", True) if over or end - start > cap else (bytes(buf[start:end]), False)
+            over = False
+            start = after
+            if 0 <= lf < start:
+                lf = buf.find(b"\n", start)
+            if 0 <= cr < start:
+                cr = buf.find(b"\r", start)
+        del buf[:start]
+        cr_last = buf.endswith(b"\r")  # the end of the line, maybe of a CRLF
+        if len(buf) - cr_last > cap:  # no end in sight: drop what was read, keep a last CR
+            over = True
+            del buf[: len(buf) - cr_last]
 
 
 def _parse_jsonl_line(source: str, lineno: int, raw: bytes) -> Item | None:
@@ -409,16 +447,17 @@ def iter_jsonl(
         fh: IO[bytes] = raw_fh
         if path.lower().endswith(".gz"):
             fh = gzip.GzipFile(fileobj=raw_fh, mode="rb")  # type: ignore[assignment]
+        lines = _lines(fh, limits.max_bytes)
         while True:
             try:
-                line, too_long = _read_line(fh, limits.max_bytes)
+                line, too_long = next(lines)
+            except StopIteration:
+                return
             except (EOFError, OSError, zlib.error) as exc:
                 yield Reject(
                     path, lineno + 1,
                     f"compressed stream broken after line {lineno} (file cut?): {exc}",
                 )
-                return
-            if not line:
                 return
             lineno += 1
             if too_long:
