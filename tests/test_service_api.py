@@ -126,6 +126,19 @@ def test_metrics_count_requests_latency_and_labels(client: TestClient) -> None:
     assert "pagesieve_pages_total" in text
 
 
+def test_metrics_name_starlette_routes_and_mounts_not_unmatched(client: TestClient) -> None:
+    """`/openapi.json` and the `/static` mount are Starlette routes, which leave no route in
+    the scope: they were counted under route="unmatched" with the 404s."""
+    for path in ("/openapi.json", "/static/moderation.css", "/static/absent.css", "/absent"):
+        client.get(path)
+    text = client.get("/metrics").text
+    assert 'route="/openapi.json",status="200"} 1.0' in text
+    assert 'route="/static",status="200"} 1.0' in text
+    assert 'route="/static",status="404"} 1.0' in text
+    assert 'route="unmatched",status="404"} 1.0' in text  # only /absent
+    assert 'route="unmatched",status="200"' not in text
+
+
 def test_docs_and_openapi(client: TestClient) -> None:
     r = client.get("/docs")
     assert r.status_code == 200

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from .metrics import Metrics
 
@@ -106,9 +107,18 @@ class BodyLimitMiddleware:
             await _send_json(send, 413, self._too_large())
 
 
-def _route_of(scope: Scope) -> str:
-    """The route template (``/v1/classify``), never the raw path, to keep label sets small."""
+def _route_of(scope: Scope, request: Scope) -> str:
+    """The route template (``/v1/classify``), never the raw path, to keep label sets small.
+
+    FastAPI's own routes leave themselves in the `scope`; Starlette's (``/openapi.json``, the
+    ``/static`` mount) do not, so those are matched again against the `request` as it came in
+    (a mount rewrites the scope's paths for what it holds)."""
     route = scope.get("route")
+    if route is None:
+        for candidate in getattr(getattr(scope.get("app"), "router", None), "routes", ()):
+            if candidate.matches(request)[0] is Match.FULL:
+                route = candidate
+                break
     path = getattr(route, "path", None)
     return path if isinstance(path, str) and path else "unmatched"
 
@@ -134,6 +144,7 @@ class HeadersAndMetricsMiddleware:
             await self.app(scope, receive, send)
             return
         t0 = time.perf_counter()
+        request = dict(scope)  # as it came in: the app's routing adds to and rewrites `scope`
         status = 500
         csp = self.csp_for(scope.get("path", "")).encode("ascii")
 
@@ -159,5 +170,5 @@ class HeadersAndMetricsMiddleware:
             await self.app(scope, receive, wrapped_send)
         finally:
             self.metrics.observe_request(
-                scope.get("method", ""), _route_of(scope), status, time.perf_counter() - t0
+                scope.get("method", ""), _route_of(scope, request), status, time.perf_counter() - t0
             )
