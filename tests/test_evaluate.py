@@ -87,6 +87,11 @@ def test_a_folder_is_evaluated_with_its_own_annotations(tmp_path: Path) -> None:
                           "blind_dir": None}
     rep = run_evaluation(folder, **kw)
     assert rep["meta"]["annotations"] == str(folder / "annotations")
+    # no peers run, none named (the Markdown listed every installed peer's version)
+    assert rep["meta"]["peer_versions"] == {}
+    from pagesieve.evaluation.report import render_markdown
+
+    assert "Peers: none." in render_markdown(rep)
     assert rep["annotations"]["pages"] == 1
     with pytest.raises(ValueError, match="annotations folder not found"):
         run_evaluation(folder, annotations_dir=tmp_path / "none", **kw)

@@ -193,7 +193,7 @@ def run_evaluation(
             "sites": len({p.site for p in pages}),
             "model": _model_facts(model, model_path),
             "extractors": names,
-            "peer_versions": peer_versions(),
+            "peer_versions": {k: v for k, v in peer_versions().items() if k in peer_names},
             "magic_html": MAGIC_HTML_NOTE,
             "heldout": heldout_info,
             "seconds": None,

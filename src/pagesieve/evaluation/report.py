@@ -172,7 +172,8 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         f"Created {meta.get('created')} on {meta.get('pages')} pages from {meta.get('sites')} "
         f"sites (`{meta.get('data')}`), in {meta.get('seconds')} s. Model sha256 "
         f"`{str(meta.get('model', {}).get('sha256'))[:12]}`. Peers: "
-        + ", ".join(f"{k} {v}" for k, v in (meta.get("peer_versions") or {}).items() if v)
+        + (", ".join(f"{k} {v}" for k, v in (meta.get("peer_versions") or {}).items() if v)
+           or "none")
         + f". {meta.get('magic_html')}.",
         "",
         "Reproduce: `make evaluate`, i.e. `.venv/bin/pagesieve evaluate ../shared/data "
