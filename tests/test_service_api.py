@@ -818,7 +818,12 @@ def test_review_queue(model_path: Path, db_url: str, tmp_path: Path) -> None:
         assert r2.text.count('class="review-item"') == 6 and 'rel="next"' not in r2.text
         assert "gz-13" in r2.text
         assert "reject-1" not in r.text + r2.text
-        assert c.get("/review?page=0").status_code == 422
+        bad = c.get("/review?page=0&max_quality=x")  # a person's page answers a person
+        assert bad.status_code == 422 and bad.headers["content-type"].startswith("text/html")
+        assert "page: Input should be greater than or equal to 1" in bad.text
+        assert "max_quality: Input should be a valid number" in bad.text
+        api = c.post("/v1/classify", json={"text": 5})  # the API still answers JSON
+        assert api.status_code == 422 and api.headers["content-type"] == "application/json"
         r3 = c.get("/review?max_quality=0.05")
         assert "spam-1" in r3.text and "low-1" not in r3.text
         assert "quality below 0.05;" in r3.text

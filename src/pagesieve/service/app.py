@@ -50,6 +50,7 @@ from ..types import record_json
 from .feedback import FeedbackStore
 from .metrics import CONTENT_TYPE_LATEST, Metrics
 from .middleware import BodyLimitMiddleware, HeadersAndMetricsMiddleware
+from .render import render_message
 from .schemas import (
     MAX_BATCH,
     BatchErrorOut,
@@ -312,8 +313,18 @@ def create_app(
     app.add_middleware(HeadersAndMetricsMiddleware, metrics=metrics, csp_for=csp_for)
 
     @app.exception_handler(RequestValidationError)
-    async def _on_validation(_r: Request, exc: RequestValidationError) -> Response:
-        return SafeJSONResponse({"detail": _errors(exc)}, status_code=422)
+    async def _on_validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = _errors(exc)
+        if getattr(request.scope.get("route"), "response_class", None) is HTMLResponse:
+            # a moderation page (`/review?page=x`): a person in a browser reads the answer
+            reasons = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}"
+                for e in errors
+            )
+            page = render_message("Bad request", f"Not understood: {reasons}.",
+                                  back=request.url.path)
+            return HTMLResponse(page, status_code=422)
+        return SafeJSONResponse({"detail": errors}, status_code=422)
 
     @app.exception_handler(HTTPException)
     async def _on_http(_r: Request, exc: HTTPException) -> Response:
