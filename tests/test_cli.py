@@ -53,6 +53,17 @@ def test_classify_stdin_text_and_table() -> None:
     assert proc.returncode == 0 and b"content" in proc.stdout
 
 
+def test_an_unknown_tokenizer_is_a_usage_error_for_every_command(tmp_path: Path) -> None:
+    env = {"PAGESIEVE_TOKENIZER": "jeiba"}
+    for args in (("classify", str(DEMO)), ("clean", str(DEMO), "-o", str(tmp_path / "out"))):
+        proc = run(*args, env=env)
+        assert proc.returncode == 2, proc.stderr.decode()
+        assert proc.stderr.decode().strip() == (
+            "pagesieve: error: PAGESIEVE_TOKENIZER must be jieba or rjieba (unset: the "
+            "compiled segmenter), not 'jeiba'")
+    assert not (tmp_path / "out").exists()
+
+
 def test_empty_input_gives_zero_blocks() -> None:
     for data in (b"", b"   \n\t ", b"<html></html>"):
         proc = run("classify", "-", stdin=data)

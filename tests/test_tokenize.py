@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pagesieve.tokenize import get_segmenter, normalize, tokenize
+from pagesieve.tokenize import get_segmenter, normalize, tokenize, tokenizer_choice
 
 
 def test_tokens_of_mixed_text() -> None:
@@ -42,3 +42,20 @@ def test_rjieba_matches_jieba_on_han_runs(shared_data: Path) -> None:
 
 def test_engine_is_cached() -> None:
     assert get_segmenter() is get_segmenter()
+
+
+def test_an_unknown_tokenizer_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A typo (``PAGESIEVE_TOKENIZER=jeiba``) silently ran the default engine."""
+    for value, choice in (("", ""), ("  ", ""), ("RJieba", "rjieba"), ("jieba", "jieba")):
+        monkeypatch.setenv("PAGESIEVE_TOKENIZER", value)
+        assert tokenizer_choice() == choice
+    monkeypatch.setenv("PAGESIEVE_TOKENIZER", "jeiba")
+    with pytest.raises(ValueError, match=r"PAGESIEVE_TOKENIZER must be jieba or rjieba.*'jeiba'"):
+        tokenizer_choice()
+    get_segmenter.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="'jeiba'"):
+            get_segmenter()
+    finally:
+        monkeypatch.delenv("PAGESIEVE_TOKENIZER")
+        get_segmenter.cache_clear()

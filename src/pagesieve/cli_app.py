@@ -52,6 +52,12 @@ def _options(
     ] = False,
 ) -> None:
     """Label every block of a crawled page: content, comment, related, ad or boilerplate."""
+    from .tokenize import tokenizer_choice
+
+    try:  # every command segments words, in this process or its workers: say it once, first
+        tokenizer_choice()
+    except ValueError as exc:
+        raise fail(str(exc)) from None
 
 EXIT_INPUT = 2
 

@@ -48,6 +48,22 @@ def normalize(text: str) -> str:
     return s.lower()
 
 
+#: The environment variable that picks the word segmenter, and the engines it may name (unset
+#: or empty: the compiled one).
+TOKENIZER_ENV = "PAGESIEVE_TOKENIZER"
+TOKENIZERS = ("jieba", "rjieba")
+
+
+def tokenizer_choice() -> str:
+    """``$PAGESIEVE_TOKENIZER`` lower-cased ("" when unset); ValueError for an engine there is
+    not (a typo silently ran the default engine)."""
+    choice = os.environ.get(TOKENIZER_ENV, "").strip().lower()
+    if choice and choice not in TOKENIZERS:
+        raise ValueError(f"{TOKENIZER_ENV} must be {' or '.join(TOKENIZERS)} (unset: the "
+                         f"compiled segmenter), not {os.environ[TOKENIZER_ENV]!r}")
+    return choice
+
+
 @lru_cache(maxsize=1)
 def get_segmenter() -> Callable[[str], list[str]]:
     """The Han-run segmenter: the compiled one (jieba's cut over jieba's dictionary,
@@ -56,8 +72,8 @@ def get_segmenter() -> Callable[[str], list[str]]:
     ``PAGESIEVE_TOKENIZER=rjieba`` or ``=jieba`` forces that engine (``PAGESIEVE_PURE=1``
     leaves the compiled one out, as it does every compiled part).
     """
-    choice = os.environ.get("PAGESIEVE_TOKENIZER", "").lower()
-    if choice not in ("jieba", "rjieba"):
+    choice = tokenizer_choice()
+    if not choice:
         from .segmenter import load_segmenter
 
         segmenter = load_segmenter()
