@@ -461,7 +461,8 @@ def test_warc_lf_only_http_headers_and_a_wrong_content_length(tmp_path: Path) ->
     assert by_url["http://e/lf"].data == lf_page
     assert by_url["http://e/lf"].http_charset == "gbk"
     assert by_url["http://e/lf"].kind == "html"
-    assert "http://e/short" in by_url  # read (10 bytes short), and the reader resynchronises
+    # 10 bytes short: the whole payload is read (the reader alone cut it and skipped the rest)
+    assert by_url["http://e/short"].data == PAGE.format(n=3).encode()
     assert by_url["http://e/after"].data == PAGE.format(n=2).encode()
     assert by_url["http://e/before"].data == PAGE.format(n=0).encode()
 
@@ -521,6 +522,22 @@ def test_truncated_plain_warc_rejects_the_cut_record(tmp_path: Path) -> None:
     assert [p.url for p in pages_of(items)] == [f"http://e/{n}" for n in range(4)]
     [rej] = rejects_of(items)
     assert rej.url == "http://e/4" and "cut short" in rej.reason
+
+
+def test_truncated_one_stream_warc_gz_is_one_reject(tmp_path: Path) -> None:
+    """A whole-file gzip cut inside a record: that record's reject, not a second one for the
+    gzip member at byte 0 (the whole file)."""
+    w = Warc(gz=False)
+    for n in range(10):
+        w.response(f"http://e/{n}", (PAGE.format(n=n) * 200).encode())
+    z = gzip.compress(w.bytes())
+    path = tmp_path / "cut.warc.gz"
+    path.write_bytes(z[: len(z) // 2])
+    items = list(iter_warc(str(path)))
+    pages = pages_of(items)
+    assert [p.url for p in pages] == [f"http://e/{n}" for n in range(len(pages))]
+    [rej] = rejects_of(items)
+    assert rej.url == f"http://e/{len(pages)}" and "cut short" in rej.reason
 
 
 def test_corrupt_gzip_member_is_rejected_and_reading_resumes_after_it(tmp_path: Path) -> None:
@@ -643,6 +660,57 @@ def test_warc_a_content_length_too_long_in_one_gzip_stream_is_a_reject(tmp_path:
     assert [(p.url, p.data) for p in pages_of(items)] == [
         (f"http://e/{n}", PAGE.format(n=n).encode()) for n in (1, 2)
     ]
+
+
+def test_warc_a_content_length_too_long_in_one_gzip_stream_keeps_the_records_after(
+    tmp_path: Path,
+) -> None:
+    """The check that looked for the swallowed record moved the reader's own file handle to
+    the end: every record after the overlong one was lost without a word."""
+    import random
+
+    rng = random.Random(5)  # pages gzip cannot shrink, so the reader cannot buffer the file
+    bodies = {n: "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(40_000)).encode()
+              for n in range(1, 9)}
+
+    def rec(n: int) -> bytes:
+        return raw_record(f"http://e/{n}", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+                          + bodies[n])
+
+    recs = [rec(n) for n in range(1, 9)]
+    size = len(recs[1].split(b"\r\n\r\n", 1)[1]) - 4
+    recs[1] = recs[1].replace(f"Content-Length: {size}".encode(),
+                              f"Content-Length: {size + 40}".encode())
+    path = tmp_path / "o.warc.gz"
+    path.write_bytes(gzip.compress(b"".join(recs)))
+    items = list(iter_warc(str(path)))
+    [rej] = rejects_of(items)
+    assert "runs into the records after it" in rej.reason
+    assert [p.url for p in pages_of(items)] == [f"http://e/{n}" for n in (1, 2, 4, 5, 6, 7, 8)]
+    assert pages_of(items)[1].data == bodies[2]
+
+
+@pytest.mark.parametrize("packing", ["plain", "gzip members"])
+def test_warc_a_valid_page_quoting_a_whole_warc_record_is_not_cut(
+    tmp_path: Path, packing: str
+) -> None:
+    """A page about WARC files quotes a record, version line and WARC-Type included (LF-only,
+    as typed in a <pre>): its Content-Length is right, so nothing is cut and no record made
+    up (it was cut at the quote, and in a plain file the quote became a record of its own)."""
+    quote = ("<pre>\n\nWARC/1.0\nWARC-Type: response\nWARC-Target-URI: http://phantom/\n"
+             "Content-Length: 60\n\nHTTP/1.1 200 OK\n\n示例</pre>")
+    page = f"<html><body><h1>抓取记录示例</h1>{quote}{'<p>正文继续。</p>' * 50}</body></html>"
+    w = Warc(gz=packing != "plain")
+    w.response("http://e/before", PAGE.format(n=1).encode())
+    w.response("http://e/doc", page.encode())
+    w.response("http://e/after", PAGE.format(n=2).encode())
+    path = tmp_path / ("q.warc" if packing == "plain" else "q.warc.gz")
+    path.write_bytes(w.bytes())
+    items = list(iter_warc(str(path)))
+    assert kinds(items) == ["Skipped", "SourceRecord", "SourceRecord", "SourceRecord"]
+    assert [(p.url, p.data) for p in pages_of(items)] == [
+        ("http://e/before", PAGE.format(n=1).encode()), ("http://e/doc", page.encode()),
+        ("http://e/after", PAGE.format(n=2).encode())]
 
 
 def test_warc_a_page_quoting_a_warc_header_is_not_cut(tmp_path: Path) -> None:

@@ -53,6 +53,8 @@ _CONTAINER_SUFFIXES: dict[str, UnitKind] = {
 #: HTTP content types read as pages; other non-``text/*`` responses are skipped, not rejected.
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml", "text/xml"})
 _GZIP_MAGIC = b"\x1f\x8b"
+#: How the reject of a record the file ends inside begins (the gzip check then adds none).
+_CUT_SHORT = "record cut short"
 #: The end of one WARC record and the head of the next: found inside a payload, it means the
 #: record's Content-Length ran past its end (`_Overrun`).
 _NEXT_RECORD = re.compile(rb"(?:\r?\n){2}WARC/1\.[01]\r?\n")
@@ -618,9 +620,141 @@ def _next_member(fh: IO[bytes], after: int) -> int | None:
 @dataclass(frozen=True, slots=True)
 class _Overrun:
     """A record whose declared Content-Length ran into the records after it: `item` is the
-    record cut at its real end; reading goes on from the record it ran into."""
+    record cut at its real end; reading goes on at `restart`, the record it ran into (None: it
+    cannot be found again, as in a file that is one gzip stream)."""
 
     item: SourceRecord | Reject
+    restart: int | None
+
+
+class _Look:
+    """A second handle on the WARC file, for the checks that read around a record: FastWARC
+    reads ahead on its own handle, which must never be moved under it (a look-up that did so
+    ended the reading of a valid file early). Opened on first use; None if it cannot be."""
+
+    def __init__(
+        self, path: str, opener: Callable[[str], IO[bytes]] | None, *, seekable: bool
+    ) -> None:
+        self._path, self._opener = path, opener
+        self._fh: IO[bytes] | None = None
+        self._failed = not seekable  # a pipe cannot be opened twice to the same bytes
+
+    def handle(self) -> IO[bytes] | None:
+        if self._fh is None and not self._failed:
+            try:
+                fh = _open(self._path, self._opener)
+                if fh.seekable():
+                    self._fh = fh
+                else:
+                    fh.close()
+                    self._failed = True
+            except OSError:
+                self._failed = True
+        return self._fh
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+
+#: The blank line that ends a WARC header block (CRLF, or LF-only in quirky files).
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+#: What follows a record whose Content-Length is right: the blank line that ends the record,
+#: then the next record's version line or the end of the file.
+_RECORD_END = re.compile(rb"\r?\n\r?\n(?:WARC/|\Z)")
+
+
+#: What the checks below say of a Content-Length the file bears out.
+_RIGHT: Literal["right"] = "right"
+
+
+@dataclass(frozen=True, slots=True)
+class _TruePayload:
+    """A record's payload as the file holds it, where its Content-Length is wrong: `data` (None
+    when over the size cap), its `length`, and where the next record starts (None: nowhere)."""
+
+    data: bytes | None
+    length: int
+    restart: int | None
+
+
+def _strip_record_end(data: bytes) -> bytes:
+    for end in (b"\r\n\r\n", b"\n\n"):
+        if data.endswith(end):
+            return data[: -len(end)]
+    return data
+
+
+def _plain_true_payload(
+    look: _Look, offset: int, declared: int, cap: int
+) -> _TruePayload | Literal["right"] | None:
+    """In an uncompressed WARC: `_RIGHT` when the record's declared Content-Length is right (its
+    end is followed by the record's blank line and the next version line or the end of the
+    file), None when the file cannot tell; else the payload the file really holds, up to the
+    next record head (a Content-Length too long or too short)."""
+    fh = look.handle()
+    if fh is None:
+        return None
+    try:
+        fh.seek(offset)
+        m = _HEAD_END.search(fh.read(1 << 16))
+        if m is None:
+            return None
+        start = offset + m.end()
+        size = _size(fh)
+        fh.seek(start + declared)
+        after = fh.read(16)
+        if start + declared <= size and (
+            _RECORD_END.match(after) or (len(after) < 16 and not after.strip(b"\r\n"))
+        ):
+            return _RIGHT  # the record's end, then the next record or the end of the file
+        nxt = _record_after(fh, False, offset)
+        if nxt is None and start + declared > size:
+            return _RIGHT  # a file cut inside the record: the reader's check says so
+        end = nxt if nxt is not None else size
+        length = end - start
+        if length > cap + 4:
+            return _TruePayload(None, length, nxt)
+        fh.seek(start)
+        data = _strip_record_end(fh.read(length))
+    except OSError:
+        return None
+    return _TruePayload(data, len(data), nxt)
+
+
+def _member_true_payload(
+    look: _Look, offset: int, declared: int, cap: int
+) -> _TruePayload | Literal["right"] | None:
+    """In a WARC of one gzip member a record: `_RIGHT` when the member at `offset` holds the
+    `declared` payload (a payload that only quotes a WARC header), None when there is no
+    member there (one gzip stream for the whole file); else the payload it really holds, and
+    the next member."""
+    fh = look.handle()
+    if fh is None:
+        return None
+    try:
+        fh.seek(offset)
+        if fh.read(2) != _GZIP_MAGIC:
+            return None
+        fh.seek(offset)
+        d = zlib.decompressobj(31)
+        limit = cap + (1 << 16)
+        record = b""
+        while not d.eof and len(record) <= limit:
+            chunk = d.unconsumed_tail or fh.read(1 << 16)
+            if not chunk:
+                return None  # cut short: the reader's own check says so
+            record += d.decompress(chunk, limit + 1 - len(record))
+    except (OSError, zlib.error):
+        return None
+    m = _HEAD_END.search(record)
+    if m is None or not d.eof:
+        return None
+    data = _strip_record_end(record[m.end():])
+    if len(data) == declared:
+        return _RIGHT
+    return _TruePayload(data if len(data) <= cap else None, len(data),
+                        _next_member(fh, offset + 1))
 
 
 def _record_head(buf: bytes) -> re.Match[bytes] | None:
@@ -671,8 +805,6 @@ def iter_warc(
     record, which the reader would have skipped; and the gzip members after the last good record
     are verified so a truncated tail is reported, not dropped.
     """
-    from fastwarc.warc import ArchiveIterator, WarcRecordType
-
     try:
         fh = _open(path, opener)
     except OSError as exc:
@@ -686,65 +818,75 @@ def iter_warc(
             yield Reject(path, 0, _unreadable(path, exc))
             return
         seekable = fh.seekable()
-        start = 0
-        n_records = 0
-        while True:
-            last_pos = start
-            last_reject: int | None = None
-            failure: str | None = None
-            restart: int | None = None
+        with contextlib.closing(_Look(path, opener, seekable=seekable)) as look:
+            yield from _warc_records(path, fh, gz, seekable, look, limits)
+
+
+def _warc_records(
+    path: str, fh: IO[bytes], gz: bool, seekable: bool, look: _Look, limits: Limits
+) -> Iterator[Item]:
+    """`iter_warc`'s reading, over the open file `fh` (`look`: a second handle on it)."""
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    start = 0
+    n_records = 0
+    while True:
+        last_pos = start
+        cut_short: int | None = None  # the record the file ends in, already rejected
+        failure: str | None = None
+        restart: int | None = None
+        try:
+            fh.seek(start)
+            for record in ArchiveIterator(
+                fh, parse_http=False, quirks_mode=True, fsspec_args=False
+            ):
+                n_records += 1
+                last_pos = int(record.stream_pos)
+                item = _warc_item(path, record, WarcRecordType, limits, look, gz)
+                if isinstance(item, _Overrun):
+                    nxt, item = item.restart, item.item
+                    if nxt is not None and nxt > last_pos:
+                        restart = nxt
+                    else:  # one gzip stream for the whole file: no member to seek to
+                        yield Reject(path, last_pos, "the Content-Length of the record "
+                                     "here runs into the records after it (kept cut at its "
+                                     "real end); the records it covers could not be found "
+                                     "again in one gzip stream and were skipped")
+                cut_short = (item.offset if isinstance(item, Reject)
+                             and item.reason.startswith(_CUT_SHORT) else None)
+                if item is not None:
+                    yield item
+                if restart is not None:
+                    break
+        except Exception as exc:
+            failure = f"{exc.__class__.__name__}: {exc}"
+        if restart is not None and failure is None:
+            start = restart
+            continue
+        problem: tuple[int, str, bool] | None = None
+        if gz and seekable:
             try:
-                fh.seek(start)
-                for record in ArchiveIterator(
-                    fh, parse_http=False, quirks_mode=True, fsspec_args=False
-                ):
-                    n_records += 1
-                    last_pos = int(record.stream_pos)
-                    item = _warc_item(path, record, WarcRecordType, limits)
-                    if isinstance(item, _Overrun):
-                        item = item.item
-                        nxt = _record_after(fh, gz, last_pos) if seekable else None
-                        if nxt is not None and nxt > last_pos:
-                            restart = nxt
-                        else:  # one gzip stream for the whole file: no member to seek to
-                            yield Reject(path, last_pos, "the Content-Length of the record "
-                                         "here runs into the records after it (kept cut at its "
-                                         "real end); those could not be found again in one "
-                                         "gzip stream and were skipped")
-                    last_reject = item.offset if isinstance(item, Reject) else None
-                    if item is not None:
-                        yield item
-                    if restart is not None:
-                        break
-            except Exception as exc:
-                failure = f"{exc.__class__.__name__}: {exc}"
-            if restart is not None and failure is None:
-                start = restart
+                problem = _gzip_tail_problem(fh, last_pos)
+            except OSError as exc:
+                problem = (last_pos, f"could not re-read the file: {exc}", False)
+        if problem is not None:
+            offset, reason, corrupt = problem
+            nxt = _next_member(fh, offset + 1) if corrupt else None
+            if nxt is not None and nxt <= start:
+                nxt = None
+            if cut_short is None or (corrupt and offset != cut_short):
+                tail = ("reading goes on at the next intact member"
+                        if nxt is not None else "records before it were kept")
+                yield Reject(path, offset, f"{reason}; {tail}")
+            if nxt is not None:
+                start = nxt
                 continue
-            problem: tuple[int, str, bool] | None = None
-            if gz and seekable:
-                try:
-                    problem = _gzip_tail_problem(fh, last_pos)
-                except OSError as exc:
-                    problem = (last_pos, f"could not re-read the file: {exc}", False)
-            if problem is not None:
-                offset, reason, corrupt = problem
-                nxt = _next_member(fh, offset + 1) if corrupt else None
-                if nxt is not None and nxt <= start:
-                    nxt = None
-                if offset != last_reject:  # else the cut record was already rejected
-                    tail = ("reading goes on at the next intact member"
-                            if nxt is not None else "records before it were kept")
-                    yield Reject(path, offset, f"{reason}; {tail}")
-                if nxt is not None:
-                    start = nxt
-                    continue
-            elif failure is not None:
-                yield Reject(path, last_pos, f"WARC unreadable after the record at byte "
-                                             f"{last_pos:,}: {failure}")
-            elif n_records == 0 and _size(fh):
-                yield Reject(path, 0, "no WARC records found (not a WARC file?)")
-            return
+        elif failure is not None:
+            yield Reject(path, last_pos, f"WARC unreadable after the record at byte "
+                                         f"{last_pos:,}: {failure}")
+        elif n_records == 0 and _size(fh):
+            yield Reject(path, 0, "no WARC records found (not a WARC file?)")
+        return
 
 
 def _size(fh: IO[bytes]) -> int:
@@ -755,7 +897,7 @@ def _size(fh: IO[bytes]) -> int:
 
 
 def _warc_item(
-    path: str, record: Any, types: Any, limits: Limits
+    path: str, record: Any, types: Any, limits: Limits, look: _Look, gz: bool
 ) -> Item | _Overrun | None:
     offset = int(record.stream_pos)
     rtype = record.record_type
@@ -797,14 +939,40 @@ def _warc_item(
         body = record.reader.read(remaining)
     except Exception as exc:
         return Reject(path, offset, f"record unreadable: {exc}", url=url, record_id=rid)
-    cut = _embedded_record(body)
-    if cut is not None:  # too long a Content-Length: the record really ends at `cut`
-        return _Overrun(_payload_item(path, offset, url, rid, body[:cut], http, kind, headers,
-                                      limits))
+
+    def page(payload: bytes) -> SourceRecord | Reject:
+        return _payload_item(path, offset, url, rid, payload, http, kind, headers, limits)
+
+    # A wrong Content-Length: the reader (quirks mode) would take the next records as this
+    # one's tail, or leave this one's tail out, without a word. The file says which: an
+    # uncompressed file is checked at every record (two small reads), a gzipped one where the
+    # payload holds what looks like the next record's head (inflating a member again costs).
+    # The checks read the record's whole block (HTTP head and payload), which the WARC
+    # Content-Length counts; `remaining` is what the HTTP head left of it.
+    block_length = int(declared)
+    head_length = max(block_length - remaining, 0)
+    true: _TruePayload | Literal["right"] | None = None
+    if gz:
+        cut = _embedded_record(body)
+        if cut is not None:
+            true = _member_true_payload(look, offset, block_length, limits.max_bytes)
+    else:
+        true = _plain_true_payload(look, offset, block_length, limits.max_bytes)
+        cut = _embedded_record(body) if true is None else None
+    if isinstance(true, _TruePayload):
+        if true.data is None:
+            return Reject(path, offset, f"record is {true.length:,} bytes (its Content-Length "
+                          f"says {block_length:,}), over the limit of {limits.max_bytes:,}",
+                          url=url, record_id=rid)
+        if true.length < block_length:
+            return _Overrun(page(true.data[head_length:]), true.restart)
+        return page(true.data[head_length:])  # a Content-Length too short: the whole payload
+    if true is None and cut is not None:  # the file cannot tell: the head in it is taken
+        return _Overrun(page(body[:cut]), None)
     if len(body) < remaining:
-        return Reject(path, offset, f"record cut short: {len(body):,} of {remaining:,} payload "
+        return Reject(path, offset, f"{_CUT_SHORT}: {len(body):,} of {remaining:,} payload "
                       "bytes (file truncated?)", url=url, record_id=rid)
-    return _payload_item(path, offset, url, rid, body, http, kind, headers, limits)
+    return page(body)
 
 
 def _payload_item(
