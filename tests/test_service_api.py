@@ -283,6 +283,57 @@ def test_batch(client: TestClient) -> None:
         _detail(r)
 
 
+# --- HTTP odds and ends ---------------------------------------------------------------------
+
+
+def test_head_is_answered_wherever_get_is(client: TestClient) -> None:
+    """FastAPI routes take only the methods they name: HEAD on `/`, `/review`, `/metrics`,
+    `/docs` was a 405. Now the GET's status and headers, no body, counted as HEAD."""
+    for path in ("/", "/review", "/metrics", "/docs", "/healthz", "/openapi.json"):
+        get, head = client.get(path), client.head(path)
+        assert head.status_code == get.status_code == 200, path
+        assert head.content == b"" and head.headers["content-type"] == get.headers["content-type"]
+    assert client.head("/v1/classify").status_code == 405  # POST only, as GET is
+    text = client.get("/metrics").text
+    assert 'method="HEAD",route="/review",status="200"} 1.0' in text
+    assert 'method="HEAD",route="/v1/classify",status="405"} 1.0' in text
+
+
+def test_a_trailing_slash_is_not_found_not_redirected_to_the_callers_host(
+    client: TestClient,
+) -> None:
+    r = client.post("/v1/classify/", json={"text": "你好"}, headers={"host": "evil.example"},
+                    follow_redirects=False)
+    assert r.status_code == 404 and "location" not in r.headers
+    assert _detail(r) == "Not Found"
+
+
+def test_a_client_leaving_mid_upload_is_no_server_error(client: TestClient) -> None:
+    """The body read raised ClientDisconnect: logged as an error in the application and counted
+    as a 500 (the README's load test counts 5xx)."""
+    import asyncio
+
+    app = client.app
+    sent: list[dict[str, Any]] = []
+    incoming = [{"type": "http.request", "body": b"x" * 100, "more_body": True},
+                {"type": "http.disconnect"}]
+
+    async def receive() -> dict[str, Any]:
+        return incoming.pop(0) if incoming else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/v1/classify", "raw_path": b"/v1/classify",
+             "root_path": "", "scheme": "http", "query_string": b"", "server": ("t", 80),
+             "client": ("c", 1), "http_version": "1.1",
+             "headers": [(b"content-type", b"text/plain"), (b"content-length", b"1000")]}
+    asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
+    assert sent[0]["status"] == 499
+    text = client.get("/metrics").text
+    assert 'route="/v1/classify",status="499"} 1.0' in text and 'status="500"' not in text
+
+
 # --- body limit ------------------------------------------------------------------------------
 
 
@@ -316,6 +367,16 @@ def test_413_chunked_body(client: TestClient) -> None:
     multipart = {"content-type": "multipart/form-data; boundary=x"}
     r = client.post("/", content=chunks(), headers=multipart)
     assert r.status_code == 413
+
+
+def test_413_answers_a_browser_with_a_page(client: TestClient) -> None:
+    """A moderator's upload over the limit showed raw JSON; an API client still gets JSON."""
+    browser = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    r = client.post("/", files={"file": ("big.txt", b"x" * 70_000)}, headers=browser)
+    assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+    assert "Not read: the request body is larger than the limit of 65,536 bytes" in r.text
+    r = client.post("/", files={"file": ("big.txt", b"x" * 70_000)})
+    assert r.status_code == 413 and r.headers["content-type"] == "application/json"
 
 
 def test_413_declared_without_reading_the_body() -> None:
@@ -695,6 +756,25 @@ def test_moderation_upload_goes_by_the_suffix_as_the_cli_does(client: TestClient
         r = client.post("/", data={"page": "", "kind": "auto"},
                         files={"file": (name, b'{"id": 1, "text": "x"}\n', "text/plain")})
         assert r.status_code == 400 and "many pages" in r.text and "pagesieve clean" in r.text
+
+
+def test_a_block_of_an_upload_with_a_long_name_can_be_corrected(client: TestClient) -> None:
+    """The form carried the upload's full name as the correction's source, which feedback
+    refuses over 1,024 characters: no block of such a page could be corrected."""
+    import html
+    import re
+
+    name = "长" * 1100 + ".txt"
+    page = "国际新闻。这是正文内容，讲述了城市的发展。".encode()
+    r = client.post("/", data={"page": "", "kind": "auto"},
+                    files={"file": (name, page, "text/plain")})
+    assert r.status_code == 200
+    sources = re.findall(r'name="source" value="([^"]*)"', r.text)
+    texts = re.findall(r'name="text" value="([^"]*)"', r.text)
+    assert sources and all(s == "长" * 1024 for s in sources)
+    r = client.post("/moderate/feedback", data={"text": html.unescape(texts[0]), "label": "ad",
+                                                "source": html.unescape(sources[0])})
+    assert r.status_code == 200 and "Saved" in r.text
 
 
 def test_moderation_upload_and_errors(client: TestClient) -> None:

@@ -42,6 +42,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.staticfiles import StaticFiles
 
 from ..errors import InputTooLarge, ModelError, PagesieveError
@@ -49,7 +50,7 @@ from ..limits import Limits
 from ..types import record_json
 from .feedback import FeedbackStore
 from .metrics import CONTENT_TYPE_LATEST, Metrics
-from .middleware import BodyLimitMiddleware, HeadersAndMetricsMiddleware
+from .middleware import BodyLimitMiddleware, HeadAsGetMiddleware, HeadersAndMetricsMiddleware
 from .render import render_message
 from .schemas import (
     MAX_BATCH,
@@ -300,6 +301,9 @@ def create_app(
         version=_version(),
         docs_url=None,
         redoc_url=None,
+        # `/v1/classify/` is not found (404): the redirect to its other spelling named
+        # whatever host the request said (a Host header set by a client: an open redirect)
+        redirect_slashes=False,
         lifespan=lifespan,
         default_response_class=SafeJSONResponse,
     )
@@ -309,6 +313,7 @@ def create_app(
     def csp_for(path: str) -> str:
         return swagger_csp if path == "/docs" else PAGE_CSP
 
+    app.add_middleware(HeadAsGetMiddleware)  # innermost: the metrics still say HEAD
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=max_body_bytes)
     app.add_middleware(HeadersAndMetricsMiddleware, metrics=metrics, csp_for=csp_for)
 
@@ -325,6 +330,12 @@ def create_app(
                                   back=request.url.path)
             return HTMLResponse(page, status_code=422)
         return SafeJSONResponse({"detail": errors}, status_code=422)
+
+    @app.exception_handler(ClientDisconnect)
+    async def _on_disconnect(_r: Request, _exc: ClientDisconnect) -> Response:
+        # the client left mid-upload: nobody to answer, nothing wrong here (it was a 500 and an
+        # error in the log); 499 is how proxies count it
+        return Response(status_code=499)
 
     @app.exception_handler(HTTPException)
     async def _on_http(_r: Request, exc: HTTPException) -> Response:

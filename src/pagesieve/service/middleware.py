@@ -16,8 +16,11 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from .metrics import Metrics
+from .render import render_message
 
-__all__ = ["BodyLimitMiddleware", "HeadersAndMetricsMiddleware", "PayloadTooLarge"]
+__all__ = [
+    "BodyLimitMiddleware", "HeadAsGetMiddleware", "HeadersAndMetricsMiddleware", "PayloadTooLarge",
+]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -38,18 +41,58 @@ class PayloadTooLarge(HTTPException):
 
 
 async def _send_json(send: Send, status: int, payload: dict[str, Any]) -> None:
-    body = json.dumps(payload).encode("utf-8")
+    await _send(send, status, json.dumps(payload).encode("utf-8"), b"application/json")
+
+
+async def _send(send: Send, status: int, body: bytes, content_type: bytes) -> None:
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", content_type),
                 (b"content-length", str(len(body)).encode("ascii")),
             ],
         }
     )
     await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def _wants_html(scope: Scope) -> bool:
+    """A browser navigating (a form posted, a page opened) asks for HTML first; API clients
+    do not. Such a request gets its refusals as a page, not as JSON to read."""
+    for name, value in scope.get("headers", []):
+        if name == b"accept":
+            return value.split(b",", 1)[0].strip().startswith(b"text/html")
+    return False
+
+
+class HeadAsGetMiddleware:
+    """Answer HEAD wherever GET is answered: the same status and headers, no body. FastAPI's
+    routes take only the methods they name (`/`, `/review`, `/metrics` answered HEAD with
+    405); uptime checks and link checkers send HEAD."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        as_get = {**scope, "method": "GET"}
+        try:
+            await self.app(as_get, receive, headers_only)
+        finally:
+            if "route" in as_get:  # for the metrics, which read the route from `scope`
+                scope["route"] = as_get["route"]
 
 
 class BodyLimitMiddleware:
@@ -63,8 +106,13 @@ class BodyLimitMiddleware:
         self.app = app
         self.max_body_bytes = max_body_bytes
 
-    def _too_large(self) -> dict[str, Any]:
-        return {"detail": PayloadTooLarge(self.max_body_bytes).detail}
+    async def _too_large(self, scope: Scope, send: Send) -> None:
+        detail = str(PayloadTooLarge(self.max_body_bytes).detail)
+        if _wants_html(scope):  # a moderator's upload: a page saying so, not JSON
+            page = render_message("Too large", f"Not read: the {detail}.", back="/")
+            await _send(send, 413, page.encode("utf-8"), b"text/html; charset=utf-8")
+        else:
+            await _send_json(send, 413, {"detail": detail})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -78,7 +126,7 @@ class BodyLimitMiddleware:
                     await _send_json(send, 400, {"detail": "Content-Length is not a number"})
                     return
                 if declared > self.max_body_bytes:
-                    await _send_json(send, 413, self._too_large())
+                    await self._too_large(scope, send)
                     return
 
         seen = 0
@@ -104,23 +152,37 @@ class BodyLimitMiddleware:
         except PayloadTooLarge:
             if started:  # a streaming response already began; nothing sane left to send
                 raise
-            await _send_json(send, 413, self._too_large())
+            await self._too_large(scope, send)
 
 
 def _route_of(scope: Scope, request: Scope) -> str:
     """The route template (``/v1/classify``), never the raw path, to keep label sets small.
 
-    FastAPI's own routes leave themselves in the `scope`; Starlette's (``/openapi.json``, the
-    ``/static`` mount) do not, so those are matched again against the `request` as it came in
-    (a mount rewrites the scope's paths for what it holds)."""
+    FastAPI's own routes leave themselves in the `scope` (`HeadAsGetMiddleware` passes them
+    on); Starlette's (``/openapi.json``, the ``/static`` mount) do not, nor does a method not
+    allowed, so those are matched again against the `request` as it came in (a mount
+    rewrites the scope's paths for what it holds)."""
     route = scope.get("route")
     if route is None:
-        for candidate in getattr(getattr(scope.get("app"), "router", None), "routes", ()):
-            if candidate.matches(request)[0] is Match.FULL:
-                route = candidate
-                break
+        if request.get("method") == "HEAD":  # answered as GET (`HeadAsGetMiddleware`)
+            request = {**request, "method": "GET"}
+        route = _match(getattr(getattr(scope.get("app"), "router", None), "routes", ()),
+                       request)
     path = getattr(route, "path", None)
     return path if isinstance(path, str) and path else "unmatched"
+
+
+def _match(routes: Any, request: Scope) -> Any:
+    """The route that answers `request`, or else one whose path matches but not its method (a
+    405)."""
+    partial = None
+    for candidate in routes:
+        match = candidate.matches(request)[0]
+        if match is Match.FULL:
+            return candidate
+        if match is Match.PARTIAL and partial is None:
+            partial = candidate
+    return partial
 
 
 class HeadersAndMetricsMiddleware:

@@ -19,6 +19,7 @@ from typing import Any
 from ..read import KINDS  # the form's kind menu: what read_page takes
 from ..types import LABELS
 from .feedback import Correction, text_key
+from .schemas import MAX_NAME_CHARS
 
 __all__ = [
     "blocks_of",
@@ -126,7 +127,8 @@ def _render_block(
         f'<table class="scores">{score_rows}</table></details>'
         f'<form class="correct" method="post" action="/moderate/feedback">'
         f'<input type="hidden" name="text" value="{esc(text)}">'
-        f'<input type="hidden" name="source" value="{esc(source)}">'
+        # the name of an upload or a shard line may be longer than a correction's source
+        f'<input type="hidden" name="source" value="{esc(source[:MAX_NAME_CHARS])}">'
         f'<input type="hidden" name="predicted" value="{esc(model_label)}">'
         f'<label>label <select name="label">{_label_options(label)}</select></label> '
         f'<button type="submit">save</button> <output class="status"></output>'
