@@ -84,6 +84,11 @@ def test_report_paths_are_checked_before_the_work(tmp_path: Path) -> None:
     assert check_report_path(tmp_path / "r.json") == (tmp_path / "r.json", tmp_path / "r.md")
     assert check_report_path(tmp_path / "new") == (
         tmp_path / "new" / "evaluation.json", tmp_path / "new" / "evaluation.md")
+    assert check_report_path(tmp_path / "R.JSON") == (tmp_path / "R.JSON", tmp_path / "R.md")
+    (tmp_path / "v1.2").mkdir()  # a folder with a dot in its name is still a folder
+    assert check_report_path(tmp_path / "v1.2")[0] == tmp_path / "v1.2" / "evaluation.json"
+    with pytest.raises(ValueError, match=r"names a \.json or \.md file, or a folder, not .*r\.txt"):
+        check_report_path(tmp_path / "r.txt")  # made a folder r.txt/ with the report in it
     a_file = tmp_path / "existing"
     a_file.write_text("x", encoding="utf-8")
     (tmp_path / "dir.json").mkdir()

@@ -361,8 +361,8 @@ def evaluate(
     ] = True,
     report: Annotated[
         Path | None,
-        typer.Option(help="Write the JSON/Markdown report here (default: "
-                          "reports/evaluation.json in the working folder)."),
+        typer.Option(help="Write the report here: a .json file (the .md beside it) or a "
+                          "folder (default: reports/evaluation.json in the working folder)."),
     ] = None,
     annotations: Annotated[
         Path | None,

@@ -388,13 +388,19 @@ def check_report_path(report: Path | None) -> tuple[Path, Path]:
 
 
 def _report_paths(report: Path | None) -> tuple[Path, Path]:
+    """A ``.json`` or ``.md`` file names both (the other beside it); a folder, or a name
+    without a suffix, holds ``evaluation.json`` and ``evaluation.md``. Another suffix is an
+    error: ``--report r.txt`` made a folder ``r.txt/``."""
     if report is None:
         return DEFAULT_REPORT, DEFAULT_REPORT.with_suffix(".md")
     report = Path(report)
-    if report.suffix == ".json":
+    suffix = report.suffix.lower()
+    if suffix == ".json":
         return report, report.with_suffix(".md")
-    if report.suffix == ".md":
+    if suffix == ".md":
         return report.with_suffix(".json"), report
+    if suffix and not report.is_dir():
+        raise ValueError(f"--report names a .json or .md file, or a folder, not {report}")
     return report / "evaluation.json", report / "evaluation.md"
 
 
