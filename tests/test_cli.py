@@ -259,3 +259,22 @@ def test_version_and_short_help() -> None:
     for args in (("-h",), ("clean", "-h"), ("model", "export", "-h")):
         proc = run(*args)
         assert proc.returncode == 0 and b"Usage: " in proc.stdout, args
+
+
+def test_usage_errors_are_one_line_like_every_other_error() -> None:
+    """Click's own errors were a boxed usage message over six lines."""
+    cases = {
+        ("classify", str(DEMO), "--format", "xml"): "Invalid value for '--format' / '-f'",
+        ("clean", str(DEMO)): "Missing option '-o' / '--outdir'. (`",  # `python -m pagesieve
+        ("nosuch",): "No such command 'nosuch'. (`",                  # clean -h` as it was run
+        ("classify", "--bogus"): "No such option: --bogus",
+    }
+    for args, said in cases.items():
+        proc = run(*args)
+        err = proc.stderr.decode()
+        assert proc.returncode == 2, (args, err)
+        assert err.count("\n") == 1 and err.startswith("pagesieve: error: ") and said in err, err
+        assert err.endswith(" -h` for help)\n"), err
+    for args in ((), ("model",)):  # a bare command still shows its help
+        proc = run(*args)
+        assert proc.returncode == 2 and b"Usage: " in proc.stdout and not proc.stderr, args

@@ -440,15 +440,31 @@ def _said_interrupted() -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    Click's own errors (a bad option value, a missing argument, an unknown command) are one
+    line too, as this module's are: they were a boxed usage message over six lines."""
     try:
-        return app(args=argv, standalone_mode=True)
+        code = app(args=argv, standalone_mode=False)
+    except typer.TyperException as exc:  # click's errors (typer carries its own click)
+        kinds = {c.__name__ for c in type(exc).__mro__}
+        ctx = getattr(exc, "ctx", None)
+        if "NoArgsIsHelpError" in kinds and ctx is not None:  # `pagesieve`, `pagesieve model`
+            typer.echo(ctx.get_help())
+        else:
+            message = " ".join(exc.format_message().split())
+            if "UsageError" in kinds and ctx is not None:
+                message += f" (`{ctx.command_path} -h` for help)"
+            typer.echo(f"pagesieve: error: {message}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("pagesieve: aborted", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("pagesieve: interrupted", err=True)
         sys.exit(130)
-    except SystemExit as exc:
-        # typer turns a Ctrl-C it catches (while parsing the arguments or importing a
-        # command's modules) into exit 130 without a word; a command that handled it has said so
-        if exc.code == 130 and not _INTERRUPT_SAID:
-            typer.echo("pagesieve: interrupted", err=True)
-        raise
+    # typer turns a Ctrl-C it catches (while parsing the arguments or importing a command's
+    # modules) into exit 130 without a word; a command that handled it has said so
+    if code == 130 and not _INTERRUPT_SAID:
+        typer.echo("pagesieve: interrupted", err=True)
+    sys.exit(code if isinstance(code, int) else 0)
