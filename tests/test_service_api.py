@@ -937,6 +937,24 @@ def test_review_queue_survives_odd_records(model_path: Path, db_url: str, tmp_pa
     assert all(t in r.text for t in ("scores-list", "why-number", "huge-score"))
 
 
+def test_review_queue_reads_a_spark_output_folder() -> None:
+    """`spark` writes ``part-00000`` (Spark's names, no suffix; ``.gz`` compressed) beside
+    ``.crc`` check files and ``_SUCCESS``: the queue showed nothing for such a folder."""
+    import tempfile
+
+    from pagesieve.service.review import find_shards
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name in ("part-00000", "part-00001.gz", ".part-00000.crc", "_SUCCESS",
+                     "part-x.jsonl", ".part-y.jsonl.123.tmp", "notes.txt"):
+            (folder / name).write_bytes(b"")
+        (folder / "_rejects").mkdir()
+        (folder / "_rejects" / "part-00000").write_bytes(b"")
+        assert [p.name for p in find_shards(folder)] == ["part-00000", "part-00001.gz",
+                                                         "part-x.jsonl"]
+
+
 def test_review_queue_unconfigured(client: TestClient) -> None:
     r = client.get("/review")
     assert r.status_code == 200 and "No review folder" in r.text

@@ -235,7 +235,9 @@ def spark(
     keep: Annotated[str, typer.Option(help="Labels kept in `text`, comma-separated.")] = "content",
     model: ModelOpt = None,
     rejects: Annotated[
-        str | None, typer.Option(help="Local rejects file (default: OUTDIR/_rejects).")
+        str | None,
+        typer.Option(help="Local rejects file (default: OUTDIR/_rejects, a folder as Spark "
+                          "writes it)."),
     ] = None,
     gzip: Annotated[bool, typer.Option("--gzip", help="gzip the part files.")] = False,
     partitions: Annotated[int | None, typer.Option(help="Repartition pages to N tasks.")] = None,

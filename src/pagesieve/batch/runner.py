@@ -109,7 +109,7 @@ def _check_workers(workers: int | None) -> int:
     if workers is None or workers == 0:
         return cores
     if workers < 0:
-        raise RunError(f"--workers must be at least 1 (0 or none: all {cores} cores)", 2)
+        raise RunError(f"--workers must be at least 1, or 0 for all {cores} cores", 2)
     if workers > MAX_WORKERS_PER_CORE * cores:
         raise RunError(f"--workers {workers} is more than {MAX_WORKERS_PER_CORE} per core; "
                        f"this machine gives the run {cores} cores: at most "

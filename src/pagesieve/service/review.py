@@ -31,17 +31,24 @@ class ReviewPage:
 
 
 def find_shards(folder: Path) -> list[Path]:
-    """JSONL shards under `folder` (recursively), in a stable order.
+    """JSONL shards under `folder` (recursively), in a stable order: ``clean``'s
+    ``*.jsonl[.gz]``, and ``spark``'s ``part-00000[.gz]`` (Spark names its text files so).
 
-    Names starting with ``_`` are `clean`'s own bookkeeping (``_rejects.jsonl``, ``_state/``),
-    not pages, and are skipped.
+    Names starting with ``_`` are bookkeeping (``_rejects.jsonl``, ``_state/``, ``_SUCCESS``),
+    and names starting with ``.`` temporary or check files (``.part-*.tmp``, ``.crc``): not
+    pages, skipped.
     """
+    def is_shard(name: str) -> bool:
+        if name.endswith((".jsonl", ".jsonl.gz")):
+            return True
+        return name.startswith("part-") and not name.endswith((".crc", ".tmp"))
+
     found = [
         p
         for p in folder.rglob("*")
         if p.is_file()
-        and (p.name.endswith(".jsonl") or p.name.endswith(".jsonl.gz"))
-        and not any(part.startswith("_") for part in p.relative_to(folder).parts)
+        and is_shard(p.name)
+        and not any(part.startswith(("_", ".")) for part in p.relative_to(folder).parts)
     ]
     return sorted(found)
 
