@@ -44,6 +44,7 @@ async function saveCorrection(form) {
     if (block) setLabel(block, payload.label);
     status.textContent = "saved";
     form.dataset.state = "saved";
+    form.dataset.saved = payload.label;
   } catch (err) {
     status.textContent = "not saved: " + err;
     form.dataset.state = "error";
@@ -54,5 +55,8 @@ document.addEventListener("submit", (event) => {
   const form = event.target;
   if (!(form instanceof HTMLFormElement) || !form.classList.contains("correct")) return;
   event.preventDefault();
+  // a double click, or "save" again with the label unchanged, stores the correction once
+  if (form.dataset.state === "saving") return;
+  if (form.dataset.saved === new FormData(form).get("label")) return;
   saveCorrection(form);
 });
