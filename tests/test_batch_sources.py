@@ -313,6 +313,12 @@ def test_jsonl_gz_and_a_truncated_gz(tmp_path: Path) -> None:
     assert rej is items[-1]
     assert rej.offset == len(pages) + 1 and "file cut?" in rej.reason
 
+    plain = tmp_path / "plain.jsonl.gz"  # named .gz, not compressed: not "file cut?"
+    plain.write_bytes(b'{"id": 1, "text": "x"}\n')
+    [rej] = list(iter_jsonl(str(plain)))
+    assert isinstance(rej, Reject) and rej.offset == 1
+    assert rej.reason.startswith("not a gzip stream (named .gz)")
+
 
 def test_jsonl_line_over_the_byte_limit_is_rejected_and_reading_goes_on(tmp_path: Path) -> None:
     path = tmp_path / "big.jsonl"

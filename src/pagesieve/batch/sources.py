@@ -455,6 +455,10 @@ def iter_jsonl(
                 line, too_long = next(lines)
             except StopIteration:
                 return
+            except gzip.BadGzipFile as exc:  # not gzip at all, or garbage after a member
+                where = "" if lineno == 0 else f" after line {lineno}"
+                yield Reject(path, lineno + 1, f"not a gzip stream{where} (named .gz): {exc}")
+                return
             except (EOFError, OSError, zlib.error) as exc:
                 yield Reject(
                     path, lineno + 1,
