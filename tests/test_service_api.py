@@ -176,6 +176,12 @@ def test_openapi_describes_the_answers_as_they_are(client: TestClient) -> None:
     assert client.get("/metrics").headers["content-type"].startswith("text/plain")
     export = spec["paths"]["/v1/feedback/export"]["get"]["responses"]["200"]["content"]
     assert "application/x-ndjson" in export
+    fb = spec["paths"]["/v1/feedback"]["post"]["responses"]  # it listed only 201 (no schema)
+    assert fb["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/CorrectionOut")
+    assert {"400", "413", "422", "503"} <= set(fb)
+    stored = client.post("/v1/feedback", json={"text": "广告", "label": "ad"}).json()
+    assert set(stored) == set(schemas["CorrectionOut"]["properties"])
+    assert set(schemas["CorrectionOut"]["required"]) <= set(stored)
 
 
 # --- classify ----------------------------------------------------------------------------------

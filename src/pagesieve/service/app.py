@@ -56,6 +56,7 @@ from .schemas import (
     MAX_BATCH,
     BatchErrorOut,
     ClassifyIn,
+    CorrectionOut,
     ErrorOut,
     FeedbackIn,
     RawParams,
@@ -420,6 +421,9 @@ def create_app(
         summary="Store a moderator's correction of a block's label.",
         status_code=201,
         response_model=None,
+        responses={201: {"model": CorrectionOut, "description": "The stored correction."},
+                   **{code: _ERRORS[code] for code in (400, 413)},
+                   503: {"model": ErrorOut, "description": "The database cannot be written."}},
     )
     async def feedback(item: FeedbackIn) -> Response:
         stored = await run_in_threadpool(

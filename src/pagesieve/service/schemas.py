@@ -28,6 +28,7 @@ __all__ = [
     "BatchErrorOut",
     "BlockOut",
     "ClassifyIn",
+    "CorrectionOut",
     "ErrorOut",
     "FeedbackIn",
     "RawParams",
@@ -168,6 +169,17 @@ class BatchErrorOut(BaseModel):
     id: str | int | None = None
     error: Any
     status: int
+
+
+class CorrectionOut(BaseModel):
+    """A stored correction, as `/v1/feedback` answers it and the export lists it."""
+
+    id: int
+    text: str
+    label: LabelName
+    predicted: LabelName | None
+    source: str | None
+    created_at: str = Field(description="When it was stored (ISO 8601, UTC).")
 
 
 class ErrorOut(BaseModel):
