@@ -671,3 +671,68 @@ def test_batch_workers_do_not_import_the_detector() -> None:
     src = Path(__file__).resolve().parents[1] / "src"
     subprocess.run([sys.executable, "-c", code], check=True,
                    env={**os.environ, "PYTHONPATH": str(src)}, timeout=120)
+
+
+# -- found by a probe of every door (session of 2026-12-08) ------------------------------------
+
+
+@pytest.mark.parametrize("how", ["http", "meta"])
+@pytest.mark.parametrize(("codec", "body", "bad"), [
+    ("gbk", ZH, b"\xd6 &quot;"),           # a character cut before an entity
+    ("big5hkscs", ZH_HANT, b"\xa4 "),      # a stray lead byte
+])
+def test_one_bad_byte_does_not_hand_a_chinese_page_to_a_latin_label(
+    how: str, codec: str, body: str, bad: bytes
+) -> None:
+    """The classic Apache default (ISO-8859-1) over a GBK or Big5 page: with one undecodable
+    sequence in it the Chinese reading was not strict, so the Latin label won and the whole page
+    came out as mojibake (¹úÎñÔº...)."""
+    head = '<meta charset="iso-8859-1">' if how == "meta" else ""
+    data = (f"<html><head>{head}</head><body><p>{body}</p><p>{body}</p>".encode(codec)
+            + b"<p>" + bad + b"cut</p></body></html>")
+    d = decode(data, http_charset="iso-8859-1" if how == "http" else None)
+    assert d.encoding in ("gb18030", "big5hkscs")
+    assert body in d.text and d.text.count("\ufffd") == 1
+    latin = "Le président a présenté aujourd'hui un plan économique pour l'été. " * 5
+    d = decode(f"<html><body><p>{latin}</p></body></html>".encode("cp1252"),
+               http_charset="iso-8859-1")
+    assert d.encoding == "windows-1252" and latin in d.text
+
+
+JA = "東京都は今日、新しい交通計画を発表しました。この計画では、電車とバスの運行本数を増やします。"
+KO = ("서울시는 오늘 새로운 교통 계획을 발표했습니다. "
+      "이 계획에서는 전철과 버스의 운행 횟수를 늘립니다.")
+
+
+@pytest.mark.parametrize(("text", "codec", "expected"), [
+    (JA, "shift_jis", "cp932"), (JA, "euc-jp", "euc-jp"), (KO, "euc-kr", "cp949"),
+])
+def test_japanese_and_korean_under_a_chinese_label_are_not_read_as_chinese(
+    text: str, codec: str, expected: str
+) -> None:
+    """A wrong `gbk` label kept Japanese and Korean pages as Chinese mojibake (搶嫗搒偼...): no
+    Chinese reading was plausible, yet the label was kept before anything else was tried."""
+    data = f'<html><head><meta charset="gbk"></head><body><p>{text}</p></body></html>'
+    d = decode(data.encode(codec))
+    assert d.encoding == expected and text in d.text
+    d = decode(f"<p>{text}</p>".encode(codec), http_charset="gb2312")
+    assert d.encoding == expected and text in d.text
+    short = text[5:16]  # and short undeclared text (no detector reads it)
+    assert decode(short.encode(codec)).text == short
+
+
+def test_short_chinese_stays_chinese_beside_the_japanese_and_korean_checks() -> None:
+    for text, codec in [("你好世界", "gbk"), ("中华人民共和国", "gbk"), ("朱镕基", "gbk"),
+                        ("中華民國", "big5"), (ZH, "gbk"), (ZH_HANT, "big5hkscs")]:
+        d = decode(text.encode(codec))
+        assert d.text == text and d.encoding in ("gb18030", "big5hkscs"), (text, d.encoding)
+
+
+def test_short_text_with_a_few_controls_is_text_not_binary() -> None:
+    """4 control bytes in 46 was over the 2% that says binary: the bytes were refused while the
+    same string given as a str was read with its controls blanked."""
+    raw = "你好\x01世界\x02朱镕基\x03北京\x04上海欢迎您"
+    d = decode(raw.encode("utf-8"))
+    assert d.text == clean_text(raw) and "朱镕基" in d.text
+    with pytest.raises(DecodeError, match="binary data"):
+        decode(b"\x00\x01\x02\x03" * 10 + "中文".encode())  # mostly controls: still binary

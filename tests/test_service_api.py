@@ -239,6 +239,17 @@ def test_raw_gbk_html_with_charset(client: TestClient) -> None:
     assert "北京发布新规" in joined and "镕" in joined and "喆" in joined
 
 
+def test_a_quoted_or_empty_charset_parameter_is_read_as_elsewhere(client: TestClient) -> None:
+    """`charset='gbk'` and `charset=` were 400 here while a WARC header or `http_charset=""`
+    read them (quoted: the label; empty: no hint)."""
+    page = "<p>市民朱镕基路过，喆也来了。今天北京发布了新的规定。</p>".encode("gb18030")
+    for value in ("charset='gbk'", "charset=", 'charset="gbk"'):
+        r = client.post("/v1/classify", content=page,
+                        headers={"content-type": f"text/html; {value}"})
+        assert r.status_code == 200, (value, r.text)
+        assert "朱镕基" in r.json()["text"]
+
+
 def test_raw_gbk_text_without_charset_and_utf8_plain(client: TestClient) -> None:
     text = "今天市政府发布了新的城市规划方案，涉及交通和住房建设。专家表示这将推动发展。"
     r = client.post(

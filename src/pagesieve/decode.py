@@ -52,6 +52,11 @@ _CHINESE_OK = 0.4  # real Chinese scores ~0.6-0.9, a wrong Chinese codec ~0.0-0.
 _FEW_HIGH_BYTES = 12  # below this many multibyte bytes, valid UTF-8 could be chance
 _DETECT_MIN = 16  # non-ASCII chars below which detectors only guess (and say Korean)
 _REPL = "\ufffd"
+#: Bad sequences per non-ASCII character (two at least) a Chinese reading may show and still
+#: outweigh a Latin label (`_agrees`).
+_STRAY = 0.01
+_KANA_RE = re.compile("[\u3041-\u3096\u30a1-\u30fa]")
+_HANGUL_RE = re.compile("[\uac00-\ud7a3]")
 #: Latin-script single-byte codecs; when a detector names one, windows-1252 is the safer reading.
 _LATIN = frozenset(
     {
@@ -473,6 +478,12 @@ def _check_binary(data: bytes) -> str | None:
             text = _strict_prefix(sample, enc)
             if text is not None and _score(text)[0] >= _CHINESE_OK:
                 return enc
+        # ...but in a short text a handful is already 2%: valid UTF-8 with non-ASCII in it and
+        # under 10% controls is text with stray controls (blanked later), as the same string
+        # given as a str is; compressed or random bytes are not valid UTF-8
+        if n * 10 <= len(sample) and not sample.isascii() and _strict_prefix(
+                sample, "utf-8") is not None:
+            return None
         raise DecodeError(
             f"input looks like binary data, not a page: {n} of the first {len(sample)} bytes are "
             "NUL or control bytes (maybe still compressed, e.g. deflate or brotli; "
@@ -611,15 +622,41 @@ def _agrees(enc: str, text: str, data: bytes) -> bool:
     score, high = _score(text)
     if enc in _CHINESE:
         return high == 0 or score >= _CHINESE_OK
-    # Another codec (windows-1252, euc-kr, ...): fine unless the bytes clearly read as Chinese.
+    # Another codec (windows-1252, euc-kr, ...): fine unless the bytes clearly read as Chinese,
+    # a stray bad byte or two allowed (a character cut before an entity, cp936's euro): one
+    # such byte under an ISO-8859-1 header read the whole page as Latin mojibake.
     head = _head(data)
     for chinese in _CHINESE:
-        other = _strict_prefix(head, chinese)
-        if other is not None:
-            other_score, _ = _score(other)
-            if other_score >= _CHINESE_OK and other_score > score:
-                return False
+        other = _loose(head, chinese, final=False)
+        other_score, _ = _score(other)
+        if other_score < _CHINESE_OK or other_score <= score:
+            continue
+        if other.count(_REPL) <= max(2, _STRAY * len(_ASCII_RUNS_RE.sub("", other))):
+            return False
     return True
+
+
+def _reads_as(head: bytes, enc: str, script: re.Pattern[str], share: float) -> bool:
+    """`head` decodes strictly under `enc` into text whose non-ASCII characters are at least
+    `share` of `script`."""
+    text = _strict_prefix(head, enc)
+    if text is None:
+        return False
+    high = _ASCII_RUNS_RE.sub("", text)[:_SCORE_CHARS]
+    return len(high) >= 4 and len(script.findall(high)) >= share * len(high)
+
+
+def _not_chinese(head: bytes) -> str | None:
+    """cp932 or euc-jp for Japanese bytes, cp949 for Korean ones, or None; asked only when no
+    Chinese reading is plausible (a page under a wrong gbk label, short undeclared text).
+
+    Japanese prose is about half kana, Korean mostly Hangul; Chinese bytes read as either have
+    little. Korean is tested as strict EUC-KR (both bytes from 0xA1), since cp949's extension
+    reads nearly any byte pair as a Hangul syllable, Japanese ones included."""
+    for enc in ("cp932", "euc-jp"):
+        if _reads_as(head, enc, _KANA_RE, 0.25):
+            return enc
+    return "cp949" if _reads_as(head, "euc-kr", _HANGUL_RE, 0.5) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -652,6 +689,8 @@ def _weigh(data: bytes, declared: list[str]) -> tuple[str, str]:
     best = max(chinese, key=lambda t: (t.score, -t.errors))  # first of equals wins
     if u8.common > best.common:  # mixed page, more of it in UTF-8
         return "utf-8", f"mixed encodings: mostly utf-8, {best.enc} parts replaced"
+    if best.score < _CHINESE_OK and (other := _not_chinese(head)) is not None:
+        return other, f"not Chinese (plausibility {best.score:.2f}): reads as {other}"
     kept = next((t for t in tries if t.enc in declared), None)
     if kept is not None and not kept.errors and best.score < _CHINESE_OK:
         return kept.enc, "declared codec kept: no reading is clearly better"

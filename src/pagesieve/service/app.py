@@ -194,7 +194,7 @@ def _content_type(value: str | None) -> tuple[str, dict[str, str]]:
     for part in rest.split(";"):
         k, sep, v = part.partition("=")
         if sep:
-            params[k.strip().lower()] = v.strip().strip('"').strip()
+            params[k.strip().lower()] = v.strip().strip("\"'").strip()  # charset='gbk' too
     return main.strip().lower(), params
 
 
@@ -520,6 +520,7 @@ async def _job_from_request(request: Request) -> ClassifyJob:
         except ValidationError as exc:
             raise RequestValidationError(exc.errors()) from exc
         charset = params.get("charset")
+        charset = charset or None  # `charset=` says nothing, as http_charset="" does
         if charset is not None and not _CHARSET_RE.match(charset):
             raise HTTPException(400, "charset parameter is not a valid encoding label")
         body = await request.body()
