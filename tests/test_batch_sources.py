@@ -445,6 +445,20 @@ def test_warc_payload_encodings_are_undone_with_a_bomb_cap(tmp_path: Path) -> No
     assert "corrupt" in got["http://e/corrupt"].reason
 
 
+def test_warc_brotli_payloads_whole_stored_decoded_and_cut(tmp_path: Path) -> None:
+    """A brotli payload cut short became a page of its first two characters: it is left as it
+    is (compressed bytes), which the reader refuses as binary, as a cut gzip payload is."""
+    brotli = pytest.importorskip("brotli")
+    from pagesieve.batch.sources import _decode_payload
+
+    html = (PAGE.format(n=9) * 30).encode("utf-8")
+    br = brotli.compress(html)
+    headers = {"Content-Encoding": "br"}
+    assert _decode_payload(br, headers, 1_000_000) == html
+    assert _decode_payload(html, headers, 1_000_000) == html  # the header describes the wire
+    assert _decode_payload(br[: len(br) // 2], headers, 1_000_000) == br[: len(br) // 2]
+
+
 def test_warc_lf_only_http_headers_and_a_wrong_content_length(tmp_path: Path) -> None:
     lf_page = PAGE.format(n=1).encode("gbk")
     lf = raw_record(
@@ -717,6 +731,36 @@ def test_warc_a_valid_page_quoting_a_whole_warc_record_is_not_cut(
     assert [(p.url, p.data) for p in pages_of(items)] == [
         ("http://e/before", PAGE.format(n=1).encode()), ("http://e/doc", page.encode()),
         ("http://e/after", PAGE.format(n=2).encode())]
+
+
+def test_warc_gz_a_content_length_too_short_gives_the_whole_page(tmp_path: Path) -> None:
+    """A gzip member a record: a Content-Length 40 bytes short cut the page (mid-character)
+    without a word; the member says how long the record is."""
+    def rec(n: int, short: int = 0) -> bytes:
+        block = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+                 + PAGE.format(n=n).encode())
+        r = raw_record(f"http://e/{n}", block)
+        return r.replace(f"Content-Length: {len(block)}".encode(),
+                         f"Content-Length: {len(block) - short}".encode())
+
+    path = tmp_path / "s.warc.gz"
+    path.write_bytes(b"".join(gzip.compress(r) for r in (rec(1), rec(2, short=40), rec(3))))
+    items = list(iter_warc(str(path)))
+    assert [(p.url, p.data) for p in pages_of(items)] == [
+        (f"http://e/{n}", PAGE.format(n=n).encode()) for n in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("junk", [b"XX", b"GARBAGE\r\n" * 5, b"\r\n"])
+def test_warc_junk_between_records_loses_no_record(tmp_path: Path, junk: bytes) -> None:
+    """Bytes between one record's end and the next record's head: the reader skipped them
+    and the record after them without a word."""
+    recs = _overrun_warc(0)
+    path = tmp_path / "j.warc"
+    path.write_bytes(recs[0] + junk + recs[1] + recs[2] + junk + recs[3])
+    items = list(iter_warc(str(path)))
+    assert kinds(items) == ["SourceRecord"] * 4
+    assert [(p.url, p.data) for p in pages_of(items)] == [
+        (f"http://e/{n}", PAGE.format(n=n).encode()) for n in (1, 2, 3, 4)]
 
 
 def test_warc_a_page_quoting_a_warc_header_is_not_cut(tmp_path: Path) -> None:

@@ -511,6 +511,8 @@ def _unbrotli(data: bytes, cap: int) -> bytes:
         out += d.process(b"", output_buffer_limit=cap + 1 - len(out))
     if len(out) > cap:
         raise _TooBig
+    if not d.is_finished():  # cut short (its start became a 2-character page), or not brotli
+        raise ValueError("brotli payload ends early")
     return bytes(out)
 
 
@@ -545,7 +547,7 @@ def _decode_payload(body: bytes, headers: Any, cap: int) -> bytes:
                 body = _unbrotli(body, cap)
             except _TooBig:
                 raise
-            except Exception:
+            except Exception:  # stored decoded, or cut: left as it is (a cut one reads as binary)
                 pass
     return body
 
@@ -623,9 +625,10 @@ def _next_member(fh: IO[bytes], after: int) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class _Overrun:
-    """A record whose declared Content-Length ran into the records after it: `item` is the
-    record cut at its real end; reading goes on at `restart`, the record it ran into (None: it
-    cannot be found again, as in a file that is one gzip stream)."""
+    """A record after which the reader would lose records: its declared Content-Length ran
+    into the records after it (`item` is the record cut at its real end), or junk follows it
+    (`_Junk`); reading goes on at `restart`, the next record (None: it cannot be found again,
+    as in a file that is one gzip stream)."""
 
     item: SourceRecord | Reject
     restart: int | None
@@ -663,9 +666,9 @@ class _Look:
 
 #: The blank line that ends a WARC header block (CRLF, or LF-only in quirky files).
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
-#: What follows a record whose Content-Length is right: the blank line that ends the record,
-#: then the next record's version line or the end of the file.
-_RECORD_END = re.compile(rb"\r?\n\r?\n(?:WARC/|\Z)")
+#: What follows a record whose Content-Length is right: the blank line that ends the record
+#: (then the next record, the end of the file, or junk the reader skips to the next record).
+_RECORD_END = re.compile(rb"\r?\n\r?\n")
 
 
 #: What the checks below say of a Content-Length the file bears out.
@@ -682,6 +685,17 @@ class _TruePayload:
     restart: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Junk:
+    """A record whose Content-Length is right, followed by bytes that are not a record: the
+    reader would skip them and the record after them; reading goes on at `restart`."""
+
+    restart: int
+
+
+_VERSION_LINE = re.compile(rb"WARC/1\.[01]\r?\n")
+
+
 def _strip_record_end(data: bytes) -> bytes:
     for end in (b"\r\n\r\n", b"\n\n"):
         if data.endswith(end):
@@ -691,11 +705,11 @@ def _strip_record_end(data: bytes) -> bytes:
 
 def _plain_true_payload(
     look: _Look, offset: int, declared: int, cap: int
-) -> _TruePayload | Literal["right"] | None:
+) -> _TruePayload | _Junk | Literal["right"] | None:
     """In an uncompressed WARC: `_RIGHT` when the record's declared Content-Length is right (its
-    end is followed by the record's blank line and the next version line or the end of the
-    file), None when the file cannot tell; else the payload the file really holds, up to the
-    next record head (a Content-Length too long or too short)."""
+    end is followed by the blank line that ends a record, or by the end of the file), None
+    when the file cannot tell; else the payload the file really holds, up to the next record
+    head (a Content-Length too long or too short)."""
     fh = look.handle()
     if fh is None:
         return None
@@ -708,10 +722,19 @@ def _plain_true_payload(
         size = _size(fh)
         fh.seek(start + declared)
         after = fh.read(16)
-        if start + declared <= size and (
-            _RECORD_END.match(after) or (len(after) < 16 and not after.strip(b"\r\n"))
-        ):
-            return _RIGHT  # the record's end, then the next record or the end of the file
+        closed = _RECORD_END.match(after)
+        if start + declared <= size and closed is not None:
+            if after[closed.end():closed.end() + 5] in (b"WARC/", b""):
+                return _RIGHT  # the record's end, then the next record or the end of the file
+            # junk before the next record, which the reader would skip with it (lost silently)
+            fh.seek(start + declared + closed.end())
+            window = fh.read(1 << 16)
+            m = _VERSION_LINE.search(window)
+            if m is not None and _WARC_TYPE.search(window, m.end() - 1, m.end() + 2048):
+                return _Junk(start + declared + closed.end() + m.start())
+            return _RIGHT
+        if start + declared <= size and len(after) < 16 and not after.strip(b"\r\n"):
+            return _RIGHT  # the end of the file
         nxt = _record_after(fh, False, offset)
         if nxt is None and start + declared > size:
             return _RIGHT  # a file cut inside the record: the reader's check says so
@@ -950,19 +973,22 @@ def _warc_item(
     # A wrong Content-Length: the reader (quirks mode) would take the next records as this
     # one's tail, or leave this one's tail out, without a word. The file says which: an
     # uncompressed file is checked at every record (two small reads), a gzipped one where the
-    # payload holds what looks like the next record's head (inflating a member again costs).
+    # payload holds what looks like the next record's head, or an HTML page stops before its
+    # </html> (inflating a member again costs: not for every record).
     # The checks read the record's whole block (HTTP head and payload), which the WARC
     # Content-Length counts; `remaining` is what the HTTP head left of it.
     block_length = int(declared)
     head_length = max(block_length - remaining, 0)
-    true: _TruePayload | Literal["right"] | None = None
+    true: _TruePayload | _Junk | Literal["right"] | None = None
     if gz:
         cut = _embedded_record(body)
-        if cut is not None:
+        if cut is not None or _unfinished(body, http, kind):
             true = _member_true_payload(look, offset, block_length, limits.max_bytes)
     else:
         true = _plain_true_payload(look, offset, block_length, limits.max_bytes)
         cut = _embedded_record(body) if true is None else None
+    if isinstance(true, _Junk):
+        return _Overrun(page(body), true.restart)
     if isinstance(true, _TruePayload):
         if true.data is None:
             return Reject(path, offset, f"record is {true.length:,} bytes (its Content-Length "
@@ -977,6 +1003,15 @@ def _warc_item(
         return Reject(path, offset, f"{_CUT_SHORT}: {len(body):,} of {remaining:,} payload "
                       "bytes (file truncated?)", url=url, record_id=rid)
     return page(body)
+
+
+def _unfinished(body: bytes, http: Any, kind: PageKind) -> bool:
+    """An HTML payload, not content-encoded (a cut one fails to inflate anyway), whose last
+    2 KB hold no ``</html``: cut short, or one of the pages that leave it out."""
+    if kind == "text" or (http is not None and (http.get("Content-Encoding") or "").strip()
+                          .lower() not in ("", "identity")):
+        return False
+    return b"</html" not in body[-2048:].lower()
 
 
 def _payload_item(
