@@ -264,6 +264,9 @@ def test_output_paths_that_cannot_work_are_usage_errors_before_anything_runs(
         ([victim], a_file, None, "exists and is not a folder"),
         ([victim], a_file / "sub", None, "cannot write to the output folder"),
         ([folder], folder, None, "output folder"),  # the output folder is an input
+        # a shard or _SUCCESS of the run (the rejects replaced records, or were replaced)
+        ([victim], out, out / "part-victim-0123456789-00000.jsonl", "inside the output folder"),
+        ([victim], out, out / "_SUCCESS", "inside the output folder"),
     ]
     for inputs, outdir, rejects, message in cases:
         code = clean_command(inputs, outdir, workers=1, rejects=rejects, model=model_path)

@@ -225,6 +225,9 @@ def test_spark_refuses_bad_arguments_before_spark_starts(
     cases = [
         ({"rejects": str(feed)}, "is an input file"),
         ({"rejects": str(tmp_path / "rejdir")}, "is a folder"),
+        # the output folder (the job ran, then failed) or a file Spark writes there
+        ({"rejects": str(tmp_path / "out")}, "is the output folder or inside it"),
+        ({"rejects": str(tmp_path / "out" / "part-00000")}, "is the output folder or inside it"),
         ({"master": "bogus://x"}, "is not a Spark master URL"),
         ({"master": "local[abc]"}, "is not a Spark master URL"),
         ({"partitions": -1}, "--partitions must be 1 or more"),

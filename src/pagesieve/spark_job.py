@@ -199,13 +199,18 @@ _MASTER = re.compile(
 )
 
 
-def _check_rejects(rejects: Path, local: Sequence[str], units: Sequence[InputUnit]) -> None:
-    """Refuse a --rejects file that cannot be written, or would overwrite an input, before
-    Spark starts (as `clean` does): it is written only at the end of the job."""
+def _check_rejects(
+    rejects: Path, outdir: str, local: Sequence[str], units: Sequence[InputUnit]
+) -> None:
+    """Refuse a --rejects file that cannot be written, or would overwrite an input or the
+    job's output, before Spark starts (as `clean` does): it is written only at the end."""
     problem = unwritable_file(rejects)
     if problem:
         raise SparkJobError(f"--rejects {rejects}: {problem}", 2)
     real = os.path.realpath(rejects)
+    if not _URI.match(outdir) and Path(real).is_relative_to(os.path.realpath(outdir)):
+        raise SparkJobError(f"--rejects {rejects} is the output folder or inside it, which "
+                            "Spark writes (part-* files, _SUCCESS); name a file outside it", 2)
     inputs = {os.path.realpath(p) for p in local}
     inputs.update(os.path.realpath(f) for u in units for f in u.paths)
     if real in inputs:
@@ -269,7 +274,7 @@ def run_spark(
     except FileNotFoundError as exc:
         raise SparkJobError(str(exc), 2) from None
     if rejects is not None:
-        _check_rejects(Path(rejects), local, units)
+        _check_rejects(Path(rejects), out_local, local, units)
     spec = _model_spec(model, model_on_executors)
     # executors run the driver's interpreter unless told otherwise (the venv with pagesieve)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)

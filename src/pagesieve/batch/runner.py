@@ -885,6 +885,12 @@ def _check_paths(config: RunConfig) -> None:
     rej_real = os.path.realpath(rej)
     if rej_real == out_real:
         raise RunError(f"--rejects {rej} is the output folder; name a file", 2)
+    default = os.path.realpath(out / "_rejects.jsonl")
+    if Path(rej_real).is_relative_to(out_real) and rej_real != default:
+        # a shard, `_SUCCESS` or a state file would be overwritten (or overwrite the rejects)
+        raise RunError(f"--rejects {rej} is inside the output folder, where the run writes "
+                       "its own files; name a file outside it (or leave --rejects out: "
+                       f"{out / '_rejects.jsonl'})", 2)
     for p, real in inputs:
         if real == rej_real:
             raise RunError(f"--rejects {rej} is the input {p}; writing rejects there would "
