@@ -136,6 +136,33 @@ def test_spark_local_gives_the_same_records_as_clean(
         "in/feed.jsonl.gz", "in/crawl.warc.gz", "in/pages/0.html"
     }
 
+    # through Spark's own file systems (object storage), here the local one under another
+    # scheme name: sub-folders are read too (they were lost), a named odd file is a reject
+    session.sparkContext._jsc.hadoopConfiguration().set(  # type: ignore[attr-defined]
+        "fs.FILE.impl", "org.apache.hadoop.fs.LocalFileSystem")
+    odd = tmp_path / "notes.xyz"
+    odd.write_text("x", encoding="utf-8")
+    summary = run_spark([f"FILE://{inp}", f"FILE://{odd}"], str(tmp_path / "spark-remote"),
+                        master="local[2]", model=model_path, keep=keep, stop=False,
+                        rejects=str(tmp_path / "remote-rejects.jsonl"))
+    remote = read_lines(spark_parts(tmp_path / "spark-remote"))
+
+    def local_source(line: str) -> str:
+        rec = json.loads(line)
+        rec["source"] = "in/" + rec["source"].split(str(inp) + "/", 1)[1]
+        return dumps_record(rec)
+    assert sorted(local_source(x) for x in remote) == sorted(clean_plain)
+    remote_rejects = [json.loads(x) for x in read_lines([tmp_path / "remote-rejects.jsonl"])]
+    assert summary["rejects"] == len(clean_rejects) + 1
+    assert any(r["source"].endswith("notes.xyz") and "unsupported" in r["reason"]
+               for r in remote_rejects)
+
+    # folders with no pages: an empty output, as clean gives (it was "no inputs", exit 2)
+    (tmp_path / "empty").mkdir()
+    summary = run_spark([str(tmp_path / "empty")], str(tmp_path / "spark-empty"),
+                        master="local[2]", model=model_path, stop=False)
+    assert summary["records"] == 0 and (tmp_path / "spark-empty" / "_SUCCESS").exists()
+
     # --blocks, gzip output, the model read from a path on the executors, the rejects dataset
     summary = run_spark([str(inp)], str(tmp_path / "spark-blocks"), master="local[2]",
                         model=model_path, blocks=True, keep=keep, gzip=True,
@@ -153,6 +180,7 @@ def test_spark_local_gives_the_same_records_as_clean(
     # an existing output folder is refused, with exit code 2 from the command
     code = spark_command(["in"], str(tmp_path / "spark"), master="local[2]", model=model_path)
     assert code == 2
+
 
 
 def test_missing_pyspark_is_a_clear_error(

@@ -118,15 +118,27 @@ def _unit_items(unit: InputUnit, limits: Limits) -> Iterator[Item]:
     return iter_unit(unit, limits)
 
 
-def _blob_items(uri: str, data: bytes, limits: Limits) -> Iterator[Item]:
-    """Items of one file that Spark read for us (object storage)."""
+def _uri_key(uri: str) -> tuple[str, str]:
+    """A URI as Spark's file systems and the user may spell it alike: ``s3a://b/k`` and
+    ``S3A://b/k/``, ``file:///tmp/a`` and ``file:/tmp/a`` (Hadoop's form)."""
+    scheme, _, rest = uri.partition(":")
+    return scheme.lower(), rest.strip("/")
+
+
+def _blob_items(
+    uri: str, data: bytes, limits: Limits, named: frozenset[tuple[str, str]] = frozenset()
+) -> Iterator[Item]:
+    """Items of one file that Spark read for us (object storage). A file of another suffix
+    is ignored in a folder, as `discover` does, and one reject where it was named (`named`)."""
     kind = input_kind(uri)
     if kind in ("jsonl", "warc"):
         unit = InputUnit(uri, kind, (uri,))
     elif kind in ("html", "text"):
         unit = InputUnit(uri, "pages", (uri,))
+    elif _uri_key(uri) in named:
+        unit = InputUnit(uri, "unsupported", (uri,))
     else:
-        return iter(())  # folders hold other files too; like `discover`, ignore them
+        return iter(())
 
     def opener(path: str) -> IO[bytes]:
         return io.BytesIO(data)
@@ -300,10 +312,15 @@ def run_spark(
             rdds.append(sc.parallelize(units, len(units)).flatMap(
                 lambda u: _unit_items(u, lim)))
         if remote:
+            # folders in object storage are read whole, sub-folders too, as `clean` walks
+            # local ones (binaryFiles reads one level by default: the rest was lost silently)
+            sc._jsc.hadoopConfiguration().set(
+                "mapreduce.input.fileinputformat.input.dir.recursive", "true")
+            named = frozenset(_uri_key(u) for u in remote)
             rdds.append(sc.binaryFiles(",".join(remote)).flatMap(
-                lambda kv: _blob_items(kv[0], kv[1], lim)))
-        if not rdds:
-            raise SparkJobError("no inputs", 2)
+                lambda kv: _blob_items(kv[0], kv[1], lim, named)))
+        if not rdds:  # folders with no pages in them: an empty output, as `clean` gives
+            rdds.append(sc.parallelize([], 1))
         items = rdds[0] if len(rdds) == 1 else sc.union(rdds)
         n = partitions or (sc.defaultParallelism
                            if items.getNumPartitions() < sc.defaultParallelism else None)
