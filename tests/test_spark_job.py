@@ -258,6 +258,7 @@ def test_spark_refuses_bad_arguments_before_spark_starts(
         ({"rejects": str(tmp_path / "out" / "part-00000")}, "is the output folder or inside it"),
         ({"master": "bogus://x"}, "is not a Spark master URL"),
         ({"master": "local[abc]"}, "is not a Spark master URL"),
+        ({"master": "local[0]"}, "is not a Spark master URL"),  # was 30 lines of Java, exit 1
         ({"partitions": -1}, "--partitions must be 1 or more"),
     ]
     for kw, why in cases:
@@ -300,3 +301,11 @@ def test_executor_env_keeps_what_the_user_set() -> None:
     assert _executor_env(_Conf(set()), {}) == every
     assert name not in _executor_env(_Conf({name}), {})  # the Spark conf's own setting stays
     assert _executor_env(_Conf(set()), {"OPENBLAS_NUM_THREADS": "4"})[name] == "4"
+
+
+def test_hadoop_spelling_of_a_local_file_is_local() -> None:
+    """`file:/tmp/a.jsonl` (as Hadoop prints paths) was "input not found"."""
+    from pagesieve.spark_job import _split_inputs
+
+    assert _split_inputs(["file:///tmp/a.jsonl", "file:/tmp/b.jsonl", "s3a://x/y", "in"]) == (
+        ["/tmp/a.jsonl", "/tmp/b.jsonl", "in"], ["s3a://x/y"])

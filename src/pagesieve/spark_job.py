@@ -206,7 +206,7 @@ def _model_spec(model: Path | None, on_executors: bool) -> dict[str, Any]:
 
 #: What SparkSession accepts as a master (anything else fails in the JVM, 15-50 lines of Java).
 _MASTER = re.compile(
-    r"^(local(\[(\*|\d+)(,\s*\d+)?\])?|local-cluster\[\d+,\s*\d+,\s*\d+\]"
+    r"^(local(\[(\*|[1-9]\d*)(,\s*\d+)?\])?|local-cluster\[\d+,\s*\d+,\s*\d+\]"
     r"|(spark|mesos|k8s)://\S+|yarn)$"
 )
 
@@ -236,6 +236,8 @@ def _split_inputs(inputs: Sequence[str]) -> tuple[list[str], list[str]]:
         s = str(raw)
         if s.startswith("file://"):
             local.append(str(Path(s[len("file://"):])))
+        elif s.startswith("file:/"):  # Hadoop's own spelling of file:///tmp/a
+            local.append(str(Path(s[len("file:"):])))
         elif _URI.match(s):
             remote.append(s)
         else:
