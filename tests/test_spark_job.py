@@ -309,3 +309,31 @@ def test_hadoop_spelling_of_a_local_file_is_local() -> None:
 
     assert _split_inputs(["file:///tmp/a.jsonl", "file:/tmp/b.jsonl", "s3a://x/y", "in"]) == (
         ["/tmp/a.jsonl", "/tmp/b.jsonl", "in"], ["s3a://x/y"])
+
+
+def test_an_interrupted_job_leaves_no_output_folder_behind(
+    tmp_path: Path, model_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Stopped mid-write (Ctrl-C, SIGTERM, a failed job) the folder held only `_temporary`,
+    and the same command was then refused: "already exists"."""
+    pytest.importorskip("pyspark")
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        pytest.skip("Spark needs Java (17+); none found")
+    import pyspark
+
+    inp = make_inputs(tmp_path)
+    out = tmp_path / "out"
+
+    def interrupted(self: Any, path: str, *args: Any, **kwargs: Any) -> None:
+        (Path(path) / "_temporary" / "0").mkdir(parents=True)
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as mp:
+        mp.setattr(pyspark.RDD, "saveAsTextFile", interrupted)
+        code = spark_command([str(inp)], str(out), master="local[1]", model=model_path)
+    err = capsys.readouterr().err
+    assert code == 130 and "interrupted" in err.splitlines()[-1]
+    assert not out.exists()
+    assert spark_command([str(inp)], str(out), master="local[1]", model=model_path) == 0
+    assert (out / "_SUCCESS").exists()

@@ -350,11 +350,16 @@ def run_spark(
             rejects_file = outdir.rstrip("/") + "/_rejects"
             reject_lines.coalesce(1).saveAsTextFile(rejects_file)
         results.unpersist()
-    except SparkJobError:
-        raise
-    except Exception as exc:
+    except BaseException as exc:  # a failure, Ctrl-C, SIGTERM: no half-written output left
         text = str(exc)
-        if "FileAlreadyExists" in text or "already exists" in text:
+        taken = "FileAlreadyExists" in text or "already exists" in text  # not this run's
+        if not (taken or _URI.match(outdir) or (Path(out_local) / "_SUCCESS").exists()):
+            # this run made the folder (an existing one is refused above); left with only
+            # `_temporary` in it, it made the same command fail again ("already exists")
+            shutil.rmtree(out_local, ignore_errors=True)
+        if isinstance(exc, SparkJobError) or not isinstance(exc, Exception):
+            raise
+        if taken:
             raise SparkJobError(f"{outdir} already exists; choose a new output folder", 2) from None
         raise SparkJobError(f"Spark job failed: {text.splitlines()[0] if text else exc!r}"
                             ) from None

@@ -140,17 +140,24 @@ def spark_command(
     from ..spark_job import SparkJobError, run_spark
 
     try:
-        summary = run_spark(
-            inputs, outdir, master=master, blocks=blocks, keep=keep, model=model,
-            rejects=rejects, gzip=gzip, partitions=partitions,
-            model_on_executors=model_on_executors,
-        )
+        with signal_set(signal.SIGTERM, _on_sigterm):  # stop as Ctrl-C does, Spark shut down
+            summary = run_spark(
+                inputs, outdir, master=master, blocks=blocks, keep=keep, model=model,
+                rejects=rejects, gzip=gzip, partitions=partitions,
+                model_on_executors=model_on_executors,
+            )
     except ValueError as exc:
         _say(f"pagesieve: error: {exc}")
         return 2
     except SparkJobError as exc:
         _say(f"pagesieve: error: {exc}")
         return exc.exit_code
+    except KeyboardInterrupt:
+        _say("pagesieve: interrupted; the job's unfinished output folder was removed")
+        return 130
+    except _Terminated:
+        _say("pagesieve: terminated; the job's unfinished output folder was removed")
+        return 143
     _say(
         f"pagesieve spark: {summary['pages']:,} pages; records {summary['records']:,} → "
         f"{outdir}; rejects {summary['rejects']:,} → {summary['rejects_file']}; "
