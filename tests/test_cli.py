@@ -278,3 +278,18 @@ def test_usage_errors_are_one_line_like_every_other_error() -> None:
     for args in ((), ("model",)):  # a bare command still shows its help
         proc = run(*args)
         assert proc.returncode == 2 and b"Usage: " in proc.stdout and not proc.stderr, args
+
+
+def test_table_output_into_a_closed_pipe_exits_0_as_json_and_text_do(tmp_path: Path) -> None:
+    """`classify -f table | head -1`: rich exits 1 when its reader goes away."""
+    page = tmp_path / "long.txt"
+    paragraphs = (f"第{i}段：城市的新闻报道，记者今天走访了市场。" for i in range(3000))
+    page.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    for fmt in ("table", "json", "text"):
+        proc = subprocess.Popen([sys.executable, "-m", "pagesieve", "classify", str(page),
+                                 "-f", fmt], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.readline()
+        proc.stdout.close()  # the output is far over a pipe's buffer: the writer hits EPIPE
+        err = proc.stderr.read()
+        assert proc.wait(timeout=300) == 0, (fmt, err)

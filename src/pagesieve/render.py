@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -19,8 +22,17 @@ LABEL_STYLES = {
 }
 
 
+class _PipeConsole(Console):
+    """A console that stops writing when its reader has gone (``| head``), as the JSON and text
+    outputs do; rich's own exits with status 1."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def print_table(result: PageResult, *, console: Console | None = None, width: int = 70) -> None:
-    console = console or Console()
+    console = console or _PipeConsole()
     table = Table(
         title=f"{result.page.source or '-'}  kind={result.kind}  encoding={result.encoding}  "
         f"quality={result.quality:.2f}  spam={result.spam}",
