@@ -775,6 +775,16 @@ def test_moderation_upload_goes_by_the_suffix_as_the_cli_does(client: TestClient
         assert r.status_code == 400 and "many pages" in r.text and "pagesieve clean" in r.text
 
 
+def test_a_file_and_pasted_text_together_say_which_was_read(client: TestClient) -> None:
+    r = client.post("/", data={"page": "粘贴的文字。", "kind": "auto"},
+                    files={"file": ("a.txt", "上传的文件正文。".encode(), "text/plain")})
+    assert r.status_code == 200 and "上传的文件正文" in r.text
+    assert "Classified the file a.txt; the pasted text was left out." in r.text
+    r = client.post("/", data={"page": "", "kind": "auto"},
+                    files={"file": ("a.txt", "上传的文件正文。".encode(), "text/plain")})
+    assert "left out" not in r.text
+
+
 def test_a_block_of_an_upload_with_a_long_name_can_be_corrected(client: TestClient) -> None:
     """The form carried the upload's full name as the correction's source, which feedback
     refuses over 1,024 characters: no block of such a page could be corrected."""

@@ -171,6 +171,9 @@ def _run_moderation_flow(
                 item.locator("form.correct button[type=submit]").click()
                 assert item.get_attribute("data-label") == new_label
                 assert item.get_attribute("data-corrected") == "true"
+                was = blocks[target]["label"]  # the score shown is that label's: say so
+                sync_api.expect(item.locator(".corrected")).to_have_text(
+                    f"corrected from {was} just now")
                 target_text = blocks[target]["text"]
 
             with _server(model, db_url, log) as base:  # a fresh process on the same database

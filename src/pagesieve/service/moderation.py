@@ -99,6 +99,7 @@ async def classify_form(request: Request) -> HTMLResponse:
 
     data: bytes | str
     page_kind = kind  # the form shows what was chosen; the page is read as `page_kind`
+    from_file = isinstance(upload, UploadFile) and bool(upload.filename)
     if isinstance(upload, UploadFile) and upload.filename:
         # By the file's suffix, as `pagesieve classify FILE` and `clean` read it.
         container = input_kind(upload.filename)
@@ -126,7 +127,11 @@ async def classify_form(request: Request) -> HTMLResponse:
     texts = [str(b.get("text", "")) for b in record.get("blocks", [])]
     corrections = await run_in_threadpool(state.store.latest_for, texts)
     recent = await run_in_threadpool(state.store.recent, 20)
-    body = render_form(echo, kind) + render_result(record, corrections) + render_recent(recent)
+    # both a file and pasted text: the file is read; say so (the text was left out silently)
+    note = (f"Classified the file {source}; the pasted text was left out."
+            if from_file and pasted.strip() else None)
+    body = (render_form(echo, kind, note) + render_result(record, corrections)
+            + render_recent(recent))
     return _html(render_document(f"Blocks of {source}", body))
 
 

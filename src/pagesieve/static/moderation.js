@@ -12,6 +12,18 @@ function setLabel(block, label) {
   block.dataset.corrected = "true";
   const badge = block.querySelector(".badge");
   if (badge) badge.textContent = label;
+  // the score beside the badge is the model's for its own label: say whose label this is now,
+  // as the page does for a block corrected earlier
+  const meta = block.querySelector(".meta");
+  if (meta) {
+    let note = meta.querySelector(".corrected");
+    if (!note) {
+      note = document.createElement("span");
+      note.className = "corrected";
+      meta.insertBefore(note, meta.querySelector(".where"));
+    }
+    note.textContent = "corrected from " + (block.dataset.modelLabel || "?") + " just now";
+  }
 }
 
 async function saveCorrection(form) {
