@@ -1105,6 +1105,41 @@ def test_real_server_413_declared_and_chunked(model_path: Path, tmp_path: Path) 
                 assert r.status_code == 413, r.text
                 r = c.post("/v1/classify", json={"text": EXAMPLE_PAGE})
                 assert r.status_code == 200
-    finally:
+        # SIGTERM is a graceful stop: exit 0 (one worker was killed by the signal uvicorn
+        # raises again after its shutdown: status -15, where --workers 2 gave 0)
         proc.terminate()
-        proc.wait(timeout=30)
+        assert proc.wait(timeout=60) == 0, log.read_text()
+        assert "Traceback" not in log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+
+
+def test_a_request_cut_off_by_shutdown_is_a_503_to_retry() -> None:
+    """uvicorn cancels what still runs after its graceful shutdown time: each such request was
+    a 500 and a traceback in the log."""
+    import asyncio
+
+    from pagesieve.service.middleware import ShutdownMiddleware
+
+    async def endless(scope: Any, receive: Any, send: Any) -> None:
+        await asyncio.sleep(3600)
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def main() -> None:
+        task = asyncio.create_task(ShutdownMiddleware(endless)({"type": "http"}, receive, send))
+        await asyncio.sleep(0.01)
+        task.cancel()  # what uvicorn does once the grace period is over
+        await task
+
+    asyncio.run(main())
+    assert sent[0]["status"] == 503 and (b"retry-after", b"5") in sent[0]["headers"]
+    assert b"shutting down" in sent[1]["body"]

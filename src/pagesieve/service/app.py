@@ -50,7 +50,12 @@ from ..limits import Limits
 from ..types import record_json
 from .feedback import FeedbackStore
 from .metrics import CONTENT_TYPE_LATEST, Metrics
-from .middleware import BodyLimitMiddleware, HeadAsGetMiddleware, HeadersAndMetricsMiddleware
+from .middleware import (
+    BodyLimitMiddleware,
+    HeadAsGetMiddleware,
+    HeadersAndMetricsMiddleware,
+    ShutdownMiddleware,
+)
 from .render import render_message
 from .schemas import (
     MAX_BATCH,
@@ -315,6 +320,7 @@ def create_app(
         return swagger_csp if path == "/docs" else PAGE_CSP
 
     app.add_middleware(HeadAsGetMiddleware)  # innermost: the metrics still say HEAD
+    app.add_middleware(ShutdownMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=max_body_bytes)
     app.add_middleware(HeadersAndMetricsMiddleware, metrics=metrics, csp_for=csp_for)
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
 
+from ..environ import signal_set
 from ..errors import EXIT_MODEL, ModelError
 from .app import DEFAULT_MAX_BODY_BYTES
 from .feedback import in_memory_url
@@ -38,6 +40,14 @@ def _check_model(model: str | Path | None) -> None:
     from ..model import load_model
 
     load_model(Path(model) if model is not None else None)
+
+
+class _Stopped(Exception):
+    """SIGTERM, once uvicorn has shut the server down gracefully."""
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise _Stopped
 
 
 def serve_command(
@@ -104,16 +114,22 @@ def serve_command(
         metrics_dir = tempfile.mkdtemp(prefix="pagesieve-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     try:
-        uvicorn.run(
-            _FACTORY,
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level=log_level,
-            timeout_keep_alive=5,
-            timeout_graceful_shutdown=10,
-        )
+        # uvicorn serves SIGTERM as a graceful stop, then raises it again under the handler it
+        # found: the default one killed a single-worker server (status -15) where the
+        # multi-worker supervisor exits 0. Found this one instead, it ends the run with 0.
+        with signal_set(signal.SIGTERM, _stopped):
+            uvicorn.run(
+                _FACTORY,
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                log_level=log_level,
+                timeout_keep_alive=5,
+                timeout_graceful_shutdown=10,
+            )
+    except _Stopped:
+        return 0
     except SystemExit as exc:  # uvicorn exits 1 or 3 when it cannot bind
         return 1 if exc.code else 0
     finally:

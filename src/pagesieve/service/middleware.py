@@ -7,6 +7,7 @@ buffered whole first.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -20,6 +21,7 @@ from .render import render_message
 
 __all__ = [
     "BodyLimitMiddleware", "HeadAsGetMiddleware", "HeadersAndMetricsMiddleware", "PayloadTooLarge",
+    "ShutdownMiddleware",
 ]
 
 Scope = MutableMapping[str, Any]
@@ -65,6 +67,39 @@ def _wants_html(scope: Scope) -> bool:
         if name == b"accept":
             return value.split(b",", 1)[0].strip().startswith(b"text/html")
     return False
+
+
+class ShutdownMiddleware:
+    """A request still running when the server stops (uvicorn cancels it once its graceful
+    shutdown time is over) is answered 503 with Retry-After, so the client knows to send it
+    again: it was a 500 and an "Exception in ASGI application" traceback per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except asyncio.CancelledError:
+            if started:
+                raise
+            body = json.dumps({"detail": "the server is shutting down; send it again"})
+            await send({"type": "http.response.start", "status": 503, "headers": [
+                (b"content-type", b"application/json"), (b"retry-after", b"5"),
+                (b"connection", b"close"),
+                (b"content-length", str(len(body)).encode("ascii"))]})
+            await send({"type": "http.response.body", "body": body.encode(), "more_body": False})
 
 
 class HeadAsGetMiddleware:
