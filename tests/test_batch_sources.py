@@ -792,3 +792,42 @@ def test_warc_a_too_long_record_that_quotes_a_warc_header_loses_no_record(
     assert kinds(items) == ["SourceRecord"] * 4
     assert [p.url for p in pages_of(items)] == [f"http://e/{n}" for n in (1, 2, 3, 4)]
     assert pages_of(items)[1].data == page
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "setitimer"), reason="needs setitimer")
+def test_a_ctrl_c_while_a_file_is_opened_stays_a_ctrl_c(tmp_path: Path) -> None:
+    """An interrupt inside `os.fdopen` (which then closes the descriptor) made the cleanup's
+    second close raise EBADF, which replaced the KeyboardInterrupt: the run went on and the
+    page became an "unreadable" reject that --resume never redid. Thousands of opens under a
+    fast interval timer land interrupts everywhere in the opening."""
+    import signal
+
+    from pagesieve.batch.sources import _open_regular
+
+    page = tmp_path / "a.html"
+    page.write_bytes(b"<p>x</p>")
+    armed = False
+
+    def interrupt(signum: int, frame: object) -> None:
+        if armed:
+            raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.00005, 0.00013)
+    other: list[BaseException] = []
+    try:
+        for _ in range(5000):
+            try:
+                armed = True
+                fh = _open_regular(str(page))
+                armed = False
+                fh.close()
+            except KeyboardInterrupt:
+                armed = False
+            except OSError as exc:
+                armed = False
+                other.append(exc)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert other == []

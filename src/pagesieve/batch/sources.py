@@ -277,9 +277,17 @@ def _open_regular(path: str) -> IO[bytes]:
             what = next((name for test, name in _FILE_TYPES if test(mode)), "not a file")
             raise NotRegularFile(f"{what}, not a regular file")
         os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
+        raise
+    try:
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        # fdopen closes the descriptor itself when it fails past taking it; closing it again
+        # raised EBADF, which replaced a Ctrl-C landing there (the run went on, the page was
+        # rejected as unreadable and never redone)
+        with contextlib.suppress(OSError):
+            os.close(fd)
         raise
 
 
