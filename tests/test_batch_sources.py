@@ -12,6 +12,7 @@ import json
 import os
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -831,3 +832,30 @@ def test_a_ctrl_c_while_a_file_is_opened_stays_a_ctrl_c(tmp_path: Path) -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
     assert other == []
+
+
+def test_a_folder_that_cannot_be_listed_is_a_reject_not_silence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """os.walk passes over a folder it cannot list (no permission, a path over PATH_MAX): its
+    pages were left out, with exit 0 and no word. (Permissions are simulated: tests may run
+    as root, whom they do not stop.)"""
+    root = tmp_path / "in"
+    for name in ("open", "shut"):
+        (root / name).mkdir(parents=True)
+        (root / name / "a.html").write_text(PAGE.format(n=1), encoding="utf-8")
+    shut = str(root / "shut")
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if os.fspath(path) == shut:
+            raise PermissionError(13, "Permission denied", shut)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    units = discover([root])
+    assert [(u.kind, u.paths) for u in units] == [
+        ("pages", (str(root / "open" / "a.html"),)), ("unlisted", (shut,))]
+    [rej] = list(iter_unit(units[1]))
+    assert isinstance(rej, Reject) and rej.source == shut
+    assert rej.reason == "folder cannot be listed: Permission denied; the pages in it were not read"

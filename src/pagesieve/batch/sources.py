@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 PageKind = Literal["auto", "html", "text"]
-UnitKind = Literal["pages", "jsonl", "warc", "unsupported"]
+UnitKind = Literal["pages", "jsonl", "warc", "unsupported", "unlisted"]
 
 #: Loose page files and the kind they are read as.
 PAGE_SUFFIXES: dict[str, PageKind] = {".html": "html", ".htm": "html", ".txt": "text"}
@@ -152,14 +152,22 @@ def _unit_key(name: str, identity: str) -> str:
     return f"{safe}-{digest}"
 
 
-def _walk(root: str, excluded: frozenset[str] = frozenset()) -> Iterator[str]:
+def _walk(
+    root: str, excluded: frozenset[str] = frozenset(), unlisted: list[str] | None = None
+) -> Iterator[str]:
     """Files under `root`, sorted, hidden files and folders left out, and folders whose real
     path is in `excluded` (with all under them); excluded files are left out by `discover`,
     which takes every file's real path anyway. Symlinked folders are followed (a crawl laid
     out with links must not silently yield nothing), each real folder once, so a link back up
-    the tree ends the walk instead of looping."""
+    the tree ends the walk instead of looping. Folders that cannot be listed (no permission, a
+    path too long) go to `unlisted`: os.walk passes over them without a word."""
     walked = {os.path.realpath(root)}
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+
+    def on_error(exc: OSError) -> None:
+        if unlisted is not None:
+            unlisted.append(exc.filename if isinstance(exc.filename, str) else root)
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=on_error):
         keep = []
         for d in sorted(dirnames):
             real = os.path.realpath(os.path.join(dirpath, d))
@@ -182,7 +190,8 @@ def discover(
 
     Folders are walked recursively, through symlinked folders (each real folder once); files
     with other suffixes inside folders are ignored. A file named explicitly with an unknown
-    suffix becomes an ``unsupported`` unit (one reject), and a path that does not exist raises
+    suffix becomes an ``unsupported`` unit (one reject), a folder that cannot be listed an
+    ``unlisted`` one (one reject), and a path that does not exist raises
     `FileNotFoundError` before anything runs. Folder walks leave out the paths in `exclude`
     (and all under them): a run's own output folder and rejects file, which must not be read
     back as input, whether they exist yet (a resume) or not (a first run), so that both runs
@@ -214,10 +223,11 @@ def discover(
         elif ignored is not None:
             ignored.append(path)
 
+    unlisted: list[str] = []
     for raw in inputs:
         path = os.fspath(raw)
         if os.path.isdir(path):
-            for f in _walk(path, excluded):
+            for f in _walk(path, excluded, unlisted):
                 add_file(f, explicit=False)
         elif os.path.exists(path):
             add_file(path, explicit=True)
@@ -226,6 +236,9 @@ def discover(
     for folder in loose_order:
         name = os.path.basename(folder) or "pages"
         units.append(InputUnit(_unit_key(name, folder + os.sep), "pages", tuple(loose[folder])))
+    for folder in dict.fromkeys(unlisted):  # one reject each, where the pages would have been
+        name = os.path.basename(folder.rstrip(os.sep)) or "folder"
+        units.append(InputUnit(_unit_key(name, folder + os.sep + "?"), "unlisted", (folder,)))
     return units
 
 
@@ -243,6 +256,13 @@ def iter_unit(
         yield from iter_jsonl(unit.paths[0], limits, opener=opener)
     elif unit.kind == "warc":
         yield from iter_warc(unit.paths[0], limits, opener=opener)
+    elif unit.kind == "unlisted":
+        try:
+            with os.scandir(unit.paths[0]):
+                why = "could not be listed when the run began"
+        except OSError as exc:
+            why = f"cannot be listed: {exc.strerror or exc}"
+        yield Reject(unit.paths[0], 0, f"folder {why}; the pages in it were not read")
     else:
         yield Reject(
             unit.paths[0], 0,
