@@ -267,6 +267,8 @@ def test_output_paths_that_cannot_work_are_usage_errors_before_anything_runs(
         # a shard or _SUCCESS of the run (the rejects replaced records, or were replaced)
         ([victim], out, out / "part-victim-0123456789-00000.jsonl", "inside the output folder"),
         ([victim], out, out / "_SUCCESS", "inside the output folder"),
+        # its temp name would pass 255 bytes: it failed after all the work, and every resume
+        ([victim], out, tmp_path / ("r" * 245 + ".jsonl"), "the name is too long"),
     ]
     for inputs, outdir, rejects, message in cases:
         code = clean_command(inputs, outdir, workers=1, rejects=rejects, model=model_path)

@@ -43,6 +43,8 @@ __all__ = [
 
 TMP_PREFIX = "."
 TMP_SUFFIX = ".tmp"
+#: The longest file name most file systems take (ext4, xfs, btrfs, tmpfs: 255 bytes).
+_NAME_MAX = 255
 
 
 def dumps_record(record: Mapping[str, Any]) -> str:
@@ -169,6 +171,10 @@ def unwritable_file(path: Path) -> str | None:
     where = next((q for q in (path, *path.parents) if q.exists()), None)
     if where is not None and not os.access(where, os.W_OK):
         return f"cannot write to {where}"
+    # written as `.<name>.<pid>.tmp` first: a name near the limit failed after all the work
+    spare = len(TMP_PREFIX) + len(f".{2**22}") + len(TMP_SUFFIX)
+    if len(os.fsencode(path.name)) + spare > _NAME_MAX:
+        return f"the name is too long (at most {_NAME_MAX - spare} bytes here)"
     return None
 
 
