@@ -369,6 +369,9 @@ def test_a_resume_beside_a_live_run_is_refused(
         err = capsys.readouterr().err
         assert "in use by another pagesieve run" in err and len(err.splitlines()) == 1, err
         assert writing.exists()
+        # a second fresh run says so too (it advised --resume, which was then refused)
+        assert clean_command([inp], out, workers=1, model=model_path) == 2
+        assert "in use by another pagesieve run" in capsys.readouterr().err
     finally:
         live.unlock()
     assert clean_command([inp], out, workers=1, resume=True, model=model_path) == 0

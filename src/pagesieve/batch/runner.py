@@ -920,6 +920,9 @@ def _prepare(config: RunConfig, store: ShardStore, settings: dict[str, Any]) -> 
     resuming = store.has_output()
     if resuming:
         if not config.resume:
+            if store.lock_path.exists():  # a run still writing there: "in use", not "--resume"
+                _lock(config, store)
+                store.unlock()
             raise RunError(
                 f"{config.outdir} already holds output of a run; pass --resume to finish it, "
                 "or choose an empty folder", 2,
