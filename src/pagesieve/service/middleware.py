@@ -46,7 +46,10 @@ async def _send_json(send: Send, status: int, payload: dict[str, Any]) -> None:
     await _send(send, status, json.dumps(payload).encode("utf-8"), b"application/json")
 
 
-async def _send(send: Send, status: int, body: bytes, content_type: bytes) -> None:
+async def _send(
+    send: Send, status: int, body: bytes, content_type: bytes,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
     await send(
         {
             "type": "http.response.start",
@@ -54,10 +57,25 @@ async def _send(send: Send, status: int, body: bytes, content_type: bytes) -> No
             "headers": [
                 (b"content-type", content_type),
                 (b"content-length", str(len(body)).encode("ascii")),
+                *(headers or []),
             ],
         }
     )
     await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+class _TrackedSend:
+    """`send`, noting whether the response has started: after that an error can no longer be
+    answered with a response of its own."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self._send(message)
 
 
 def _wants_html(scope: Scope) -> bool:
@@ -81,25 +99,15 @@ class ShutdownMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        tracked = _TrackedSend(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, tracked)
         except asyncio.CancelledError:
-            if started:
+            if tracked.started:
                 raise
             body = json.dumps({"detail": "the server is shutting down; send it again"})
-            await send({"type": "http.response.start", "status": 503, "headers": [
-                (b"content-type", b"application/json"), (b"retry-after", b"5"),
-                (b"connection", b"close"),
-                (b"content-length", str(len(body)).encode("ascii"))]})
-            await send({"type": "http.response.body", "body": body.encode(), "more_body": False})
+            await _send(send, 503, body.encode("utf-8"), b"application/json",
+                        [(b"retry-after", b"5"), (b"connection", b"close")])
 
 
 class HeadAsGetMiddleware:
@@ -165,7 +173,6 @@ class BodyLimitMiddleware:
                     return
 
         seen = 0
-        started = False
 
         async def limited_receive() -> Message:
             nonlocal seen
@@ -176,16 +183,11 @@ class BodyLimitMiddleware:
                     raise PayloadTooLarge(self.max_body_bytes)
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        tracked = _TrackedSend(send)
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, tracked)
         except PayloadTooLarge:
-            if started:  # a streaming response already began; nothing sane left to send
+            if tracked.started:  # a streaming response already began; nothing sane left to send
                 raise
             await self._too_large(scope, send)
 
