@@ -115,8 +115,8 @@ def serve_command(
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     try:
         # uvicorn serves SIGTERM as a graceful stop, then raises it again under the handler it
-        # found: the default one killed a single-worker server (status -15) where the
-        # multi-worker supervisor exits 0. Found this one instead, it ends the run with 0.
+        # found there: the default one killed a single-worker server (status -15) where the
+        # multi-worker supervisor exits 0. With `_stopped` there, the run ends with exit 0.
         with signal_set(signal.SIGTERM, _stopped):
             uvicorn.run(
                 _FACTORY,
