@@ -212,10 +212,11 @@ def test_a_ctrl_c_typer_swallows_is_still_reported(
     assert capsys.readouterr().err.strip() == "pagesieve: interrupted"
 
 
-def test_the_fork_server_is_spawned_ignoring_ctrl_c(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An ignored SIGINT stays ignored across exec: the fork server, spawned with it ignored,
-    cannot be interrupted in its imports (a Ctrl-C there printed their traceback), while this
-    process gets its own handler back."""
+def test_the_fork_server_is_spawned_with_ctrl_c_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A held SIGINT stays held across exec: the fork server, spawned with it held, cannot be
+    interrupted in its imports (a Ctrl-C there printed their traceback), while this process
+    gets a Ctrl-C of those milliseconds once the spawn is done (it used to be ignored there,
+    and so lost: the run went on)."""
     import signal
     from multiprocessing import forkserver as mp_forkserver
 
@@ -223,16 +224,18 @@ def test_the_fork_server_is_spawned_ignoring_ctrl_c(monkeypatch: pytest.MonkeyPa
 
     if forkserver.mp_context().get_start_method() != "forkserver":
         pytest.skip("no fork server on this platform")
-    probe = "import signal; print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)"
+    probe = "import signal; print(signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []))"
     seen: list[str] = []
 
     def spawn() -> None:  # what the fork server's start inherits, in its place
         proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
         seen.append(proc.stdout.strip())
+        os.kill(os.getpid(), signal.SIGINT)  # a Ctrl-C while the fork server starts
 
     monkeypatch.setattr(mp_forkserver, "ensure_running", spawn)
     before = signal.getsignal(signal.SIGINT)
-    forkserver.start(REPO / "models" / "pagesieve.joblib")
+    with pytest.raises(KeyboardInterrupt):
+        forkserver.start(REPO / "models" / "pagesieve.joblib")
     outside = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert (seen, outside.stdout.strip()) == (["True"], "False")
     assert signal.getsignal(signal.SIGINT) is before

@@ -41,3 +41,21 @@ def test_signal_set_in_the_main_thread_only() -> None:
     t.start()
     t.join()
     assert got == [False] and signal.getsignal(signal.SIGUSR1) is before
+
+
+def test_signal_held_delivers_what_came_meanwhile() -> None:
+    """Held, not ignored: a signal that comes inside the block arrives when it ends."""
+    import os
+
+    from pagesieve.environ import signal_held
+
+    got: list[int] = []
+    old = signal.signal(signal.SIGUSR1, lambda signum, frame: got.append(signum))
+    try:
+        with signal_held(signal.SIGUSR1):
+            os.kill(os.getpid(), signal.SIGUSR1)
+            assert got == []
+        assert got == [signal.SIGUSR1]
+        assert signal.SIGUSR1 not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    finally:
+        signal.signal(signal.SIGUSR1, old)

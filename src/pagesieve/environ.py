@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["environ_set", "signal_set"]
+__all__ = ["environ_set", "signal_held", "signal_set"]
 
 
 @contextlib.contextmanager
@@ -54,3 +54,20 @@ def signal_set(signum: int, handler: Any) -> Iterator[bool]:
         yield True
     finally:
         signal.signal(signum, previous)
+
+
+@contextlib.contextmanager
+def signal_held(signum: int) -> Iterator[None]:
+    """Hold `signum` back for the block: one that comes meanwhile waits and is delivered when
+    the block ends, where ignoring it (``signal_set(signum, SIG_IGN)``) would lose it. A
+    process started inside the block inherits it held (the mask survives fork and exec). Where
+    masks are not available, the signal is ignored for the block instead."""
+    if not hasattr(signal, "pthread_sigmask"):
+        with signal_set(signum, signal.SIG_IGN):
+            yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signum})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

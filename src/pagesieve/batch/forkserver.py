@@ -19,7 +19,7 @@ import signal
 from collections.abc import Iterator
 from typing import Any
 
-from ..environ import environ_set, signal_set
+from ..environ import environ_set, signal_held
 
 __all__ = ["ONE_THREAD_ENV", "PRELOAD_ENV", "mp_context", "preload_env", "start"]
 
@@ -63,11 +63,15 @@ def start(model_path: str | os.PathLike[str]) -> None:
     ctx = mp_context()
     if ctx.get_start_method() != "forkserver":
         return
-    from multiprocessing import forkserver
+    from multiprocessing import forkserver, resource_tracker
 
-    # SIGINT ignored while the fork server is spawned, so it starts ignoring it (an ignored
-    # signal stays ignored across exec): a Ctrl-C to the process group in its first second hit
-    # its imports and printed their traceback. It ignores SIGINT once it serves anyway, and so
-    # do the workers; the parent, which decides what Ctrl-C means, has its handler back at once.
-    with preload_env(model_path), signal_set(signal.SIGINT, signal.SIG_IGN):
+    # SIGINT held back while the fork server is spawned, so it starts with it held (the mask
+    # survives exec) until its preload ignores it: a Ctrl-C to the process group in its first
+    # second hit its imports and printed their traceback. It ignores SIGINT once it serves
+    # anyway, and so do the workers. The parent, which decides what Ctrl-C means, gets a Ctrl-C
+    # of those milliseconds when the block ends (ignored, as it was, it was lost: the run went
+    # on). The resource tracker the fork server needs is started first, outside the block: its
+    # start unblocks SIGINT when it is done, which would let the fork server start unheld.
+    resource_tracker.ensure_running()
+    with preload_env(model_path), signal_held(signal.SIGINT):
         forkserver.ensure_running()
