@@ -60,7 +60,9 @@ def signal_set(signum: int, handler: Any) -> Iterator[bool]:
 def signal_held(signum: int) -> Iterator[None]:
     """Hold `signum` back for the block: one that comes meanwhile waits and is delivered when
     the block ends, where ignoring it (``signal_set(signum, SIG_IGN)``) would lose it. A
-    process started inside the block inherits it held (the mask survives fork and exec). Where
+    process started inside the block inherits it held (the mask survives fork and exec). The
+    mask is this thread's: another thread that does not hold it may take a signal sent to the
+    process (the batch parent starts the fork server before it starts any thread). Where
     masks are not available, the signal is ignored for the block instead."""
     if not hasattr(signal, "pthread_sigmask"):
         with signal_set(signum, signal.SIG_IGN):
