@@ -218,6 +218,7 @@ def test_the_fork_server_is_spawned_with_ctrl_c_held(monkeypatch: pytest.MonkeyP
     gets a Ctrl-C of those milliseconds once the spawn is done (it used to be ignored there,
     and so lost: the run went on)."""
     import signal
+    import threading
     from multiprocessing import forkserver as mp_forkserver
 
     from pagesieve.batch import forkserver
@@ -230,7 +231,8 @@ def test_the_fork_server_is_spawned_with_ctrl_c_held(monkeypatch: pytest.MonkeyP
     def spawn() -> None:  # what the fork server's start inherits, in its place
         proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
         seen.append(proc.stdout.strip())
-        os.kill(os.getpid(), signal.SIGINT)  # a Ctrl-C while the fork server starts
+        # a Ctrl-C while the fork server starts (sent to this thread, which holds it)
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
 
     monkeypatch.setattr(mp_forkserver, "ensure_running", spawn)
     before = signal.getsignal(signal.SIGINT)
