@@ -58,6 +58,7 @@ _CUT_SHORT = "record cut short"
 #: The end of one WARC record and the head of the next: found inside a payload, it means the
 #: record's Content-Length ran past its end (`_Overrun`).
 _NEXT_RECORD = re.compile(rb"(?:\r?\n){2}WARC/1\.[01]\r?\n")
+_VERSION_LINE = re.compile(rb"WARC/1\.[01]\r?\n")
 _WARC_TYPE = re.compile(rb"\nWARC-Type:", re.IGNORECASE)
 
 
@@ -692,11 +693,10 @@ class _Look:
             self._fh.close()
 
 
-#: The blank line that ends a WARC header block (CRLF, or LF-only in quirky files).
-_HEAD_END = re.compile(rb"\r?\n\r?\n")
-#: What follows a record whose Content-Length is right: the blank line that ends the record
-#: (then the next record, the end of the file, or junk the reader skips to the next record).
-_RECORD_END = re.compile(rb"\r?\n\r?\n")
+#: A blank line (CRLF, or LF-only in quirky files): what ends a WARC header block, and what
+#: follows a record whose Content-Length is right (then the next record, the end of the file,
+#: or junk the reader skips to the next record).
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 
 
 #: What the checks below say of a Content-Length the file bears out.
@@ -721,9 +721,6 @@ class _Junk:
     restart: int
 
 
-_VERSION_LINE = re.compile(rb"WARC/1\.[01]\r?\n")
-
-
 def _strip_record_end(data: bytes) -> bytes:
     for end in (b"\r\n\r\n", b"\n\n"):
         if data.endswith(end):
@@ -743,27 +740,24 @@ def _plain_true_payload(
         return None
     try:
         fh.seek(offset)
-        m = _HEAD_END.search(fh.read(1 << 16))
+        m = _BLANK_LINE.search(fh.read(1 << 16))
         if m is None:
             return None
         start = offset + m.end()
         size = _size(fh)
         fh.seek(start + declared)
         after = fh.read(16)
-        closed = _RECORD_END.match(after)
+        closed = _BLANK_LINE.match(after)
         if start + declared <= size and closed is not None:
             if after[closed.end():closed.end() + 5] in (b"WARC/", b""):
                 return _RIGHT  # the record's end, then the next record or the end of the file
             # junk before the next record, which the reader would skip with it (lost silently)
             fh.seek(start + declared + closed.end())
-            window = fh.read(1 << 16)
-            m = _VERSION_LINE.search(window)
-            if m is not None and _WARC_TYPE.search(window, m.end() - 1, m.end() + 2048):
-                return _Junk(start + declared + closed.end() + m.start())
-            return _RIGHT
+            m = _record_head(fh.read(1 << 16), _VERSION_LINE)
+            return _RIGHT if m is None else _Junk(start + declared + closed.end() + m.start())
         if start + declared <= size and len(after) < 16 and not after.strip(b"\r\n"):
             return _RIGHT  # the end of the file
-        nxt = _record_after(fh, False, offset)
+        nxt = _record_after(fh, offset)
         if nxt is None and start + declared > size:
             return _RIGHT  # a file cut inside the record: the reader's check says so
         end = nxt if nxt is not None else size
@@ -802,7 +796,7 @@ def _member_true_payload(
             record += d.decompress(chunk, limit + 1 - len(record))
     except (OSError, zlib.error):
         return None
-    m = _HEAD_END.search(record)
+    m = _BLANK_LINE.search(record)
     if m is None or not d.eof:
         return None
     data = _strip_record_end(record[m.end():])
@@ -812,12 +806,13 @@ def _member_true_payload(
                         _next_member(fh, offset + 1))
 
 
-def _record_head(buf: bytes) -> re.Match[bytes] | None:
+def _record_head(buf: bytes, head: re.Pattern[bytes] = _NEXT_RECORD) -> re.Match[bytes] | None:
     """The first place in `buf` where a WARC record ends and the head of another begins (the
-    version line followed by a ``WARC-Type`` header), or None."""
+    version line followed by a ``WARC-Type`` header), or None. `head`: what is looked for,
+    the end of a record then a version line, or (`_VERSION_LINE`) a version line alone."""
     if b"WARC/1." not in buf:  # a fast search first: nearly every payload is done here
         return None
-    for m in _NEXT_RECORD.finditer(buf):
+    for m in head.finditer(buf):
         if _WARC_TYPE.search(buf, m.end() - 1, m.end() + 2048):
             return m
     return None
@@ -829,11 +824,9 @@ def _embedded_record(body: bytes) -> int | None:
     return None if m is None else m.start()
 
 
-def _record_after(fh: IO[bytes], gz: bool, offset: int) -> int | None:
-    """Offset of the record after the one at `offset` (its gzip member, or its ``WARC/1.x``
-    line), read from the file itself: where a record that claims too many bytes really ends."""
-    if gz:
-        return _next_member(fh, offset + 1)
+def _record_after(fh: IO[bytes], offset: int) -> int | None:
+    """Offset of the ``WARC/1.x`` line of the record after the one at `offset` in an
+    uncompressed file, read from the file itself: where a record's payload really ends."""
     pos = offset + 1
     while True:
         fh.seek(pos)
