@@ -569,7 +569,7 @@ class _Runner:
         self.shards: dict[str, _OpenShard] = {}
         self.units_open: dict[str, _OpenUnit] = {}
         self.shard_order: list[str] = []
-        self.rejects_dest = config.rejects or (config.outdir / "_rejects.jsonl")
+        self.rejects_dest = config.rejects or store.rejects_path
         self.summary = RunSummary(str(config.outdir), str(self.rejects_dest), workers)
         lim = config.limits.max_seconds
         self.hard_limit = lim + max(config.hard_grace_s, lim / 2) if lim > 0 else 0.0
@@ -864,7 +864,7 @@ def _own_outputs(config: RunConfig) -> tuple[Path, ...]:
     return (config.outdir,) if config.rejects is None else (config.outdir, config.rejects)
 
 
-def _check_paths(config: RunConfig) -> None:
+def _check_paths(config: RunConfig, store: ShardStore) -> None:
     """Refuse an output folder or rejects file that cannot work, or would overwrite or swallow
     an input, before anything runs (else it shows only after all the work, or never)."""
     out = config.outdir
@@ -885,12 +885,12 @@ def _check_paths(config: RunConfig) -> None:
     rej_real = os.path.realpath(rej)
     if rej_real == out_real:
         raise RunError(f"--rejects {rej} is the output folder; name a file", 2)
-    default = os.path.realpath(out / "_rejects.jsonl")
-    if Path(rej_real).is_relative_to(out_real) and rej_real != default:
+    if (Path(rej_real).is_relative_to(out_real)
+            and rej_real != os.path.realpath(store.rejects_path)):
         # a shard, `_SUCCESS` or a state file would be overwritten (or overwrite the rejects)
         raise RunError(f"--rejects {rej} is inside the output folder, where the run writes "
                        "its own files; name a file outside it (or leave --rejects out: "
-                       f"{out / '_rejects.jsonl'})", 2)
+                       f"{store.rejects_path})", 2)
     for p, real in inputs:
         if real == rej_real:
             raise RunError(f"--rejects {rej} is the input {p}; writing rejects there would "
@@ -983,8 +983,8 @@ def run(
     model_path = Path(config.model) if config.model is not None else default_model_path()
     if not model_path.is_file():
         raise RunError(f"model file not found: {model_path}", EXIT_MODEL)
-    _check_paths(config)
     store = ShardStore(config.outdir, gzip=config.gzip)
+    _check_paths(config, store)
     # A fresh run over inputs that exist will need workers (a resumed one may not: see
     # `_Runner.run`): start loading them now.
     if not store.has_output() and all(os.path.exists(p) for p in config.inputs):

@@ -226,6 +226,11 @@ class ShardStore:
         return self.outdir / "_SUCCESS"
 
     @property
+    def rejects_path(self) -> Path:
+        """Where the rejects go unless the run names another file (--rejects)."""
+        return self.outdir / "_rejects.jsonl"
+
+    @property
     def lock_path(self) -> Path:
         return self.state / "lock"
 
