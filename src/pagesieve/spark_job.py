@@ -212,15 +212,16 @@ _MASTER = re.compile(
 
 
 def _check_rejects(
-    rejects: Path, outdir: str, local: Sequence[str], units: Sequence[InputUnit]
+    rejects: Path, outdir: str | None, local: Sequence[str], units: Sequence[InputUnit]
 ) -> None:
     """Refuse a --rejects file that cannot be written, or would overwrite an input or the
-    job's output, before Spark starts (as `clean` does): it is written only at the end."""
+    job's output (`outdir`, its local path; None in object storage), before Spark starts (as
+    `clean` does): it is written only at the end."""
     problem = unwritable_file(rejects)
     if problem:
         raise SparkJobError(f"--rejects {rejects}: {problem}", 2)
     real = os.path.realpath(rejects)
-    if not _URI.match(outdir) and Path(real).is_relative_to(os.path.realpath(outdir)):
+    if outdir is not None and Path(real).is_relative_to(os.path.realpath(outdir)):
         raise SparkJobError(f"--rejects {rejects} is the output folder or inside it, which "
                             "Spark writes (part-* files, _SUCCESS); name a file outside it", 2)
     inputs = {os.path.realpath(p) for p in local}
@@ -230,18 +231,24 @@ def _check_rejects(
                             "would overwrite it, name another file", 2)
 
 
+def _local_path(s: str) -> str | None:
+    """The local path `s` names (a plain path, ``file:///tmp/a``, or Hadoop's ``file:/tmp/a``),
+    normalised as `clean` gets it (a Path); None for a URI of another file system."""
+    if s.startswith("file://"):
+        return str(Path(s[len("file://"):]))
+    if s.startswith("file:/"):
+        return str(Path(s[len("file:"):]))
+    return None if _URI.match(s) else str(Path(s))
+
+
 def _split_inputs(inputs: Sequence[str]) -> tuple[list[str], list[str]]:
     local, remote = [], []
     for raw in inputs:
-        s = str(raw)
-        if s.startswith("file://"):
-            local.append(str(Path(s[len("file://"):])))
-        elif s.startswith("file:/"):  # Hadoop's own spelling of file:///tmp/a
-            local.append(str(Path(s[len("file:"):])))
-        elif _URI.match(s):
-            remote.append(s)
+        path = _local_path(str(raw))
+        if path is None:
+            remote.append(str(raw))
         else:
-            local.append(str(Path(s)))  # normalised as `clean` gets it (a Path)
+            local.append(path)
     return local, remote
 
 
@@ -275,8 +282,8 @@ def run_spark(
         ) from None
     lim = limits or Limits.from_env()
     local, remote = _split_inputs(inputs)
-    out_local = outdir[len("file://"):] if outdir.startswith("file://") else outdir
-    if not _URI.match(outdir) and Path(out_local).exists():
+    out_local = _local_path(outdir)  # None: object storage, which Spark checks itself
+    if out_local is not None and Path(out_local).exists():
         raise SparkJobError(f"{outdir} already exists; choose a new output folder", 2)
     if master and not _MASTER.match(master):
         raise SparkJobError(f"--master {master!r} is not a Spark master URL (local, local[N], "
@@ -353,7 +360,7 @@ def run_spark(
     except BaseException as exc:  # a failure, Ctrl-C, SIGTERM: no half-written output left
         text = str(exc)
         taken = "FileAlreadyExists" in text or "already exists" in text  # not this run's
-        if not (taken or _URI.match(outdir) or (Path(out_local) / "_SUCCESS").exists()):
+        if not (taken or out_local is None or (Path(out_local) / "_SUCCESS").exists()):
             # this run made the folder (an existing one is refused above); left with only
             # `_temporary` in it, it made the same command fail again ("already exists")
             shutil.rmtree(out_local, ignore_errors=True)
