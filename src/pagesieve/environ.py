@@ -4,8 +4,8 @@ The batch runner's fork server reads the model to preload and its BLAS thread co
 environment (batch/forkserver.py); the evaluation notebook reads the report and figure paths
 from its kernel's (evaluation/report.py). Both set them around the start only, and put back what
 was there, so the calling process is left as it was. Signal handlers likewise: the fork server
-is started with SIGINT ignored (which it inherits), `clean` turns SIGTERM into a clean stop,
-the per-page time limit raises on SIGALRM.
+is started with SIGINT held (which it inherits), `clean`, `spark` and `serve` turn SIGTERM into
+a clean stop, the per-page time limit raises on SIGALRM.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["environ_set", "signal_held", "signal_set"]
+__all__ = ["Terminated", "environ_set", "signal_held", "signal_set", "sigterm_raises"]
 
 
 @contextlib.contextmanager
@@ -73,3 +73,21 @@ def signal_held(signum: int) -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+class Terminated(BaseException):
+    """SIGTERM reached the process (a scheduler stopping it, `kill`). A BaseException, as
+    KeyboardInterrupt is, so no ``except Exception`` on the way (a reader turning a failure
+    into a reject) can take it for a failure and go on."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """For the block, SIGTERM raises `Terminated` (in the main thread), so the code stops as
+    it does on Ctrl-C, its cleanup run, instead of being killed where it stands."""
+    with signal_set(signal.SIGTERM, _raise_terminated):
+        yield

@@ -8,12 +8,11 @@ model (as `classify`), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 
 from __future__ import annotations
 
-import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ..environ import signal_set
+from ..environ import Terminated, sigterm_raises
 from ..limits import Limits, check_seconds
 from ..verdict import normalize_keep
 from .runner import DEFAULT_SHARD_SIZE, RunConfig, RunError, RunSummary, run
@@ -68,19 +67,9 @@ def clean_command(
     # SIGTERM ends the run the way Ctrl-C does (workers stopped, unfinished shards dropped,
     # the progress bar and the terminal's cursor restored, a word on what is left) instead of
     # killing the process where it stands
-    with signal_set(signal.SIGTERM, _on_sigterm):
+    with sigterm_raises():
         return _clean(inputs, outdir, blocks, keep, workers, resume, rejects, model, gzip,
                       shard_size, max_seconds, progress)
-
-
-class _Terminated(BaseException):
-    """SIGTERM reached the run (a scheduler stopping it, `kill`). A BaseException, as
-    KeyboardInterrupt is, so no ``except Exception`` on the way (a reader turning a failure
-    into a reject) can take it for a bad page and go on."""
-
-
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise _Terminated
 
 
 def _clean(
@@ -116,7 +105,7 @@ def _clean(
     except KeyboardInterrupt:
         _say("pagesieve: interrupted; finished shards are kept, rerun with --resume to finish")
         return 130
-    except _Terminated:
+    except Terminated:
         _say("pagesieve: terminated; finished shards are kept, rerun with --resume to finish")
         return 143
     _say(format_summary(summary, gzip=gzip))
@@ -140,7 +129,7 @@ def spark_command(
     from ..spark_job import SparkJobError, run_spark
 
     try:
-        with signal_set(signal.SIGTERM, _on_sigterm):  # stop as Ctrl-C does, Spark shut down
+        with sigterm_raises():  # stop as Ctrl-C does, Spark shut down
             summary = run_spark(
                 inputs, outdir, master=master, blocks=blocks, keep=keep, model=model,
                 rejects=rejects, gzip=gzip, partitions=partitions,
@@ -155,7 +144,7 @@ def spark_command(
     except KeyboardInterrupt:
         _say("pagesieve: interrupted; the job's unfinished output folder was removed")
         return 130
-    except _Terminated:
+    except Terminated:
         _say("pagesieve: terminated; the job's unfinished output folder was removed")
         return 143
     _say(

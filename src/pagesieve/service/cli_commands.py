@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import sys
 import tempfile
 from pathlib import Path
 
-from ..environ import signal_set
+from ..environ import Terminated, sigterm_raises
 from ..errors import EXIT_MODEL, ModelError
 from .app import DEFAULT_MAX_BODY_BYTES
 from .feedback import in_memory_url
@@ -40,14 +39,6 @@ def _check_model(model: str | Path | None) -> None:
     from ..model import load_model
 
     load_model(Path(model) if model is not None else None)
-
-
-class _Stopped(Exception):
-    """SIGTERM, once uvicorn has shut the server down gracefully."""
-
-
-def _stopped(signum: int, frame: object) -> None:
-    raise _Stopped
 
 
 def serve_command(
@@ -116,8 +107,8 @@ def serve_command(
     try:
         # uvicorn serves SIGTERM as a graceful stop, then raises it again under the handler it
         # found there: the default one killed a single-worker server (status -15) where the
-        # multi-worker supervisor exits 0. With `_stopped` there, the run ends with exit 0.
-        with signal_set(signal.SIGTERM, _stopped):
+        # multi-worker supervisor exits 0. With `Terminated` raised there, the run ends with 0.
+        with sigterm_raises():
             uvicorn.run(
                 _FACTORY,
                 factory=True,
@@ -128,7 +119,7 @@ def serve_command(
                 timeout_keep_alive=5,
                 timeout_graceful_shutdown=10,
             )
-    except _Stopped:
+    except Terminated:  # after the graceful stop
         return 0
     except SystemExit as exc:  # uvicorn exits 1 or 3 when it cannot bind
         return 1 if exc.code else 0
