@@ -79,6 +79,7 @@ from .evaluation.report import (
     write_report,
 )
 from .evaluation.summary import summarize
+from .limits import env_int
 
 __all__ = ["evaluate_command", "quick_metrics", "run_evaluation"]
 
@@ -288,13 +289,7 @@ def quick_metrics(model: Any, shared: Path) -> dict[str, Any]:
 
 
 def _env_count(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    value = env_int(name, default)
     if value < 0:
         raise ValueError(f"{name} must be 0 or more, not {value}")
     return value

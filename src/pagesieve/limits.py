@@ -13,14 +13,16 @@ from typing import Any
 
 from .environ import signal_set
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "check_seconds", "time_limit"]
+__all__ = ["DEFAULT_LIMITS", "Limits", "check_seconds", "env_int", "time_limit"]
 
 #: Longest alarm `time_limit` sets (about 68 years): setitimer refuses much larger values, and a
 #: limit this long is no limit for a page anyway.
 MAX_ALARM_SECONDS = float(2**31 - 1)
 
 
-def _env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int) -> int:
+    """The whole number in environment variable `name` (`default` when unset or blank), or a
+    ValueError naming it."""
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
@@ -83,9 +85,9 @@ class Limits:
     def from_env(cls) -> Limits:
         d = cls()
         return cls(
-            max_bytes=_env_int("PAGESIEVE_MAX_BYTES", d.max_bytes),
-            max_blocks=_env_int("PAGESIEVE_MAX_BLOCKS", d.max_blocks),
-            max_block_chars=_env_int("PAGESIEVE_MAX_BLOCK_CHARS", d.max_block_chars),
+            max_bytes=env_int("PAGESIEVE_MAX_BYTES", d.max_bytes),
+            max_blocks=env_int("PAGESIEVE_MAX_BLOCKS", d.max_blocks),
+            max_block_chars=env_int("PAGESIEVE_MAX_BLOCK_CHARS", d.max_block_chars),
             max_seconds=_env_float("PAGESIEVE_MAX_SECONDS", d.max_seconds),
         )
 
