@@ -789,8 +789,12 @@ def _member_true_payload(
         d = zlib.decompressobj(31)
         limit = cap + (1 << 16)
         record = b""
+        fed = 0  # compressed bytes read from the file
         while not d.eof and len(record) <= limit:
-            chunk = d.unconsumed_tail or fh.read(1 << 16)
+            chunk = d.unconsumed_tail
+            if not chunk:
+                chunk = fh.read(1 << 16)
+                fed += len(chunk)
             if not chunk:
                 return None  # cut short: the reader's own check says so
             record += d.decompress(chunk, limit + 1 - len(record))
@@ -802,8 +806,10 @@ def _member_true_payload(
     data = _strip_record_end(record[m.end():])
     if len(data) == declared:
         return _RIGHT
-    return _TruePayload(data if len(data) <= cap else None, len(data),
-                        _next_member(fh, offset + 1))
+    # the member ends where the inflater stopped: the next one is looked for from there, not
+    # from `offset` through the whole member again
+    after = offset + fed - len(d.unused_data)
+    return _TruePayload(data if len(data) <= cap else None, len(data), _next_member(fh, after))
 
 
 def _record_head(buf: bytes, head: re.Pattern[bytes] = _NEXT_RECORD) -> re.Match[bytes] | None:
