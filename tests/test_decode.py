@@ -736,3 +736,31 @@ def test_short_text_with_a_few_controls_is_text_not_binary() -> None:
     assert d.text == clean_text(raw) and "朱镕基" in d.text
     with pytest.raises(DecodeError, match="binary data"):
         decode(b"\x00\x01\x02\x03" * 10 + "中文".encode())  # mostly controls: still binary
+
+
+class PanicException(BaseException):
+    """What pyo3 raises for a Rust panic (w3lib 2.6 reads meta charsets in Rust)."""
+
+
+def test_a_panic_in_w3lib_meta_reading_leaves_the_meta_to_the_raw_pattern(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """w3lib 2.6 panicked on a fuzzed head (``<meta charset="\\0gbk">``): the PanicException, a
+    BaseException, went through classify_page and killed the fuzz run; the label is now read by
+    the raw meta pattern instead, and an interrupt still goes through."""
+    import pagesieve.decode as decode_module
+
+    def panics(head: bytes) -> str | None:
+        raise PanicException("range start index 54 out of range for slice of length 53")
+
+    monkeypatch.setattr(decode_module, "html_body_declared_encoding", panics)
+    page = '<html><head><meta charset="gbk"></head><body><p>城市交通改善。</p></body></html>'
+    got = decode(page.encode("gbk"))
+    assert got.text == page and got.encoding == "gb18030"
+
+    def interrupted(head: bytes) -> str | None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(decode_module, "html_body_declared_encoding", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        decode(page.encode("gbk"))

@@ -409,11 +409,29 @@ def _meta_label(data: bytes) -> str | None:
     lower = head.lower()
     if b"charset" not in lower and b"encoding" not in lower:
         return None
-    resolved = html_body_declared_encoding(head)
+    resolved = _declared_encoding(head)
     if resolved:
         return resolved
     raw = _META_RAW_RE.search(head)
     return raw.group(1).decode("latin-1") if raw else None
+
+
+def _declared_encoding(head: bytes) -> str | None:
+    """w3lib's reading of a page's meta charset, or None where w3lib fails on the bytes.
+
+    w3lib 2.6 reads it in Rust (frostwork), which panics on some broken heads (a fuzzed
+    ``<meta charset="\\0gbk">`` page: "range start index 54 out of range"); the panic arrives as
+    pyo3's ``PanicException``, a BaseException, which no ``except Exception`` stops. pyproject
+    keeps w3lib below 2.6; this keeps a page from killing a run where a newer one is installed
+    (the raw meta pattern then reads the label)."""
+    try:
+        return html_body_declared_encoding(head)
+    except Exception:
+        return None
+    except BaseException as exc:
+        if type(exc).__name__ == "PanicException":
+            return None
+        raise
 
 
 @lru_cache(maxsize=512)

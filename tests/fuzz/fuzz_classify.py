@@ -8,7 +8,8 @@ the inputs, to keep the run fast).
     PYTHONPATH=src .venv/bin/python tests/fuzz/fuzz_classify.py -max_total_time=600 CORPUS_DIR
 
 The corpus folder is seeded with a few generated pages (GBK, Big5, UTF-16, deep nesting, ...)
-when empty; libFuzzer options (``-max_total_time``, ``-max_len``, ``-timeout``) pass through.
+when empty; given files instead, it runs just those (a finding replayed). libFuzzer options
+(``-max_total_time``, ``-max_len``, ``-timeout``, ``-runs``) pass through.
 `tests/test_fuzz_classify.py` runs it for a bounded time in `make test`.
 """
 
@@ -83,7 +84,7 @@ def test_one_input(data: bytes) -> None:
 
 def main(argv: list[str]) -> None:
     corpus = [a for a in argv[1:] if not a.startswith("-")]
-    if corpus:
+    if corpus and not Path(corpus[0]).is_file():  # files given: libFuzzer runs just those
         folder = Path(corpus[0])
         folder.mkdir(parents=True, exist_ok=True)
         if not any(folder.iterdir()):
