@@ -1,8 +1,12 @@
-"""Builds the optional compiled parts (src/pagesieve/_fast*.pyx); everything else is in
-pyproject.toml. Without Cython or a C compiler the package still installs and uses their
-pure-Python versions, which give the same results."""
+"""Builds the optional compiled parts (src/pagesieve/_fast*.pyx) and puts the shipped model in
+wheels; everything else is in pyproject.toml. Without Cython or a C compiler the package still
+installs and uses their pure-Python versions, which give the same results."""
+
+from pathlib import Path
 
 from setuptools import Extension, setup
+from setuptools.command.build_py import build_py
+from setuptools.command.sdist import sdist
 
 try:
     from Cython.Build import cythonize
@@ -18,4 +22,43 @@ extensions = [
     )
 ]
 
-setup(ext_modules=cythonize(extensions, language_level=3) if cythonize else [])
+#: The shipped model and its manifest. A source checkout reads them from models/; a wheel
+#: carries them in the package (pagesieve/models/), where modelfile.py looks outside a checkout:
+#: without them, `pip install .` (or a venv-pack of it for a Spark cluster) had no model.
+MODEL_FILES = ("models/pagesieve.joblib", "models/pagesieve.manifest.json")
+
+
+class BuildPyWithModel(build_py):
+    """build_py, then the model files copied into the built package (not for editable
+    installs, which read models/ in place)."""
+
+    def run(self) -> None:
+        super().run()
+        if getattr(self, "editable_mode", False):
+            return
+        for name in MODEL_FILES:
+            if Path(name).is_file():
+                target = Path(self.build_lib, "pagesieve", name)
+                self.mkpath(str(target.parent))
+                self.copy_file(name, str(target))
+
+
+class SdistWithModel(sdist):
+    """sdist with the model files and the Cython sources, so that a wheel built from it (what
+    `python -m build` does) carries the model and compiles: without the .pyx files the build
+    stopped at `cythonize` ("doesn't match any files")."""
+
+    def make_release_tree(self, base_dir: str, files: list[str]) -> None:
+        super().make_release_tree(base_dir, files)
+        cython = sorted(str(p) for pattern in ("*.pyx", "*.pxi")
+                        for p in Path("src/pagesieve").glob(pattern))
+        for name in (*MODEL_FILES, *cython):
+            if Path(name).is_file():
+                self.mkpath(str(Path(base_dir, name).parent))
+                self.copy_file(name, str(Path(base_dir, name)))
+
+
+setup(
+    ext_modules=cythonize(extensions, language_level=3) if cythonize else [],
+    cmdclass={"build_py": BuildPyWithModel, "sdist": SdistWithModel},
+)

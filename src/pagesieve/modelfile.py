@@ -15,13 +15,25 @@ __all__ = [
     "default_model_path",
     "manifest_path",
     "sha256_file",
+    "shipped_model_path",
 ]
 
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "pagesieve.joblib"
+
+def shipped_model_path(module_file: str | os.PathLike[str] = __file__) -> Path:
+    """The model pagesieve ships: ``models/`` of the source checkout this module is in (an
+    editable install), else the copy a wheel carries in the package (``pagesieve/models/``,
+    put there by setup.py). Where neither is there, the checkout's path, for the error."""
+    here = Path(module_file).resolve().parent
+    checkout = here.parents[1] / "models" / "pagesieve.joblib"
+    packaged = here / "models" / "pagesieve.joblib"
+    return packaged if packaged.is_file() and not checkout.is_file() else checkout
+
+
+DEFAULT_MODEL_PATH = shipped_model_path()
 
 
 def default_model_path() -> Path:
-    """``PAGESIEVE_MODEL`` if set, else the model shipped in the repo's ``models/``."""
+    """``PAGESIEVE_MODEL`` if set, else the model pagesieve ships (`shipped_model_path`)."""
     env = os.environ.get("PAGESIEVE_MODEL")
     return Path(env) if env else DEFAULT_MODEL_PATH
 
