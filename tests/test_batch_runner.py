@@ -480,9 +480,20 @@ def test_resume_refuses_an_input_that_changed_since_the_run_began(
                             + "\n" for n in range(4)), encoding="utf-8")
     assert clean_command([inp, feed], out, resume=True, **args) == 0
     assert sorted(read_records(out), key=key) == complete
-    # a finished input was read whole: changing it later does not stop a resume
+    # a finished input was read whole: changing it later does not stop a resume, but the
+    # summary says the page added there is not in the output (it said nothing)
+    capsys.readouterr()
+    assert clean_command([inp, feed], out, resume=True, **args) == 0
+    assert "changed" not in capsys.readouterr().err
     (inp / "05.txt").write_text(page_text(5), encoding="utf-8")
     assert clean_command([inp, feed], out, resume=True, **args) == 0
+    err = capsys.readouterr().err
+    assert (f"changed  1 input finished by the earlier run changed since (input folder {inp})"
+            in err), err
+    assert "pages added there are not in this output" in err
+    assert sorted(read_records(out), key=key) == complete
+    summary = json.loads((out / "_SUCCESS").read_text())
+    assert summary["changed_finished_inputs"] == 1
 
 
 # --------------------------------------------------------------------------------------------

@@ -43,6 +43,12 @@ def format_summary(s: RunSummary, *, gzip: bool = False) -> str:
         lines.append(f"  ignored  {s.ignored_files:,} file{'s' if s.ignored_files != 1 else ''} "
                      f"in the input folders with other suffixes (e.g. {s.ignored_example}); "
                      "pages are read from .html/.htm/.txt, .jsonl[.gz] and .warc[.gz]")
+    if s.changed_finished_inputs:
+        lines.append(f"  changed  {s.changed_finished_inputs:,} input"
+                     f"{'s' if s.changed_finished_inputs != 1 else ''} finished by the earlier "
+                     f"run changed since ({s.changed_example}) and "
+                     f"{'were' if s.changed_finished_inputs != 1 else 'was'} not read again: "
+                     "pages added there are not in this output; a new output folder takes them")
     if s.worker_restarts:
         lines.append(f"  workers restarted {s.worker_restarts:,} times (crash or hard time limit)")
     return "\n".join(lines)

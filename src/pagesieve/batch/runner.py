@@ -155,6 +155,10 @@ class RunSummary:
     #: Files in input folders passed over for their suffix (not a page format), and one of them.
     ignored_files: int = 0
     ignored_example: str | None = None
+    #: Inputs an earlier run finished that changed since (not read again: what was added to
+    #: them is not in the output), and one of them.
+    changed_finished_inputs: int = 0
+    changed_example: str | None = None
 
     @property
     def pages_per_s(self) -> float:
@@ -288,21 +292,30 @@ def _unit_files(unit: InputUnit) -> str:
 
 
 def _check_unchanged(units: Sequence[InputUnit], store: ShardStore,
-                     files: dict[str, str]) -> None:
+                     files: dict[str, str]) -> list[str]:
     """Refuse to resume a unit whose files changed since its finished shards were written:
-    reading on would lose or repeat pages, breaking the exactly-once promise silently."""
+    reading on would lose or repeat pages, breaking the exactly-once promise silently.
+
+    A unit the earlier run finished is not read again, so a change there loses nothing of
+    that run, but what was added to it is not in the output either: those units are returned
+    (named as in the messages), for the summary to say so (it said nothing: a page added to a
+    finished folder was missed without a word)."""
+    finished_but_changed: list[str] = []
     for unit in units:
-        if store.unit_done(unit.key) is not None:
-            continue  # all of it was read: nothing is read again
+        what = (f"input folder {os.path.dirname(unit.paths[0]) or '.'}"
+                if unit.kind == "pages" else f"input {unit.paths[0]}")
+        done = store.unit_done(unit.key) is not None
         for marker in store.unit_shard_markers(unit.key):
             recorded = marker.get("files")
             if recorded is not None and recorded != files[unit.key]:
-                what = (f"input folder {os.path.dirname(unit.paths[0]) or '.'}"
-                        if unit.kind == "pages" else f"input {unit.paths[0]}")
+                if done:
+                    finished_but_changed.append(what)
+                    break
                 raise RunError(
                     f"{what} changed since the run began (files added, removed or resized), "
                     "so its finished shards no longer match it: start a new output folder", 2,
                 )
+    return finished_but_changed
 
 
 # --------------------------------------------------------------------------------------------
@@ -996,12 +1009,11 @@ def run(
         raise RunError(str(exc), 2) from None
     _check_rejects_not_input(config, store)
     files = {unit.key: _unit_files(unit) for unit in units}
-    if config.resume:
-        _check_unchanged(units, store, files)
+    changed = _check_unchanged(units, store, files) if config.resume else []
     _prepare(config, store, _settings(config, model_path))
     try:
         return _run_prepared(config, units, store, model_path, workers,
-                             worker_target or _worker_main, files, on_start, ignored)
+                             worker_target or _worker_main, files, on_start, ignored, changed)
     finally:
         store.unlock()
 
@@ -1016,11 +1028,14 @@ def _run_prepared(
     files: dict[str, str],
     on_start: Callable[[RunSummary], None] | None,
     ignored: list[str],
+    changed: list[str],
 ) -> RunSummary:
     """`run` once the output folder is prepared and locked."""
     runner = _Runner(config, units, store, model_path, workers, worker_target, files)
     runner.summary.ignored_files = len(ignored)
     runner.summary.ignored_example = ignored[0] if ignored else None
+    runner.summary.changed_finished_inputs = len(changed)
+    runner.summary.changed_example = changed[0] if changed else None
     if on_start is not None:
         on_start(runner.summary)
     show = sys.stderr.isatty() if config.progress is None else config.progress
