@@ -975,3 +975,27 @@ def test_clean_entry_point_starts_the_fork_server_only_for_a_fresh_run(
         started.clear()
         cli._start_clean_workers(args)
         assert started == want, args
+
+
+def test_a_warc_without_the_batch_extra_is_one_line_before_any_output(
+    tmp_path: Path, model_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without fastwarc (the batch extra) a run met the WARC with a traceback, after writing
+    its settings, so the same command then asked for --resume: one line and exit 2 first."""
+    inp = make_inputs(tmp_path)
+    out = tmp_path / "out"
+    monkeypatch.setitem(sys.modules, "fastwarc", None)  # what an install without it gives
+    monkeypatch.setitem(sys.modules, "fastwarc.warc", None)
+    assert clean_command([inp], out, workers=1, model=model_path) == 2
+    err = capsys.readouterr().err
+    assert "reading WARC files needs fastwarc" in err and "pagesieve[batch]" in err, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert not out.exists() or not any(out.iterdir())
+    # a folder of pages only does not need it
+    pages = tmp_path / "pages-only"
+    pages.mkdir()
+    (pages / "a.html").write_text(page_html(1), encoding="utf-8")
+    assert clean_command([pages], tmp_path / "out2", workers=1, model=model_path) == 0
+    monkeypatch.undo()
+    assert clean_command([inp], out, workers=1, model=model_path) == 0

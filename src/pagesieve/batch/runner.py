@@ -56,6 +56,7 @@ from .sources import (
     discover,
     input_kind,
     iter_unit,
+    warc_reader_missing,
 )
 from .writer import AtomicFile, ShardStore, encode_lines, unwritable_file, write_json_atomic
 
@@ -1008,6 +1009,9 @@ def run(
     except FileNotFoundError as exc:
         raise RunError(str(exc), 2) from None
     _check_rejects_not_input(config, store)
+    missing = any(unit.kind == "warc" for unit in units) and warc_reader_missing()
+    if missing:
+        raise RunError(missing, 2)
     files = {unit.key: _unit_files(unit) for unit in units}
     changed = _check_unchanged(units, store, files) if config.resume else []
     _prepare(config, store, _settings(config, model_path))

@@ -40,6 +40,7 @@ __all__ = [
     "iter_page_file",
     "iter_unit",
     "iter_warc",
+    "warc_reader_missing",
 ]
 
 PageKind = Literal["auto", "html", "text"]
@@ -179,6 +180,17 @@ def _walk(
         for name in sorted(filenames):
             if not name.startswith("."):
                 yield os.path.join(dirpath, name)
+
+
+def warc_reader_missing() -> str | None:
+    """Why WARC files cannot be read in this install, or None: fastwarc comes with the batch
+    extra, and a run that met its first WARC without it stopped with a traceback (leaving an
+    output folder the same command then refused)."""
+    try:
+        import fastwarc.warc  # noqa: F401
+    except ImportError as exc:
+        return f"reading WARC files needs fastwarc ({exc}); pip install 'pagesieve[batch]'"
+    return None
 
 
 def discover(
