@@ -211,6 +211,36 @@ def test_model_is_hash_checked_before_shipping_and_on_executors(
         _model_spec(tampered, on_executors=False)
 
 
+def test_model_on_executors_without_a_model_named_loads_the_executors_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--model-on-executors with no --model sent the driver's resolved path (inside the
+    driver's install), which an executor with its own install does not have: exit 1 after
+    ~300 lines. The executors now load the model their install ships, checked against the
+    driver's hash; a model named (--model, PAGESIEVE_MODEL) is still sent by path."""
+    import pagesieve.spark_job as spark_job
+
+    monkeypatch.delenv("PAGESIEVE_MODEL", raising=False)
+    shipped = default_model_path()
+    spec = _model_spec(None, on_executors=True)
+    assert spec["path"] == "" and "model_bytes" not in spec
+    monkeypatch.setattr(spark_job, "_MODELS", {})
+    assert _executor_model(spec).manifest["sha256"] == spec["sha256"]
+    assert _model_spec(shipped, on_executors=True)["path"] == str(shipped.resolve())
+    monkeypatch.setenv("PAGESIEVE_MODEL", str(shipped))
+    assert _model_spec(None, on_executors=True)["path"] == str(shipped.resolve())
+    monkeypatch.delenv("PAGESIEVE_MODEL")
+    # an executor whose install ships another model: refused, naming where it looked
+    other = tmp_path / "other.joblib"
+    shutil.copy(shipped, other)
+    meta = json.loads(shipped.with_name(shipped.stem + ".manifest.json").read_text())
+    (tmp_path / "other.manifest.json").write_text(json.dumps({**meta, "model_file": other.name}))
+    monkeypatch.setattr(spark_job, "_MODELS", {})
+    monkeypatch.setattr(spark_job, "default_model_path", lambda: other)
+    with pytest.raises(ModelError, match=r"other\.joblib on this executor is not the driver's"):
+        _executor_model({**spec, "sha256": "0" * 64})
+
+
 def test_a_model_spark_would_ship_is_checked_as_every_command_checks_it(
     tmp_path: Path, model_path: Path
 ) -> None:
@@ -337,3 +367,33 @@ def test_an_interrupted_job_leaves_no_output_folder_behind(
     assert not out.exists()
     assert spark_command([str(inp)], str(out), master="local[1]", model=model_path) == 0
     assert (out / "_SUCCESS").exists()
+
+
+def test_a_job_failing_in_the_executors_names_their_python_exception() -> None:
+    """Spark's error of a job whose executors raised starts with the call that failed; the
+    cause (here: the executors' Python had no pagesieve) was only in the Java above it."""
+    from pagesieve.spark_job import _failure
+
+    text = (
+        "An error occurred while calling o68.saveAsTextFile.\n"
+        ": org.apache.spark.SparkException: Job aborted due to stage failure: Task 0 in stage "
+        "0.0 failed 1 times, most recent failure: Lost task 0.0 in stage 0.0 (TID 0) "
+        "(192.0.2.2 executor driver): org.apache.spark.api.python.PythonException: "
+        "[PYTHON_EXCEPTION] An exception was thrown from the Python worker: Traceback (most "
+        "recent call last):\n"
+        '  File "/x/pyspark/serializers.py", line 483, in loads\n'
+        "    return cloudpickle.loads(obj, encoding=encoding)\n"
+        "ModuleNotFoundError: No module named 'pagesieve'\n"
+        " SQLSTATE: 38000\n"
+        "\tat org.apache.spark.api.python.BasePythonRunner$ReaderIterator.handlePythonException"
+        "(PythonRunner.scala:1097)\n"
+    )
+    assert _failure(text) == ("ModuleNotFoundError: No module named 'pagesieve' (in an "
+                              "executor; An error occurred while calling o68.saveAsTextFile.)")
+    chained = text.replace(
+        "ModuleNotFoundError: No module named 'pagesieve'\n",
+        "KeyError: 'x'\n\nDuring handling of the above exception, another exception occurred:"
+        "\n\nTraceback (most recent call last):\n  File \"/x/y.py\", line 1, in f\n"
+        "pagesieve.errors.ModelError: model file not found: /a/pagesieve.joblib\n")
+    assert _failure(chained).startswith("ModelError: model file not found: /a/pagesieve.joblib")
+    assert _failure("Java gateway process exited\nmore") == "Java gateway process exited"

@@ -93,10 +93,11 @@ def _executor_model(spec: dict[str, Any]) -> Any:
     model = _MODELS.get(digest)
     if model is not None:
         return model
-    if spec.get("path"):
-        model = load_model(spec["path"])
+    if "path" in spec:
+        where = spec["path"] or default_model_path()  # "": the one this executor's install ships
+        model = load_model(where)
         if model.manifest.get("sha256") != digest:
-            raise ModelError(f"model at {spec['path']} on this executor is not the driver's "
+            raise ModelError(f"model at {where} on this executor is not the driver's "
                              f"(sha256 {model.manifest.get('sha256')} != {digest})")
     else:
         data: bytes = spec["model_bytes"]
@@ -199,9 +200,30 @@ def _model_spec(model: Path | None, on_executors: bool) -> dict[str, Any]:
         raise SparkJobError(f"model file {path} does not match its manifest (sha256); "
                             "refusing to ship it", EXIT_MODEL)
     if on_executors:
-        return {"sha256": digest, "path": str(path.resolve())}
+        # without --model each executor loads the model its own install ships: the driver's
+        # path (inside the driver's install) need not exist there; the hash must still match
+        named = model is not None or bool(os.environ.get("PAGESIEVE_MODEL"))
+        return {"sha256": digest, "path": str(path.resolve()) if named else ""}
     return {"sha256": digest, "name": path.name, "model_bytes": data,
             "manifest_bytes": manifest_bytes}
+
+
+#: The last line of a Python traceback: the exception and its message (unindented).
+_PY_EXCEPTION = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)): (.*)$", re.M)
+
+
+def _failure(text: str) -> str:
+    """One line for a failed job: the Python exception an executor raised, where Spark's error
+    carries one, then Spark's own first line. That first line alone named only the call that
+    failed ("An error occurred while calling o68.saveAsTextFile."), the cause ("No module named
+    'pagesieve'": the executors' Python is not the driver's) sat ~150 lines of Java above it."""
+    first = text.splitlines()[0]
+    at = text.rfind("Traceback (most recent call last):")
+    found = _PY_EXCEPTION.search(text, at) if at >= 0 else None
+    if found is None:
+        return first
+    name = found.group(1).rsplit(".", 1)[-1]
+    return f"{name}: {found.group(2).strip()} (in an executor; {first})"
 
 
 #: What SparkSession accepts as a master (anything else fails in the JVM, 15-50 lines of Java).
@@ -368,7 +390,7 @@ def run_spark(
             raise
         if taken:
             raise SparkJobError(f"{outdir} already exists; choose a new output folder", 2) from None
-        raise SparkJobError(f"Spark job failed: {text.splitlines()[0] if text else exc!r}"
+        raise SparkJobError(f"Spark job failed: {_failure(text) if text else repr(exc)}"
                             ) from None
     finally:
         if stop:
