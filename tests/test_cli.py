@@ -114,7 +114,11 @@ def test_model_export_and_info(tmp_path: Path) -> None:
         assert out.is_file() and f"wrote {out}" in proc.stdout.decode()
     proc = run("model", "info", str(tmp_path / "pagesieve.onnx"))
     assert proc.returncode == 0, proc.stderr.decode()
+    onnx = tmp_path / "pagesieve.onnx"
+    assert proc.stderr.decode() == f"model {onnx}: manifest and sha256 checked\n"
     info = json.loads(proc.stdout)
+    default = run("model", "info", env={"PAGESIEVE_MODEL": ""})  # which file: it did not say
+    assert default.stderr.decode().startswith(f"model {REPO / 'models' / 'pagesieve.joblib'}: ")
     assert info["serialization"] == "onnx" and info["model_file"] == "pagesieve.onnx"
     shipped = json.loads((REPO / "models" / "pagesieve.manifest.json").read_text())
     assert info["exported_from"]["sha256"] == shipped["sha256"]

@@ -97,6 +97,36 @@ def test_a_folder_is_evaluated_with_its_own_annotations(tmp_path: Path) -> None:
         run_evaluation(folder, annotations_dir=tmp_path / "none", **kw)
 
 
+def test_defaults_that_are_not_there_are_named(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installed package has no checkout's data/: evaluate dropped the annotations and the
+    seed-like sets from the report without a word ("0 annotated"); it says what it left out."""
+    if not MODEL.is_file():
+        pytest.skip(f"needs the shipped model {MODEL} (run `make model`)")
+    import pagesieve.evaluate as evaluate_module
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    text = "城南新开的农贸市场今天开张，市场负责人表示这里将成为居民买菜的好地方。"
+    (folder / "a.html").write_text(f"<html><body><p>{text}</p></body></html>", encoding="utf-8")
+    (folder / "a.gold.txt").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(evaluate_module, "DEFAULT_ANNOTATIONS", tmp_path / "no-annotations")
+    said: list[str] = []
+    run_evaluation(folder, peers=False, progress=False, log=said.append,
+                   seedlike_dir=tmp_path / "no-seedlike", blind_dir=None)
+    [line] = [s for s in said if s.startswith("not found")]
+    assert line == (f"not found, left out of the report: hand annotations ({tmp_path}/"
+                    f"no-annotations); seed-like pages ({tmp_path}/no-seedlike)")
+    said.clear()
+    seedlike = tmp_path / "seedlike"
+    seedlike.mkdir()
+    run_evaluation(folder, peers=False, progress=False, log=said.append,
+                   seedlike_dir=seedlike, blind_dir=None,
+                   annotations_dir=tmp_path)  # a folder with no annotations in it
+    assert [s for s in said if s.startswith("not found")] == [
+        f"not found, left out of the report: hand annotations ({tmp_path})"]
+
+
 def test_evaluate_without_a_path_reads_from_the_working_folder(tmp_path: Path) -> None:
     """No PATH: ../shared/data from where it runs (it used to evaluate the checkout's sibling
     and write into the checkout's reports/ from anywhere)."""

@@ -32,7 +32,7 @@ def _tree(root: Path, *, checkout: bool, packaged: bool) -> Path:
 
 @pytest.mark.parametrize(("checkout", "packaged", "expected"), [
     (True, False, "models/pagesieve.joblib"),
-    (True, True, "models/pagesieve.joblib"),  # a checkout's own model wins (make model)
+    (True, True, "lib/pagesieve/models/pagesieve.joblib"),  # pip install --target: not a checkout
     (False, True, "lib/pagesieve/models/pagesieve.joblib"),
     (False, False, "models/pagesieve.joblib"),  # neither: the error names the checkout's
 ])
@@ -78,6 +78,7 @@ def test_a_wheel_carries_the_model_and_runs_without_the_checkout(tmp_path: Path)
                 "pagesieve/models/pagesieve.manifest.json"} <= names
         compiled = {n for n in names if n.startswith("pagesieve/_fast") and n.endswith(".so")}
         assert len(compiled) == len(list((REPO / "src" / "pagesieve").glob("_fast*.pyx")))
+        assert not [n for n in names if n.endswith(".c")]  # generated C: 12 MB, not needed
         site = tmp_path / "site"
         zf.extractall(site)
     model = site / "pagesieve" / "models" / "pagesieve.joblib"

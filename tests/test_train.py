@@ -89,3 +89,27 @@ def test_a_model_trains_with_corrections_folded_in(tmp_path: Path) -> None:
     result = classify_page("第一段正文，讲述城市的发展。\n\n加微信领取免费插件，点击下载！",
                            model=model)
     assert len(result.blocks) == 2
+
+
+def test_training_without_annotations_says_so(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installed package has no checkout's data/annotations: training went on without the
+    hand annotations, without a word."""
+    import pagesieve.training.dataset as dataset_module
+
+    class Stop(Exception):
+        pass
+
+    def stop(*args: object, **kwargs: object) -> None:
+        raise Stop
+
+    monkeypatch.setattr(dataset_module, "build_dataset", stop)
+    said: list[str] = []
+    with pytest.raises(Stop):
+        train_model(tmp_path, annotations=tmp_path / "none", log=said.append)
+    assert said == [f"no hand annotations in {tmp_path / 'none'}: training without them (the "
+                    "shipped model had them; pass --annotations DIR)"]
+    said.clear()
+    with pytest.raises(Stop):
+        train_model(tmp_path, log=said.append)  # this checkout's data/annotations
+    assert said == []

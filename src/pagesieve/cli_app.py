@@ -393,13 +393,16 @@ def model_info(
     ] = None,
     model: ModelOpt = None,
 ) -> None:
-    """Check a model (manifest, sha256, versions), load it and print its manifest."""
-    from .model import load_model
+    """Check a model (manifest, sha256, versions), load it and print its manifest (and, on
+    stderr, which file that was: the default may be a checkout's or an install's)."""
+    from .model import default_model_path, load_model
 
+    where = path or model or default_model_path()
     try:
-        m = load_model(path or model)
+        m = load_model(where)
     except PagesieveError as exc:
         raise fail(str(exc), EXIT_MODEL) from None
+    typer.echo(f"model {Path(where).resolve()}: manifest and sha256 checked", err=True)
     typer.echo(json.dumps(m.manifest, ensure_ascii=False, indent=2))
 
 

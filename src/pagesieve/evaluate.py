@@ -150,6 +150,14 @@ def run_evaluation(
     pages = load_eval_pages(data_path, annotations=annotations, datasets=datasets, limit=limit)
     if not pages:
         raise ValueError(f"no evaluation pages under {data_path}")
+    if log:  # outside a checkout (an installed package) the defaults are not there: say so
+        missing = [f"{what} ({where})" for what, where, there in (
+            ("hand annotations", ann_dir, bool(annotations)),
+            ("seed-like pages", seedlike_dir, seedlike_dir is None or seedlike_dir.is_dir()),
+            ("blind seed-like pages", blind_dir, blind_dir is None or blind_dir.is_dir()),
+        ) if not there]
+        if missing:
+            log(f"not found, left out of the report: {'; '.join(missing)}")
     if model is None:
         model = load_model(model_path)
     peer_names = available_peers() if peers else ()

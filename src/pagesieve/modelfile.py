@@ -20,13 +20,14 @@ __all__ = [
 
 
 def shipped_model_path(module_file: str | os.PathLike[str] = __file__) -> Path:
-    """The model pagesieve ships: ``models/`` of the source checkout this module is in (an
-    editable install), else the copy a wheel carries in the package (``pagesieve/models/``,
-    put there by setup.py). Where neither is there, the checkout's path, for the error."""
+    """The model pagesieve ships: the copy a wheel carries in the package
+    (``pagesieve/models/``, put there by setup.py), else ``models/`` of the source checkout this
+    module is in (an editable install, whose package has no copy; also the path an error
+    names). The package's own copy comes first: with ``pip install --target DIR``, a
+    ``models/`` beside DIR is no checkout's."""
     here = Path(module_file).resolve().parent
-    checkout = here.parents[1] / "models" / "pagesieve.joblib"
     packaged = here / "models" / "pagesieve.joblib"
-    return packaged if packaged.is_file() and not checkout.is_file() else checkout
+    return packaged if packaged.is_file() else here.parents[1] / "models" / "pagesieve.joblib"
 
 
 DEFAULT_MODEL_PATH = shipped_model_path()

@@ -91,6 +91,9 @@ def train_model(
 
     ann_dir = annotations if annotations is not None else DEFAULT_ANNOTATIONS
     ann = load_annotations(ann_dir) if ann_dir.is_dir() else {}
+    if log and not ann:  # an installed package has no checkout's data/ (it said nothing)
+        log(f"no hand annotations in {ann_dir}: training without them (the shipped model had "
+            "them; pass --annotations DIR)")
     t0 = time.perf_counter()
     data = build_dataset(
         shared, seed=seed, annotations=ann, exclude_hosts=exclude_hosts, **dataset_kwargs
