@@ -322,6 +322,53 @@ def test_page_words_follow_the_segmenter(fast: Any, monkeypatch: pytest.MonkeyPa
     assert fast.page_words(page.blocks, 4000) == real
 
 
+def test_page_words_in_threads_with_two_caps_give_one_threads_words(
+    fast: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Threads classifying under two caps (``Limits(max_block_chars=...)``) at once: the memo
+    was cleared and re-tagged by whichever thread came last, so a thread could store words cut
+    to its cap in the other cap's memo, and every later call read them (4 of 8 threads with
+    cap 10: 57 of 480 records differed, and kept differing after the threads were done)."""
+    import sys
+    import threading
+    import time
+
+    real = features.get_segmenter()
+
+    def yielding_cut(s: str) -> list[str]:
+        time.sleep(0)  # another thread may run mid-call, as it may during a real segmentation
+        return real(s)
+
+    monkeypatch.setattr(features, "get_segmenter", lambda: yielding_cut)
+    rng = random.Random(5)
+    han = "城市交通改善市民出行更方便今天天气很好新闻发布会召开记者采访"
+    blocks = tuple(Block(index=i, text="".join(rng.choice(han) for _ in range(rng.randint(12, 40))),
+                         start=None, end=None, xpath=f"/html/body/p[{i + 1}]",
+                         tag_path="html/body/p", attr_words=(), link_chars=0, lines=1,
+                         link_kinds=()) for i in range(30))
+    want = {cap: [features.block_words(b.text, max_chars=cap) for b in blocks] for cap in (8, 4000)}
+    wrong: list[int] = []
+
+    def work(cap: int) -> None:
+        for _ in range(40):
+            if fast.page_words(blocks, cap) != want[cap]:
+                wrong.append(cap)
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(cap,)) for cap in (8, 4000) * 3]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert wrong == []
+    assert fast.page_words(blocks, 4000) == want[4000]  # and nothing wrong left behind
+    assert fast.page_words(blocks, 8) == want[8]
+
+
 def test_page_words_call_the_compiled_tokenizer(
     fast: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -487,10 +487,10 @@ cdef inline str _pw_token(str w):
 
 def init_words(dict namespace, dict tokenize_namespace):
     """Take features.py's namespace (``globals()``) and tokenize.py's."""
-    global _features, _tokenize, _words_cut
+    global _features, _tokenize, _words, _words_cut
     _features = namespace
     _tokenize = tokenize_namespace
-    _words.clear()
+    _words = {}
     _words_cut = None
 
 
@@ -513,7 +513,7 @@ def page_words(tuple blocks, Py_ssize_t max_chars):
     """``[features.block_words(b.text, max_chars=max_chars) for b in blocks]``: the words of
     texts of `_memo_chars` characters at most are memoised here (per segmenter and cap, as
     `features._memo_words` is), without a Python call per block."""
-    global _words_cut, _words_cap
+    global _words, _words_cut, _words_cap
     tokenize_shaped = _features["tokenize_shaped"]
     shape_word = _features["shape_word"]
     cut = _features["get_segmenter"]()
@@ -521,19 +521,24 @@ def page_words(tuple blocks, Py_ssize_t max_chars):
     if tokenize_shaped is _tokenize.get("tokenize_shaped"):
         fast = _tokenize.get("_FAST")
     direct_cut = getattr(cut, "__wrapped__", cut)
+    # The memo holds the words of one (segmenter, cap): another starts a new dict, and this
+    # call keeps the one it took. Clearing the shared dict instead let a thread with another
+    # cap (Limits(max_block_chars=...)) store its words in it mid-call, and every later call
+    # read them (the segmentation of a call may let another thread run).
     if cut is not _words_cut or max_chars != _words_cap:
-        _words.clear()
+        _words = {}
         _words_cut, _words_cap = cut, max_chars
+    cdef dict memo = _words
     cdef list out = []
     cdef str text
     for b in blocks:
         text = b.text
         if len(text) <= _memo_chars:
-            got = _words.get(text)
+            got = memo.get(text)
             if got is None:
                 got = tuple(_text_words(text, max_chars, tokenize_shaped, shape_word, cut,
                                          fast, direct_cut))
-                _keep(_words, text, got)
+                _keep(memo, text, got)
             out.append(list(<tuple> got))
         else:
             out.append(_text_words(text, max_chars, tokenize_shaped, shape_word, cut, fast,
