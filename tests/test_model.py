@@ -643,3 +643,33 @@ def test_layout_tokens_of_few_sites_are_not_learnt() -> None:
     assert weight(gated, "k:text") > 0  # every site's token is still learnt
     assert gated.get_params()["layout_min_sites"] == 2
     assert _with_defaults({"c_context": 1.0})["layout_min_sites"] == 1  # files saved before it
+
+
+def test_threads_of_a_first_call_load_the_model_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """lru_cache does not wait for a running call: eight threads making their first call at
+    once each loaded the model (8 loads, ~0.6 GB more memory); they get one model now."""
+    import threading
+
+    from pagesieve import model as model_module
+
+    model_module._load_cached.cache_clear()
+    start = threading.Barrier(8)
+    got: list[object] = []
+    loads: list[int] = []
+    real = PageModel.load
+
+    def counted(path: Path) -> PageModel:
+        loads.append(1)
+        return real(path)
+
+    def first_call() -> None:
+        start.wait()
+        got.append(model_module.load_model())
+
+    monkeypatch.setattr(model_module.PageModel, "load", counted)
+    threads = [threading.Thread(target=first_call) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert loads == [1] and len(got) == 8 and all(m is got[0] for m in got)

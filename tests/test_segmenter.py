@@ -126,6 +126,37 @@ def test_the_cache_is_built_once_then_mapped(
     assert segmenter._load(folder) is not None
 
 
+def test_threads_of_a_first_call_build_the_tables_once(
+    fast: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight threads making a process's first call each built the tables (seconds each) and
+    wrote the folder through one temporary name (the process id's), leaving it cut short in
+    6 of 30 tries; one builds now, the others map what it saved."""
+    import threading
+
+    monkeypatch.setenv("PAGESIEVE_CACHE_DIR", str(tmp_path))
+    built: list[int] = []
+    real = segmenter._build
+    monkeypatch.setattr(segmenter, "_build", lambda f: built.append(1) or real(f))
+    start = threading.Barrier(6)
+    cuts: list[list[str]] = []
+
+    def first_call() -> None:
+        start.wait()
+        cuts.append(segmenter.load_segmenter().cut("今天的天气真不错"))
+
+    threads = [threading.Thread(target=first_call) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert built == [1]
+    assert cuts == [["今天", "的", "天气", "真不错"]] * 6
+    (folder,) = tmp_path.glob("jieba-*")
+    assert segmenter._load(folder) is not None
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
 def test_old_table_folders_are_pruned(
     fast: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -402,7 +403,7 @@ class CompiledModel:
     def save(self, path: Path) -> None:
         """Write the arrays (no pickle) atomically; `load` reads them back."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         arrays: dict[str, Any] = {
             "format": np.array(COMPILED_FORMAT),
             "words_terms": _uint8(self._words_lines),

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import platform
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -1020,6 +1021,9 @@ def _context_reasons(region: bool, cards: bool) -> tuple[list[str], np.ndarray]:
 _REASON_KINDS = (("words__", "word "), ("layout__", "layout "))
 
 
+_LOADING = threading.RLock()
+
+
 @lru_cache(maxsize=4)
 def _load_cached(path: str, mtime: float) -> PageModel:
     return PageModel.load(Path(path))
@@ -1033,4 +1037,7 @@ def load_model(path: str | Path | None = None) -> PageModel:
     except OSError:
         raise ModelError(f"model file not found: {p}") from None
     # The absolute path, not the resolved one: `PageModel.load` refuses symlinks itself.
-    return _load_cached(os.path.abspath(p), mtime)
+    # One load at a time: threads making their first call at once each loaded the model (8
+    # threads: 8 loads, ~0.6 GB more memory), as lru_cache does not wait for a running call.
+    with _LOADING:
+        return _load_cached(os.path.abspath(p), mtime)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -115,7 +116,7 @@ def _save(path: Path, arrays: dict[str, np.ndarray]) -> None:
     import shutil
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     for k in _ARRAYS:
@@ -143,6 +144,9 @@ def _prune(folder: Path, *, keep: int) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+_BUILDING = threading.Lock()
+
+
 def load_segmenter(dict_file: Path | None = None) -> Any:
     """The compiled segmenter over jieba's dictionary (built and cached on first use), or None
     where the compiled part is not built (``PAGESIEVE_PURE=1`` included)."""
@@ -150,14 +154,17 @@ def load_segmenter(dict_file: Path | None = None) -> Any:
         return None
     dict_file = dict_file or dictionary_file()
     path = _cache_path(dict_file)
-    arrays = _load(path)
-    if arrays is None:
-        arrays = _build(dict_file)
-        with contextlib.suppress(OSError):  # a read-only cache: build again next time
-            if path.exists():  # unreadable (cut short, another format): replaced
-                import shutil
+    # one thread of a process builds and saves; threads of a first call all at once each
+    # built (seconds each) and wrote the same folder, leaving it cut short now and then
+    with _BUILDING:
+        arrays = _load(path)
+        if arrays is None:
+            arrays = _build(dict_file)
+            with contextlib.suppress(OSError):  # a read-only cache: build again next time
+                if path.exists():  # unreadable (cut short, another format): replaced
+                    import shutil
 
-                shutil.rmtree(path)
-            _save(path, arrays)
+                    shutil.rmtree(path)
+                _save(path, arrays)
     return _FAST.Segmenter(arrays["table"], arrays["node_freq"], int(arrays["total"]),
                            arrays["emit"], arrays["start"], arrays["trans"])
