@@ -2,9 +2,10 @@
 wheels; everything else is in pyproject.toml. Without Cython or a C compiler the package still
 installs and uses their pure-Python versions, which give the same results."""
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from setuptools import Extension, setup
+from setuptools import Command, Extension, setup
 from setuptools.command.build_py import build_py
 from setuptools.command.sdist import sdist
 
@@ -28,19 +29,24 @@ extensions = [
 MODEL_FILES = ("models/pagesieve.joblib", "models/pagesieve.manifest.json")
 
 
+def _copy_beside(command: Command, names: Iterable[str], root: str) -> None:
+    """Copy each of `names` (paths from the checkout's root) that exists to the same path under
+    `root`, through `command`'s file operations (they log and honour --dry-run)."""
+    for name in names:
+        if Path(name).is_file():
+            target = Path(root, name)
+            command.mkpath(str(target.parent))
+            command.copy_file(name, str(target))
+
+
 class BuildPyWithModel(build_py):
     """build_py, then the model files copied into the built package (not for editable
     installs, which read models/ in place)."""
 
     def run(self) -> None:
         super().run()
-        if getattr(self, "editable_mode", False):
-            return
-        for name in MODEL_FILES:
-            if Path(name).is_file():
-                target = Path(self.build_lib, "pagesieve", name)
-                self.mkpath(str(target.parent))
-                self.copy_file(name, str(target))
+        if not getattr(self, "editable_mode", False):
+            _copy_beside(self, MODEL_FILES, str(Path(self.build_lib, "pagesieve")))
 
 
 class SdistWithModel(sdist):
@@ -52,10 +58,7 @@ class SdistWithModel(sdist):
         super().make_release_tree(base_dir, files)
         cython = sorted(str(p) for pattern in ("*.pyx", "*.pxi")
                         for p in Path("src/pagesieve").glob(pattern))
-        for name in (*MODEL_FILES, *cython):
-            if Path(name).is_file():
-                self.mkpath(str(Path(base_dir, name).parent))
-                self.copy_file(name, str(Path(base_dir, name)))
+        _copy_beside(self, (*MODEL_FILES, *cython), base_dir)
 
 
 setup(

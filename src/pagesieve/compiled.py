@@ -30,7 +30,14 @@ import numpy as np
 
 from .native import compiled_part
 
-__all__ = ["COMPILED_FORMAT", "CompiledModel", "Csr", "cache_dir", "compile_pipeline"]
+__all__ = [
+    "COMPILED_FORMAT",
+    "CompiledModel",
+    "Csr",
+    "cache_dir",
+    "cache_tmp_path",
+    "compile_pipeline",
+]
 
 #: Bumped whenever the arrays or their meaning change, so an old cache file is never read.
 COMPILED_FORMAT = 1
@@ -403,7 +410,7 @@ class CompiledModel:
     def save(self, path: Path) -> None:
         """Write the arrays (no pickle) atomically; `load` reads them back."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp = cache_tmp_path(path)
         arrays: dict[str, Any] = {
             "format": np.array(COMPILED_FORMAT),
             "words_terms": _uint8(self._words_lines),
@@ -511,6 +518,13 @@ def compile_pipeline(
     if arrays["coef1_t"].dtype != np.float32:
         return None
     return CompiledModel(wt, lt, arrays, dict(params))
+
+
+def cache_tmp_path(path: Path) -> Path:
+    """A temporary name beside cache entry `path`, of this process and thread only, to write
+    under and then rename: threads of one first call each wrote the same name (the process
+    id alone), leaving an entry cut short."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
 
 
 def cache_dir() -> Path:

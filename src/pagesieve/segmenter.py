@@ -115,8 +115,10 @@ def _save(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """Write the folder under a temporary name and rename it: a reader sees all or nothing."""
     import shutil
 
+    from .compiled import cache_tmp_path
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp = cache_tmp_path(path)
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     for k in _ARRAYS:
